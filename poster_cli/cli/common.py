@@ -1,0 +1,68 @@
+"""What every command shares: global state, settings, running async core code, the API client."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, TypeVar
+
+import typer
+
+from poster_cli.errors import UsageError
+from poster_cli.output import stdin_is_tty
+
+T = TypeVar("T")
+
+
+@dataclass
+class GlobalOptions:
+    config: str | None = None
+    profile: str | None = None
+    debug: bool = False
+    no_input: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def options(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalOptions):
+        root.obj = GlobalOptions()
+    return root.obj
+
+
+def settings(ctx: typer.Context, **flags: Any):  # -> Settings
+    """Resolve settings with this command's flags on top."""
+    from poster_cli.config import load_settings
+
+    opts = options(ctx)
+    merged = dict(opts.overrides)
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    return load_settings(flags=merged, config_file=opts.config, profile=opts.profile)
+
+
+def can_prompt(ctx: typer.Context) -> bool:
+    """A person is there to answer: stdin is a terminal and --no-input was not given."""
+    return stdin_is_tty() and not options(ctx).no_input
+
+
+def require_prompt(ctx: typer.Context, flag: str, what: str) -> None:
+    """Fail (exit 2) naming the flag when a value is missing and no prompt is possible."""
+    if not can_prompt(ctx):
+        raise UsageError(f"{what} is needed and there is no terminal to ask", hint=f"pass {flag}")
+
+
+def run_async(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run core async code from a command."""
+    return asyncio.run(fn())  # type: ignore[arg-type]
+
+
+def client(s: Any, **kwargs: Any):  # -> PosterClient
+    """An API client for these settings (a test may set ``transport`` through ``TRANSPORT``)."""
+    from poster_cli.poster.client import PosterClient
+
+    kwargs.setdefault("transport", TRANSPORT.get("transport"))
+    return PosterClient(s.api_url, s.token, timeout=s.timeout, rate=s.rate_limit, **kwargs)
+
+
+# Tests put an httpx transport here to run commands against the in-process sandbox.
+TRANSPORT: dict[str, Any] = {}

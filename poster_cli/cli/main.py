@@ -1,0 +1,166 @@
+"""The root command: global options, error-to-exit-code mapping, and the command groups.
+
+Each command module exposes ``register(app)``. Command modules import the core lazily, inside
+the command functions, so ``--help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import traceback
+from typing import Any, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from poster_cli import __version__
+from poster_cli.cli.common import GlobalOptions
+from poster_cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, PosterCliError
+
+COMMAND_MODULES = [
+    "account",  # init, login, doctor
+    "pull",
+    "menu",
+    "match",
+    "mapping",
+    "sync",
+    "orders",
+    "webhooks",
+    "sandbox",
+    "demo",
+]
+
+
+class PosterGroup(TyperGroup):
+    """Turns the tool's errors into one line on stderr and an exit code, for every sub-command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PosterCliError as err:
+            _report(ctx, err)
+            raise typer.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted; what was done so far is saved")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as err:  # unexpected: one line, traceback only with --debug
+            from poster_cli.poster.redact import redact
+
+            if _debug(ctx):
+                _err(redact("".join(traceback.format_exception(err))))
+            _err(redact(f"error: unexpected {type(err).__name__}: {err} (run with --debug for details)"))
+            raise typer.Exit(EXIT_FAILED) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            name = args[0] if args else ""
+            if name and name not in self.commands and not name.startswith("-"):
+                from rapidfuzz import process
+
+                best = process.extractOne(name, list(self.commands))
+                if best and best[1] >= 60:
+                    raise click.UsageError(f"No such command {name!r}. Did you mean {best[0]!r}?", ctx) from None
+            raise exc
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(isinstance(obj, GlobalOptions) and obj.debug)
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def _report(ctx: click.Context, err: PosterCliError) -> None:
+    from poster_cli.output import error_line
+    from poster_cli.poster.redact import redact
+
+    if _debug(ctx):
+        _err(redact("".join(traceback.format_exception(err))))
+    error_line(str(err))
+
+
+app = typer.Typer(
+    cls=PosterGroup,
+    name="poster-cli",
+    help="Connect your own website, app or chatbot to the Poster POS: map the menu, keep it in "
+    "sync, send online orders exactly once, follow them through webhooks. Try it all with "
+    "`poster-cli demo`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"poster-cli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Optional[str] = typer.Option(None, "--config", envvar="POSTER_CLI_CONFIG", help="Config file (TOML)."),
+    profile: Optional[str] = typer.Option(None, "--profile", envvar="POSTER_PROFILE", help="Profile: [profiles.NAME] in the config."),
+    api_url: Optional[str] = typer.Option(None, "--api-url", help="Poster API base URL ending in /api (env POSTER_API_URL)."),
+    spot_id: Optional[int] = typer.Option(None, "--spot", help="Spot id (env POSTER_SPOT_ID)."),
+    data_dir: Optional[str] = typer.Option(None, "--data-dir", help="Data folder (env POSTER_CLI_DATA_DIR)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt; fail naming the flag instead."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and log each API call (token redacted)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Example: poster-cli pull && poster-cli match site.csv"""
+    opts = GlobalOptions(config=config, profile=profile, debug=debug, no_input=no_input)
+    opts.overrides = {"api_url": api_url, "spot_id": spot_id, "data_dir": data_dir}
+    ctx.obj = opts
+    if debug or os.environ.get("POSTER_DEBUG") == "1":
+        _enable_api_log()
+
+
+class _RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    def format(self, record: logging.LogRecord) -> str:
+        from poster_cli.poster.redact import redact
+
+        return redact(super().format(record))
+
+
+def _enable_api_log() -> None:
+    logger = logging.getLogger("poster_cli")
+    if any(isinstance(h, _RedactingHandler) for h in logger.handlers):
+        return
+    handler = _RedactingHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("poster-cli: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"poster_cli.cli.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"poster_cli.cli.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(EXIT_INTERRUPTED)

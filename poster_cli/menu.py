@@ -1,0 +1,202 @@
+"""The menu snapshot: Poster's answers as received, plus typed views over them.
+
+``<data>/menu.json`` holds ``spots``, ``categories``, ``products``, ``currency`` and, when the token
+may read stock, ``leftovers`` (``storage.getStorageLeftovers``), each exactly as Poster sent it,
+plus ``pulled_at`` and ``api_url``. Never the token.
+
+Out of stock (inferred, the docs have no flag for it on products): a product is out of stock when
+its ``ingredient_id`` appears in the leftovers with ``ingredient_left <= 0``. A token without
+access to storage simply has no stock information (``leftovers`` is null).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from poster_cli.config import write_atomic
+from poster_cli.errors import InputFileError, UsageError
+from poster_cli.poster import models
+from poster_cli.poster.errors import PosterAuthError, PosterError
+
+SNAPSHOT_FORMAT = 1
+
+
+@dataclass
+class MenuSnapshot:
+    """One pull of the menu. ``raw`` is what goes to disk; the rest is parsed from it lazily."""
+
+    raw: dict[str, Any]
+    path: Path | None = None
+
+    @cached_property
+    def products(self) -> dict[int, models.Product]:
+        items = models.parse_list(self.raw.get("products"), models.parse_product, "products")
+        return {p.product_id: p for p in items}
+
+    @cached_property
+    def categories(self) -> dict[int, models.Category]:
+        items = models.parse_list(self.raw.get("categories"), models.parse_category, "categories")
+        return {c.category_id: c for c in items}
+
+    @cached_property
+    def spots(self) -> dict[int, models.Spot]:
+        items = models.parse_list(self.raw.get("spots"), models.parse_spot, "spots")
+        return {s.spot_id: s for s in items}
+
+    @cached_property
+    def currency(self) -> models.Currency | None:
+        raw = self.raw.get("currency")
+        return models.parse_currency(raw) if raw else None
+
+    @cached_property
+    def stock(self) -> dict[int, Any] | None:
+        """ingredient_id -> what is left, or None when the snapshot has no stock information."""
+        raw = self.raw.get("leftovers")
+        if raw is None:
+            return None
+        return {lo.ingredient_id: lo.left for lo in models.parse_list(raw, models.parse_leftover, "leftovers")}
+
+    @property
+    def pulled_at(self) -> str | None:
+        return self.raw.get("pulled_at")
+
+    def out_of_stock(self, product: models.Product) -> bool:
+        stock = self.stock
+        if not stock or product.ingredient_id is None:
+            return False
+        left = stock.get(product.ingredient_id)
+        return left is not None and left <= 0
+
+    def product(self, product_id: int) -> models.Product | None:
+        return self.products.get(product_id)
+
+    def default_spot(self, wanted: int | None) -> int | None:
+        """The configured spot, or the only spot there is; None when ambiguous."""
+        if wanted is not None:
+            return wanted
+        if len(self.spots) == 1:
+            return next(iter(self.spots))
+        return None
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.raw, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def save_snapshot(snapshot: MenuSnapshot, path: Path) -> None:
+    """Write the snapshot atomically."""
+    write_atomic(path, snapshot.to_json())
+    snapshot.path = path
+
+
+def load_snapshot(path: Path) -> MenuSnapshot:
+    """Read a snapshot, or a raw ``menu.getProducts`` answer (``{"response": [...]}``) as one."""
+    try:
+        with open(path, "rb") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise UsageError(f"no menu snapshot at {path}", hint="run `poster-cli pull` first, or pass --menu FILE") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputFileError(path, f"not valid JSON ({exc.__class__.__name__})", line=line) from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror}") from None
+    if isinstance(data, dict) and isinstance(data.get("response"), list):
+        data = {"format": SNAPSHOT_FORMAT, "products": data["response"], "spots": [], "categories": [], "currency": None}
+    elif isinstance(data, list):
+        data = {"format": SNAPSHOT_FORMAT, "products": data, "spots": [], "categories": [], "currency": None}
+    if not isinstance(data, dict) or not isinstance(data.get("products"), list):
+        raise InputFileError(path, "neither a menu snapshot nor a menu.getProducts answer")
+    snap = MenuSnapshot(raw=data, path=path)
+    try:
+        snap.products, snap.categories, snap.spots  # parse now, so a bad file fails here
+    except models.ParseError as exc:
+        raise InputFileError(path, f"unexpected menu shape: {exc}") from None
+    return snap
+
+
+async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
+    """Pull the menu: one call each to getSpots, getCategories, getProducts, getCurrency (and stock
+    leftovers when the token may read them). Never calls ``menu.getProduct``."""
+
+    async def leftovers() -> Any:
+        try:
+            return await api.call("storage.getStorageLeftovers")
+        except PosterAuthError:
+            raise
+        except PosterError:
+            return None  # no storage access: the snapshot simply has no stock information
+
+    spots, categories, products, currency, stock = await asyncio.gather(
+        api.call("access.getSpots"),
+        api.call("menu.getCategories"),
+        api.call("menu.getProducts"),
+        api.call("settings.getCurrency"),
+        leftovers(),
+    )
+    raw = {
+        "format": SNAPSHOT_FORMAT,
+        "pulled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "api_url": api_url,
+        "spots": spots or [],
+        "categories": categories or [],
+        "products": products or [],
+        "currency": currency,
+        "leftovers": stock,
+    }
+    snap = MenuSnapshot(raw=raw)
+    try:
+        snap.products, snap.categories, snap.spots, snap.currency
+    except models.ParseError as exc:
+        raise PosterError(0, f"unexpected answer shape: {exc}", "menu.getProducts") from None
+    return snap
+
+
+@dataclass
+class MenuSummary:
+    """What ``pull`` reports."""
+
+    products: int
+    dishes: int
+    categories: int
+    spots: int
+    hidden: int
+    invisible_at_spot: int | None
+    modifications: int
+    dishes_with_groups: int
+    out_of_stock: int
+    per_category: dict[str, int] = field(default_factory=dict)
+    currency: str | None = None
+    spot_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def summarize(snap: MenuSnapshot, spot_id: int | None = None) -> MenuSummary:
+    products = list(snap.products.values())
+    per_cat: Counter[str] = Counter()
+    for p in products:
+        cat = snap.categories.get(p.category_id)
+        per_cat[cat.name if cat else (p.category_name or "(no category)")] += 1
+    spot = snap.default_spot(spot_id)
+    return MenuSummary(
+        products=sum(1 for p in products if not p.is_dish),
+        dishes=sum(1 for p in products if p.is_dish),
+        categories=len(snap.categories),
+        spots=len(snap.spots),
+        hidden=sum(1 for p in products if p.hidden),
+        invisible_at_spot=None if spot is None else sum(1 for p in products if not p.visible_at(spot)),
+        modifications=sum(len(p.modifications) for p in products),
+        dishes_with_groups=sum(1 for p in products if p.active_groups()),
+        out_of_stock=sum(1 for p in products if snap.out_of_stock(p)),
+        per_category=dict(sorted(per_cat.items(), key=lambda kv: (-kv[1], kv[0]))),
+        currency=snap.currency.code_iso if snap.currency else None,
+        spot_id=spot,
+    )

@@ -1,0 +1,116 @@
+"""Everything the terminal sees: stdout for data, stderr for talk.
+
+``--json`` prints one JSON document on stdout. Colour, spinners and progress bars only when stderr
+is a terminal and neither ``NO_COLOR`` nor ``TERM=dumb`` is set. ``POSTER_CLI_TTY=1|0`` overrides
+terminal detection (tests drive the interactive paths with it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from poster_cli.poster.redact import redact
+
+
+def _forced_tty() -> bool | None:
+    v = os.environ.get("POSTER_CLI_TTY")
+    if v is None or v == "":
+        return None
+    return v not in ("0", "false", "no")
+
+
+def stdin_is_tty() -> bool:
+    forced = _forced_tty()
+    if forced is not None:
+        return forced
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def stderr_is_tty() -> bool:
+    forced = _forced_tty()
+    if forced is not None:
+        return forced
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def color_allowed() -> bool:
+    return stderr_is_tty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def err_console() -> Console:
+    """A console on the current stderr (made per call: tests swap the streams)."""
+    colour = color_allowed()
+    return Console(
+        file=sys.stderr,
+        force_terminal=colour,
+        no_color=not colour,
+        highlight=False,
+        soft_wrap=not stderr_is_tty(),
+        width=None if stderr_is_tty() else 120,
+    )
+
+
+def out_console() -> Console:
+    """A console on stdout for human tables (data); plain when piped."""
+    tty = _forced_tty()
+    is_tty = tty if tty is not None else sys.stdout.isatty()
+    colour = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return Console(file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120)
+
+
+def say(message: str, *, style: str | None = None) -> None:
+    """Talk to the user on stderr (redacted)."""
+    err_console().print(redact(message), style=style, markup=False)
+
+
+def warn(message: str) -> None:
+    say(f"warning: {message}", style="yellow")
+
+
+def error_line(message: str) -> None:
+    say(f"error: {message}", style="bold red")
+
+
+def to_jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def emit_json(data: Any) -> None:
+    """Print one JSON document on stdout (redacted, stable key order as given)."""
+    text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
+    sys.stdout.write(redact(text) + "\n")
+    sys.stdout.flush()
+
+
+def money(kopecks: int | None, currency: str | None = None) -> str:
+    """190000 -> '1 900.00 UAH' (integer arithmetic only)."""
+    if kopecks is None:
+        return "-"
+    sign = "-" if kopecks < 0 else ""
+    whole, cents = divmod(abs(kopecks), 100)
+    text = f"{sign}{whole:,}.{cents:02d}".replace(",", " ")
+    return f"{text} {currency}" if currency else text

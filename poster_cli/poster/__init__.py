@@ -1,0 +1,1 @@
+"""The Poster web API: client, typed models, errors, webhook signatures."""
