@@ -1,0 +1,209 @@
+"""The mapping file: which site item is which Poster product (``<data>/mapping.toml``).
+
+```toml
+version = 1
+[[items]]
+local_id = "L-001"
+local_name = "Latte L"
+status = "auto"        # auto | confirmed | manual | unmatched | ignored
+product_id = 140       # absent when unmatched or ignored
+modificator_id = 147   # only for a product modification
+dish_modifications = [{ m = 142, a = 1 }]   # only for a dish with fixed modifiers
+score = 96.5
+poster_name = "Латте 400 мл"
+```
+
+Written atomically. ``confirmed``, ``manual`` and ``ignored`` entries are a person's decisions:
+:meth:`Mapping.merge_auto` never overwrites them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import tomli_w
+
+from poster_cli.config import read_toml, write_atomic
+from poster_cli.errors import InputFileError
+
+MAPPING_VERSION = 1
+STATUSES = ("auto", "confirmed", "manual", "unmatched", "ignored")
+PROTECTED = frozenset({"confirmed", "manual", "ignored"})
+LINKED = frozenset({"auto", "confirmed", "manual"})
+
+
+@dataclass(frozen=True)
+class DishModifierChoice:
+    m: int  # dish_modification_id
+    a: int = 1  # amount
+
+
+@dataclass(frozen=True)
+class MappingEntry:
+    local_id: str
+    local_name: str
+    status: str
+    product_id: int | None = None
+    modificator_id: int | None = None
+    dish_modifications: tuple[DishModifierChoice, ...] = ()
+    score: float | None = None
+    poster_name: str | None = None
+
+    @property
+    def is_linked(self) -> bool:
+        return self.status in LINKED and self.product_id is not None
+
+    @property
+    def is_protected(self) -> bool:
+        return self.status in PROTECTED
+
+    @property
+    def target(self) -> tuple[int, int | None] | None:
+        return (self.product_id, self.modificator_id) if self.is_linked and self.product_id is not None else None
+
+    def to_toml(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"local_id": self.local_id, "local_name": self.local_name, "status": self.status}
+        if self.product_id is not None and self.status not in ("unmatched", "ignored"):
+            d["product_id"] = self.product_id
+            if self.modificator_id is not None:
+                d["modificator_id"] = self.modificator_id
+            if self.dish_modifications:
+                d["dish_modifications"] = [{"m": c.m, "a": c.a} for c in self.dish_modifications]
+        if self.score is not None:
+            d["score"] = round(float(self.score), 1)
+        if self.poster_name:
+            d["poster_name"] = self.poster_name
+        return d
+
+
+@dataclass
+class Mapping:
+    """The entries, in file order, indexed by local id."""
+
+    entries: dict[str, MappingEntry] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[MappingEntry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, local_id: str) -> MappingEntry | None:
+        return self.entries.get(local_id)
+
+    def set(self, entry: MappingEntry) -> None:
+        self.entries[entry.local_id] = entry
+
+    def linked(self) -> list[MappingEntry]:
+        return [e for e in self if e.is_linked]
+
+    def by_status(self, status: str) -> list[MappingEntry]:
+        return [e for e in self if e.status == status]
+
+    def merge_auto(self, entry: MappingEntry) -> bool:
+        """Put a machine-made entry in, unless a person already decided that item. True if set."""
+        current = self.entries.get(entry.local_id)
+        if current is not None and current.is_protected:
+            return False
+        self.entries[entry.local_id] = entry
+        return True
+
+    def counts(self) -> dict[str, int]:
+        result = {s: 0 for s in STATUSES}
+        for e in self:
+            result[e.status] += 1
+        return result
+
+
+def _int_or_none(value: Any, path: Path, index: int, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputFileError(path, f"items[{index}].{key} must be a whole number, got {value!r}")
+    return value
+
+
+def parse_mapping(data: dict[str, Any], path: Path) -> Mapping:
+    version = data.get("version", MAPPING_VERSION)
+    if version != MAPPING_VERSION:
+        raise InputFileError(path, f"mapping version {version!r} is not supported (expected {MAPPING_VERSION})")
+    items = data.get("items", [])
+    if not isinstance(items, list):
+        raise InputFileError(path, "items must be an array of tables ([[items]])")
+    mapping = Mapping()
+    for i, raw in enumerate(items):
+        if not isinstance(raw, dict):
+            raise InputFileError(path, f"items[{i}] is not a table")
+        local_id = raw.get("local_id")
+        if local_id is None or str(local_id) == "":
+            raise InputFileError(path, f"items[{i}] has no local_id")
+        local_id = str(local_id)
+        status = raw.get("status", "manual")
+        if status not in STATUSES:
+            raise InputFileError(path, f"items[{i}] ({local_id}): status {status!r} is not one of {', '.join(STATUSES)}")
+        product_id = _int_or_none(raw.get("product_id"), path, i, "product_id")
+        if status in LINKED and product_id is None:
+            raise InputFileError(path, f"items[{i}] ({local_id}): status {status} needs a product_id")
+        mods = []
+        for j, c in enumerate(raw.get("dish_modifications") or []):
+            if not isinstance(c, dict) or not isinstance(c.get("m"), int):
+                raise InputFileError(path, f"items[{i}].dish_modifications[{j}] must be {{ m = ID, a = AMOUNT }}")
+            amount = c.get("a", 1)
+            if not isinstance(amount, int) or amount < 1:
+                raise InputFileError(path, f"items[{i}].dish_modifications[{j}].a must be a whole number >= 1")
+            mods.append(DishModifierChoice(m=c["m"], a=amount))
+        if local_id in mapping.entries:
+            raise InputFileError(path, f"local_id {local_id!r} appears twice")
+        score = raw.get("score")
+        mapping.set(
+            MappingEntry(
+                local_id=local_id,
+                local_name=str(raw.get("local_name", "")),
+                status=status,
+                product_id=product_id if status not in ("unmatched", "ignored") else None,
+                modificator_id=_int_or_none(raw.get("modificator_id"), path, i, "modificator_id"),
+                dish_modifications=tuple(mods),
+                score=float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
+                poster_name=str(raw["poster_name"]) if raw.get("poster_name") is not None else None,
+            )
+        )
+    return mapping
+
+
+def load_mapping(path: Path, *, missing_ok: bool = True) -> Mapping:
+    """Read the mapping file; a missing file is an empty mapping unless ``missing_ok`` is False."""
+    if not path.exists():
+        if missing_ok:
+            return Mapping()
+        raise InputFileError(path, "no mapping file", hint="run `poster-cli match CATALOGUE` first")
+    return parse_mapping(read_toml(path), path)
+
+
+def dump_mapping(mapping: Mapping) -> str:
+    return tomli_w.dumps({"version": MAPPING_VERSION, "items": [e.to_toml() for e in mapping]})
+
+
+def save_mapping(mapping: Mapping, path: Path) -> None:
+    """Write the mapping atomically (temp file + rename)."""
+    write_atomic(path, dump_mapping(mapping).encode("utf-8"))
+
+
+def entries_from(items: Iterable[MappingEntry]) -> Mapping:
+    m = Mapping()
+    for e in items:
+        m.set(e)
+    return m
+
+
+__all__ = [
+    "Mapping",
+    "MappingEntry",
+    "DishModifierChoice",
+    "load_mapping",
+    "save_mapping",
+    "dump_mapping",
+    "parse_mapping",
+    "replace",
+]
