@@ -85,6 +85,17 @@ class MenuSnapshot:
             return next(iter(self.spots))
         return None
 
+    def with_product(self, raw_product: dict[str, Any] | None, product_id: int) -> "MenuSnapshot":
+        """A new snapshot with one product replaced, added (``raw_product``) or removed (None),
+        as after a ``product``/``dish`` webhook and ``menu.getProduct``."""
+        products = [p for p in self.raw.get("products") or [] if models.as_int(p.get("product_id")) != product_id]
+        if raw_product is not None:
+            models.parse_product(raw_product)  # refuse a shape we cannot read before it lands on disk
+            products.append(raw_product)
+        raw = dict(self.raw)
+        raw["products"] = products
+        return MenuSnapshot(raw=raw, path=self.path)
+
     def to_json(self) -> bytes:
         return json.dumps(self.raw, ensure_ascii=False, indent=1).encode("utf-8")
 
