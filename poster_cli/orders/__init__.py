@@ -1,0 +1,1 @@
+"""Online orders: building and validation, the exactly-once journal, sending, following."""
