@@ -90,12 +90,24 @@ class Settings:
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file; a parse error is one line naming the file and line (exit 2)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}", hint="fix the file or point --config elsewhere") from None
+        raise ConfigError(f"{path}, line {_error_line(exc, raw)}: not valid TOML: {exc}", hint="fix the file or point --config elsewhere") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _error_line(exc: tomllib.TOMLDecodeError, raw: bytes) -> int:
+    """The line a TOML error is on (Python 3.11's tomllib only says it in the message)."""
+    import re
+
+    found = re.search(r"at line (\d+)", str(exc))
+    if found:
+        return int(found.group(1))
+    return max(1, raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1))  # "at end of document"
 
 
 def _layer(data: Mapping[str, Any], profile: str | None, path: Path) -> dict[str, Any]:

@@ -13,13 +13,25 @@ import sys
 import traceback
 from typing import Any, Optional
 
-import click
 import typer
+import typer.core
 from typer.core import TyperGroup
 
 from poster_cli import __version__
 from poster_cli.cli.common import GlobalOptions
 from poster_cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, PosterCliError
+
+def _click_module() -> Any:
+    """The click Typer runs on: its own vendored copy in newer releases, the click package before."""
+    vendored = getattr(typer.core, "_click", None)
+    return vendored if vendored is not None else importlib.import_module("click")
+
+
+click = _click_module()
+_PASS_THROUGH = tuple(
+    {typer.Exit, typer.Abort, click.exceptions.ClickException}
+    | {getattr(click.exceptions, name) for name in ("Exit", "Abort") if hasattr(click.exceptions, name)}
+)
 
 COMMAND_MODULES = [
     "account",  # init, login, doctor
@@ -38,7 +50,7 @@ COMMAND_MODULES = [
 class PosterGroup(TyperGroup):
     """Turns the tool's errors into one line on stderr and an exit code, for every sub-command."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PosterCliError as err:
@@ -47,7 +59,7 @@ class PosterGroup(TyperGroup):
         except KeyboardInterrupt:
             _err("interrupted; what was done so far is saved")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except _PASS_THROUGH:
             raise
         except Exception as err:  # unexpected: one line, traceback only with --debug
             from poster_cli.poster.redact import redact
@@ -57,21 +69,21 @@ class PosterGroup(TyperGroup):
             _err(redact(f"error: unexpected {type(err).__name__}: {err} (run with --debug for details)"))
             raise typer.Exit(EXIT_FAILED) from None
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
             return super().resolve_command(ctx, args)
-        except click.UsageError as exc:
+        except click.exceptions.UsageError as exc:
             name = args[0] if args else ""
             if name and name not in self.commands and not name.startswith("-"):
                 from rapidfuzz import process
 
                 best = process.extractOne(name, list(self.commands))
                 if best and best[1] >= 60:
-                    raise click.UsageError(f"No such command {name!r}. Did you mean {best[0]!r}?", ctx) from None
+                    raise click.exceptions.UsageError(f"No such command {name!r}. Did you mean {best[0]!r}?", ctx) from None
             raise exc
 
 
-def _debug(ctx: click.Context) -> bool:
+def _debug(ctx: Any) -> bool:
     obj = ctx.find_root().obj
     return bool(isinstance(obj, GlobalOptions) and obj.debug)
 
@@ -81,7 +93,7 @@ def _err(text: str) -> None:
     sys.stderr.flush()
 
 
-def _report(ctx: click.Context, err: PosterCliError) -> None:
+def _report(ctx: Any, err: PosterCliError) -> None:
     from poster_cli.output import error_line
     from poster_cli.poster.redact import redact
 

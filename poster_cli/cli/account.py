@@ -1,0 +1,151 @@
+"""`poster-cli init`, `login` and `doctor`: settings, the token, and a health check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from poster_cli.cli import common
+
+
+def _config_target(ctx: typer.Context, local: bool) -> Path:
+    from poster_cli.config import user_config_path
+
+    opts = common.options(ctx)
+    if opts.config:
+        return Path(opts.config).expanduser()
+    return Path("poster-cli.toml") if local else user_config_path()
+
+
+def _read_token(ctx: typer.Context) -> str:
+    """A token from a hidden prompt at a terminal, else one line of stdin; never from argv."""
+    from poster_cli.errors import UsageError
+    from poster_cli.output import stdin_is_tty
+
+    if stdin_is_tty() and not common.options(ctx).no_input:
+        token = typer.prompt("Poster access token (Access → Integrations → Personal integration)", hide_input=True)
+    else:
+        token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise UsageError("no token given", hint="pipe it in: `poster-cli login < token.txt`, or run at a terminal")
+    if ":" not in token:
+        raise UsageError("that does not look like a Poster token (expected ACCOUNT:KEY)")
+    return token
+
+
+async def _check_token(s, token: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    async with common.client(replace(s, token=token)) as api:
+        return await api.get_spots()
+
+
+def login(
+    ctx: typer.Context,
+    local: bool = typer.Option(False, "--local", help="Store in ./poster-cli.toml instead of the user config."),
+    no_check: bool = typer.Option(False, "--no-check", help="Store without asking Poster whether the token works."),
+) -> None:
+    """Store a personal access token, read from a hidden prompt or stdin (never from the command line).
+
+    The token is checked against Poster (access.getSpots) and saved in the config file with mode 0600.
+
+    Example: poster-cli login < token.txt
+    """
+    from poster_cli.config import store_value
+    from poster_cli.output import say
+    from poster_cli.poster.redact import register_secret
+
+    token = _read_token(ctx)
+    register_secret(token)
+    s = common.settings(ctx)
+    if not no_check:
+        spots = common.run_async(lambda: _check_token(s, token))
+        say(f"Token accepted: {len(spots)} spot(s): " + ", ".join(f"{sp.spot_id} {sp.name}" for sp in spots))
+    target = _config_target(ctx, local)
+    store_value(target, "token", token, profile=common.options(ctx).profile)
+    say(f"Saved the token in {target} (mode 0600).")
+
+
+def init(
+    ctx: typer.Context,
+    local: bool = typer.Option(False, "--local", help="Write ./poster-cli.toml instead of the user config."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing config file."),
+) -> None:
+    """Write a commented config file, asking at a terminal for what is missing, and check the token.
+
+    Values already given by flags or the environment are written as they are; nothing is asked
+    without a terminal (or with --no-input).
+
+    Example: POSTER_API_URL=http://127.0.0.1:8765/api poster-cli init --local --no-input
+    """
+    from poster_cli.config import render_config, write_atomic
+    from poster_cli.errors import UsageError
+    from poster_cli.output import say
+
+    target = _config_target(ctx, local)
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")
+    s = common.settings(ctx)
+    # only what the user gave (flags, environment); defaults stay commented out in the file
+    given = {k: getattr(s, k) for k in ("api_url", "spot_id", "data_dir", "app_id") if k in s.sources}
+    values: dict[str, object] = {k: str(v) if k == "data_dir" else v for k, v in given.items()}
+    token = s.token
+    asking = common.can_prompt(ctx)
+    if token is None and asking:
+        token = _read_token(ctx)
+    spots = None
+    if token:
+        spots = common.run_async(lambda: _check_token(s, token))
+        say("Token accepted: " + ", ".join(f"{sp.spot_id} {sp.name}" for sp in spots))
+    if values.get("spot_id") is None and spots:
+        if len(spots) == 1:
+            values["spot_id"] = spots[0].spot_id
+        elif asking:
+            choice = typer.prompt("Spot id for online orders", type=int, default=spots[0].spot_id)
+            values["spot_id"] = choice
+    values["token"] = token
+    write_atomic(target, render_config(values).encode("utf-8"), mode=0o600)
+    say(f"Wrote {target}." + ("" if token else " No token yet: run `poster-cli login`."))
+
+
+def doctor(
+    ctx: typer.Context,
+    json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
+) -> None:
+    """Check the token, that the API answers, the spots, the currency and the data folder; one line each.
+
+    Exit 0 when all is well, 4 when the token is missing or refused, 1 otherwise.
+
+    Example: poster-cli doctor
+    """
+    from poster_cli.doctor import run_checks
+    from poster_cli.errors import EXIT_AUTH, EXIT_FAILED
+    from poster_cli.output import emit_json, err_console
+
+    s = common.settings(ctx)
+    checks = common.run_async(lambda: run_checks(s, common.client))
+    if json_out:
+        emit_json({"ok": all(c.ok for c in checks), "checks": checks})
+    else:
+        console = err_console()
+        for c in checks:
+            mark = "[green]ok[/green]  " if c.ok else "[red]FAIL[/red]"
+            fix = f" → {c.fix}" if c.fix and not c.ok else ""
+            console.print(f"{mark} {c.name}: ", end="")
+            console.print(c.detail + fix, markup=False)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        raise typer.Exit(EXIT_AUTH if any(c.auth for c in failed) else EXIT_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("login")(login)
+    app.command("doctor")(doctor)
+
+
+__all__ = ["register", "Optional"]
