@@ -13,11 +13,12 @@ import sys
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from poster_cli.poster.redact import redact
+
+if TYPE_CHECKING:  # rich is imported when something is printed, not at start-up
+    from rich.console import Console
 
 
 def _forced_tty() -> bool | None:
@@ -51,8 +52,10 @@ def color_allowed() -> bool:
     return stderr_is_tty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def err_console() -> Console:
+def err_console() -> "Console":
     """A console on the current stderr (made per call: tests swap the streams)."""
+    from rich.console import Console
+
     colour = color_allowed()
     return Console(
         file=sys.stderr,
@@ -64,8 +67,10 @@ def err_console() -> Console:
     )
 
 
-def out_console() -> Console:
+def out_console() -> "Console":
     """A console on stdout for human tables (data); plain when piped."""
+    from rich.console import Console
+
     tty = _forced_tty()
     is_tty = tty if tty is not None else sys.stdout.isatty()
     colour = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

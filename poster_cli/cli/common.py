@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -53,6 +52,8 @@ def require_prompt(ctx: typer.Context, flag: str, what: str) -> None:
 
 def run_async(fn: Callable[[], Awaitable[T]]) -> T:
     """Run core async code from a command."""
+    import asyncio
+
     return asyncio.run(fn())  # type: ignore[arg-type]
 
 
