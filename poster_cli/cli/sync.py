@@ -1,0 +1,157 @@
+"""`poster-cli sync`: the cron job. Pull, report drift and mapping health, keep snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from poster_cli.cli import common
+
+ATTENTION_HELP = (
+    "What makes the exit code 3: 'any' (default) = any menu change (prices included), broken or "
+    "unmatched item; 'mapping' = only broken or unmatched items."
+)
+
+
+def sync(
+    ctx: typer.Context,
+    catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when nothing changed since the last sync (cron mails only on change)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt (sync never does; accepted for scripts)."),
+    keep: int = typer.Option(10, "--keep", min=1, help="How many snapshots to keep in <data>/snapshots/."),
+    lock_timeout: float = typer.Option(60.0, "--lock-timeout", min=0, help="Seconds to wait for another running sync before giving up (exit 1)."),
+    attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
+) -> None:
+    """Pull the menu, report what changed since the last sync and which mapped site items broke.
+
+    Exit codes: 0 nothing needs attention, 3 something does (see --attention), 1 failed
+    (network, API, another sync holding the lock), 2 bad input, 4 authentication. Nothing is
+    written when the pull fails; every file is replaced atomically.
+
+    Example: poster-cli sync --quiet --catalogue site.csv
+    """
+    from poster_cli.drift import ATTENTION_ANY, ATTENTION_MAPPING, SyncOptions, run_sync
+    from poster_cli.errors import UsageError
+    from poster_cli.menu import fetch_snapshot
+
+    if attention not in (ATTENTION_ANY, ATTENTION_MAPPING):
+        raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
+    if no_input:
+        common.options(ctx).no_input = True
+    s = common.settings(ctx)
+    opts = SyncOptions(
+        data_dir=s.data_dir,
+        api_url=s.api_url,
+        mapping_path=mapping,
+        catalogue_path=catalogue,
+        spot_id=s.spot_id,
+        keep=keep,
+        lock_timeout=lock_timeout,
+    )
+
+    async def pull():  # type: ignore[no-untyped-def]
+        async with common.client(s) as api:
+            return await fetch_snapshot(api, s.api_url)
+
+    report = common.run_async(lambda: run_sync(opts, pull))
+    if not (quiet and not report.changed_since_last_sync):
+        show_report(report, json_out=json_out, title="sync")
+    if report.needs_attention(attention):
+        raise typer.Exit(3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering, shared with `menu diff`
+
+
+def _value(field: str, value: Any, currency: str | None) -> str:
+    from poster_cli.drift import MONEY_FIELDS
+    from poster_cli.output import money
+
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field in MONEY_FIELDS:
+        return money(value, currency)
+    return str(value)
+
+
+def describe_change(change: dict[str, Any], currency: str | None) -> str:
+    """One line for a ``changed`` entry: ``138 Evian: price (spot 1): 190.00 → 200.00``."""
+    where = [
+        f"{label} {change[key]}"
+        for key, label in (
+            ("modificator_id", "modification"),
+            ("group_id", "group"),
+            ("dish_modification_id", "modifier"),
+            ("spot_id", "spot"),
+        )
+        if key in change
+    ]
+    field = change["field"]
+    label = field.replace("_", " ") + (f" ({', '.join(where)})" if where else "")
+    old, new = _value(field, change["old"], currency), _value(field, change["new"], currency)
+    return f"{change['product_id']} {change['name']}: {label}: {old} → {new}"
+
+
+def _lines(report: Any, title: str) -> list[str]:
+    lines: list[str] = []
+    if report.previous is None and title == "sync":
+        lines.append(f"First sync: {report.products} products recorded; changes are reported from the next run.")
+    for item in report.added:
+        lines.append(f"+ {item['product_id']} {item['name']}: added")
+    for item in report.removed:
+        lines.append(f"- {item['product_id']} {item['name']}: removed")
+    for change in report.changed:
+        lines.append("~ " + describe_change(change, report.currency))
+    for b in report.broken:
+        mod = f"/{b['modificator_id']}" if b.get("modificator_id") is not None else ""
+        lines.append(f"! {b['local_id']} {b.get('local_name', '')} → {b['product_id']}{mod}: {b.get('message') or b['reason']}")
+    for u in report.unmatched:
+        lines.append(f"? {u.get('local_id')} {u.get('local_name') or u.get('name') or ''}: not mapped")
+    for a in report.auto_mapped:
+        mod = f"/{a['modificator_id']}" if a.get("modificator_id") is not None else ""
+        score = f" (score {a['score']})" if a.get("score") is not None else ""
+        lines.append(f"= {a['local_id']} → {a['product_id']}{mod}: auto-mapped{score}")
+    for w in report.warnings:
+        lines.append(f"warning: {w}")
+    c = report.counts()
+    summary = (
+        f"{c['added']} added, {c['removed']} removed, {c['changed']} changed, "
+        f"{c['broken']} broken, {c['unmatched']} unmatched"
+    )
+    if c["auto_mapped"]:
+        summary += f", {c['auto_mapped']} auto-mapped"
+    lines.append(f"{title}: {summary} ({c['products']} products{_since(report)})")
+    return lines
+
+
+def _since(report: Any) -> str:
+    if report.previous_pulled_at:
+        return f", since {report.previous_pulled_at}"
+    if report.previous:
+        return f", since {report.previous}"
+    return ""
+
+
+def show_report(report: Any, *, json_out: bool, title: str) -> None:
+    """The report on stdout: JSON (the five lists plus ``meta``) or one line per finding."""
+    if json_out:
+        from poster_cli.output import emit_json
+
+        emit_json(report.to_dict())
+        return
+    from poster_cli.output import out_console
+
+    console = out_console()
+    for line in _lines(report, title):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
