@@ -242,7 +242,8 @@ class OrderJournal:
         """Record the order as ``pending`` before it is sent, or report what the journal holds.
 
         A different body under a known id is a ``conflict``, unless the order ``failed`` before
-        (Poster never created it, so the corrected order replaces it).
+        (Poster never created it, so the corrected order replaces it). A failed order keeps its
+        ``attempted_at``: the retry looks it up first, in case a lost attempt landed late.
         """
         digest = body_hash(body)
         now = utc_now()
@@ -261,7 +262,7 @@ class OrderJournal:
                     return Claim("conflict", entry)
                 db.execute(
                     "UPDATE orders SET state = ?, body = ?, body_hash = ?, spot_id = ?, total = ?, currency = ?,"
-                    " reason = NULL, updated_at = ?, attempted_at = NULL WHERE order_id = ?",
+                    " reason = NULL, updated_at = ? WHERE order_id = ?",
                     (PENDING, _dump(body), digest, spot_id, total, currency, now, order_id),
                 )
                 return Claim("resume", self._get(db, order_id))
@@ -269,7 +270,7 @@ class OrderJournal:
                 return Claim("done", entry)
             if entry.state == FAILED:
                 db.execute(
-                    "UPDATE orders SET state = ?, reason = NULL, updated_at = ?, attempted_at = NULL WHERE order_id = ?",
+                    "UPDATE orders SET state = ?, reason = NULL, updated_at = ? WHERE order_id = ?",
                     (PENDING, now, order_id),
                 )
                 return Claim("resume", self._get(db, order_id))
