@@ -106,3 +106,229 @@ def check_mapping(mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None)
                 )
             )
     return broken
+
+
+# -- matching a catalogue into the mapping ---------------------------------------------------
+
+
+def protected_targets(mapping: Mapping) -> dict[Any, str]:
+    """Targets a person already linked (confirmed / manual), to the local id holding each."""
+    taken: dict[Any, str] = {}
+    for e in mapping:
+        if e.is_protected and e.is_linked:
+            taken[(e.product_id, e.modificator_id, tuple((c.m, c.a) for c in e.dish_modifications))] = e.local_id
+    return taken
+
+
+def entry_for(item_id: str, item_name: str, candidate: Any, status: str) -> MappingEntry:
+    """A mapping entry linking a site item to a candidate (None: unmatched)."""
+    if candidate is None:
+        return MappingEntry(local_id=item_id, local_name=item_name, status="unmatched" if status != "ignored" else status)
+    return MappingEntry(
+        local_id=item_id,
+        local_name=item_name,
+        status=status,
+        product_id=candidate.product_id,
+        modificator_id=candidate.modificator_id,
+        dish_modifications=tuple(DishModifierChoice(m=m, a=a) for m, a in candidate.dish_modifications),
+        score=candidate.score,
+        poster_name=candidate.name,
+    )
+
+
+def run_match(items: Sequence[Any], index: Any, mapping: Mapping, options: Any, *, only_new: bool = False) -> list[Any]:
+    """Match every catalogue item a person has not decided (or, ``only_new``, only items with no
+    entry or an unmatched one), put the results in ``mapping`` (``auto`` when accepted, else
+    ``unmatched``) and return the match results. Protected entries are never touched."""
+    from poster_cli.matching.engine import match_items
+
+    def open_item(item: Any) -> bool:
+        e = mapping.get(item.local_id)
+        if e is None:
+            return True
+        if e.is_protected:
+            return False
+        return not only_new or e.status == "unmatched"
+
+    todo = [i for i in items if open_item(i)]
+    results = match_items(todo, index, options, taken=protected_targets(mapping))
+    for r in results:
+        status = "auto" if r.accepted is not None else "unmatched"
+        mapping.merge_auto(entry_for(r.item.local_id, r.item.name, r.accepted, status))
+    return results
+
+
+def auto_match(
+    catalogue_items: Sequence[Any],
+    snapshot: MenuSnapshot,
+    mapping: Mapping,
+    spot_id: int | None,
+    *,
+    accept: float = 85.0,
+) -> list[MappingEntry]:
+    """Map new catalogue items (no entry yet, or unmatched) the engine is confident about, in
+    ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked."""
+    from poster_cli.matching.engine import MatchOptions, MenuIndex
+
+    index = MenuIndex.from_products(snapshot.products.values(), spot_id)
+    results = run_match(catalogue_items, index, mapping, MatchOptions(accept=accept), only_new=True)
+    return [e for r in results if r.accepted is not None and (e := mapping.get(r.item.local_id)) is not None]
+
+
+# -- the link kept in Poster: product extras -------------------------------------------------
+
+EXTRAS_ID = "site_id"
+EXTRAS_LINKS = "site_links"
+
+
+@dataclass(frozen=True)
+class ExtrasWrite:
+    """One ``application.setEntityExtras`` call: the extras one product should carry."""
+
+    product_id: int
+    product_name: str
+    extras: dict[str, str]
+    local_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entity_type": "product", "entity_id": self.product_id, "extras": self.extras,
+                "product_name": self.product_name, "local_ids": list(self.local_ids)}
+
+
+def _link_record(e: MappingEntry) -> dict[str, Any]:
+    rec: dict[str, Any] = {"id": e.local_id}
+    if e.modificator_id is not None:
+        rec["mod"] = e.modificator_id
+    if e.dish_modifications:
+        rec["dm"] = [[c.m, c.a] for c in e.dish_modifications]
+    rec["s"] = e.status
+    if e.local_name:
+        rec["n"] = e.local_name
+    return rec
+
+
+def desired_extras(mapping: Mapping) -> dict[int, dict[str, str]]:
+    """product_id -> the extras that hold every link to it (strings only, see module doc)."""
+    per_product: dict[int, list[MappingEntry]] = {}
+    for e in mapping.linked():
+        assert e.product_id is not None
+        per_product.setdefault(e.product_id, []).append(e)
+    result = {}
+    for pid, entries in per_product.items():
+        entries.sort(key=lambda e: e.local_id)
+        links = json.dumps([_link_record(e) for e in entries], ensure_ascii=False, separators=(",", ":"))
+        result[pid] = {EXTRAS_ID: entries[0].local_id, EXTRAS_LINKS: links}
+    return result
+
+
+def _current(extras: Any) -> dict[str, str]:
+    extras = extras or {}
+    return {k: "" if extras.get(k) is None else str(extras.get(k)) for k in (EXTRAS_ID, EXTRAS_LINKS)}
+
+
+def plan_push(mapping: Mapping, snapshot: MenuSnapshot) -> tuple[list[ExtrasWrite], int]:
+    """The writes a push needs, and how many products already hold the right extras (skipped, so
+    an interrupted push resumes). Products that carry a link no longer in the mapping are cleared;
+    links to products missing from the menu cannot be written and are left out."""
+    wanted = desired_extras(mapping)
+    writes: list[ExtrasWrite] = []
+    unchanged = 0
+    for pid, product in sorted(snapshot.products.items()):
+        have = _current(product.extras)
+        want = wanted.get(pid)
+        if want is None:
+            if any(have.values()):
+                writes.append(ExtrasWrite(pid, product.name, {EXTRAS_ID: "", EXTRAS_LINKS: ""}, ()))
+            continue
+        if have == want:
+            unchanged += 1
+            continue
+        ids = tuple(r["id"] for r in json.loads(want[EXTRAS_LINKS]))
+        writes.append(ExtrasWrite(pid, product.name, want, ids))
+    return writes, unchanged
+
+
+@dataclass
+class PushReport:
+    written: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+async def push_mapping(
+    api: Any,
+    writes: Sequence[ExtrasWrite],
+    *,
+    on_written: Callable[[ExtrasWrite], None] | None = None,
+    report: PushReport | None = None,
+) -> PushReport:
+    """Send the writes one at a time (the client paces them under its rate limit); a failure of
+    one product is recorded and the rest go on. ``on_written`` lets the caller record progress."""
+    from poster_cli.poster.errors import PosterAuthError, PosterError
+
+    report = report or PushReport()
+    for w in writes:
+        try:
+            await api.set_entity_extras("product", w.product_id, w.extras)
+        except PosterAuthError:
+            raise
+        except PosterError as exc:
+            report.failed.append((w.product_id, str(exc)))
+            continue
+        report.written.append(w.product_id)
+        if on_written is not None:
+            on_written(w)
+    return report
+
+
+def snapshot_with_extras(snapshot: MenuSnapshot, written: Iterable[ExtrasWrite]) -> MenuSnapshot:
+    """The snapshot as Poster now holds it after these writes (so a re-run skips them)."""
+    by_id = {w.product_id: w for w in written}
+    if not by_id:
+        return snapshot
+    products = []
+    for raw in snapshot.raw.get("products") or []:
+        w = by_id.get(int(raw.get("product_id")))
+        if w is not None:
+            raw = dict(raw)
+            raw["extras"] = {**(raw.get("extras") if isinstance(raw.get("extras"), dict) else {}), **w.extras}
+        products.append(raw)
+    return MenuSnapshot(raw={**snapshot.raw, "products": products}, path=snapshot.path)
+
+
+def mapping_from_extras(snapshot: MenuSnapshot) -> Mapping:
+    """Rebuild a mapping from the extras on the menu's products (``site_links``, else ``site_id``)."""
+    from poster_cli.mapping import STATUSES
+
+    mapping = Mapping()
+    for pid, product in sorted(snapshot.products.items()):
+        have = _current(product.extras)
+        records: list[dict[str, Any]] = []
+        if have[EXTRAS_LINKS]:
+            try:
+                loaded = json.loads(have[EXTRAS_LINKS])
+                records = [r for r in loaded if isinstance(r, dict) and r.get("id") not in (None, "")]
+            except (ValueError, TypeError):
+                records = []
+        if not records and have[EXTRAS_ID]:
+            records = [{"id": have[EXTRAS_ID]}]
+        for rec in records:
+            mod = rec.get("mod")
+            target_name = product.name
+            if isinstance(mod, int) and (m := product.modification(mod)) is not None:
+                target_name = f"{product.name} / {m.name}"
+            status = rec.get("s") if rec.get("s") in STATUSES and rec.get("s") not in ("unmatched", "ignored") else "manual"
+            mapping.set(
+                MappingEntry(
+                    local_id=str(rec["id"]),
+                    local_name=str(rec.get("n") or ""),
+                    status=status,
+                    product_id=pid,
+                    modificator_id=mod if isinstance(mod, int) else None,
+                    dish_modifications=tuple(
+                        DishModifierChoice(m=int(x[0]), a=int(x[1])) for x in rec.get("dm") or [] if isinstance(x, list) and len(x) == 2
+                    ),
+                    poster_name=target_name,
+                )
+            )
+    return mapping

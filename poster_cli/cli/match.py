@@ -1,0 +1,116 @@
+"""``poster-cli match CATALOGUE``: map the site's catalogue to the Poster menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from poster_cli.cli import common
+
+
+def register(app: typer.Typer) -> None:
+    app.command("match")(match)
+
+
+def match(
+    ctx: typer.Context,
+    catalogue: Path = typer.Argument(..., help="The site's catalogue: CSV (, ; or tab) or JSON."),
+    menu: Optional[Path] = typer.Option(None, "--menu", help="A snapshot or a raw menu.getProducts answer (default: the pulled snapshot)."),
+    mapping_file: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default: <data>/mapping.toml)."),
+    spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
+    accept: float = typer.Option(85.0, "--accept", min=0, max=100, help="Accept automatically at or above this score."),
+    review: float = typer.Option(40.0, "--review", min=0, max=100, help="Offer candidates at or above this score."),
+    allow_shared: bool = typer.Option(False, "--allow-shared", help="Let several site items map to one Poster target."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never ask: accept only confident matches."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="Column holding the site's item id."),
+    name_col: Optional[str] = typer.Option(None, "--name-col", help="Column holding the item name."),
+    price_col: Optional[str] = typer.Option(None, "--price-col", help="Column holding the price."),
+    category_col: Optional[str] = typer.Option(None, "--category-col", help="Column holding the category."),
+    barcode_col: Optional[str] = typer.Option(None, "--barcode-col", help="Column holding the barcode."),
+) -> None:
+    """Match a local catalogue to the Poster menu and write the mapping.
+
+    Confident matches are accepted (status auto); at a terminal you are asked about the rest one
+    at a time, and every answer is saved at once (a re-run resumes). Without a terminal, or with
+    --no-input, the rest stay unmatched and the exit code is 3.
+
+    Example: poster-cli match site.csv --spot 1
+    """
+    from poster_cli.catalogue import ColumnOverrides, read_catalogue
+    from poster_cli.errors import NeedsAttention
+    from poster_cli.mapping import load_mapping, save_mapping
+    from poster_cli.mapping_sync import run_match
+    from poster_cli.matching import MatchOptions, MenuIndex
+    from poster_cli.menu import load_snapshot
+    from poster_cli.output import emit_json, say
+
+    s = common.settings(ctx, spot_id=spot)
+    columns = ColumnOverrides(id=id_col, name=name_col, price=price_col, category=category_col, barcode=barcode_col)
+    items = read_catalogue(catalogue, columns)
+    snapshot = load_snapshot(menu or s.menu_path)
+    spot_id = snapshot.default_spot(s.spot_id)
+    mapping_path = mapping_file or s.mapping_path
+    mapping = load_mapping(mapping_path)
+    options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
+
+    index = MenuIndex.from_products(snapshot.products.values(), spot_id)
+    results = run_match(items, index, mapping, options)
+    save_mapping(mapping, mapping_path)
+    accepted = [r for r in results if r.accepted is not None]
+    queue = [r for r in results if r.accepted is None]
+    protected = len(items) - len(results)
+    say(f"{len(items)} site items: {len(accepted)} matched automatically, {protected} decided before, {len(queue)} to review")
+
+    interactive = common.can_prompt(ctx) and not no_input and not json_out
+    if interactive and queue:
+        from poster_cli.matching.review import review as review_loop
+
+        for r in accepted[:50]:
+            assert r.accepted is not None
+            say(f"  ✓ {r.item.name} → {r.accepted.name} ({r.accepted.score:.0f})")
+        if len(accepted) > 50:
+            say(f"  … and {len(accepted) - 50} more (poster-cli mapping show)")
+        outcome = review_loop(
+            queue, mapping, index, ask=_ask, say=say, save=lambda: save_mapping(mapping, mapping_path), review_score=review
+        )
+        say(f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
+            + (" (stopped; run again to continue)" if outcome.quit else ""))
+    save_mapping(mapping, mapping_path)
+
+    by_id = {r.item.local_id: r for r in results}
+    unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]
+    if json_out:
+        emit_json({"items": [_item_json(mapping.get(i.local_id), by_id.get(i.local_id), review) for i in items],
+                   "mapping": str(mapping_path), "spot_id": spot_id})
+    else:
+        say(f"mapping written to {mapping_path}")
+    if unmatched:
+        raise NeedsAttention(f"{len(unmatched)} site items are unmatched",
+                             hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`")
+
+
+def _ask(prompt: str) -> str:
+    import sys
+
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _item_json(entry: Any, result: Any, review: float) -> dict[str, Any]:
+    candidates = [] if result is None else [c.to_json() for c in result.candidates if c.score >= review][:5]
+    return {
+        "local_id": entry.local_id,
+        "local_name": entry.local_name,
+        "status": entry.status,
+        "product_id": entry.product_id,
+        "modificator_id": entry.modificator_id,
+        "score": entry.score,
+        "candidates": candidates,
+    }

@@ -1,0 +1,169 @@
+"""Names to comparable keys: tokens in one Latin spelling, with sizes pulled out.
+
+``Лате 0,4 л`` and ``Latte 400ml`` both become tokens ``["lat"]`` and size ``{"ml": 400}``:
+
+* case, punctuation, quotes, emoji and marketing noise ("NEW", "хіт") go;
+* Ukrainian and Russian are transliterated, then Latin spellings are simplified the same way on
+  both sides (``cappuccino`` and ``капучіно`` meet at ``kapuchino``), doubled letters collapse,
+  common Slavic and English endings are cut;
+* general menu words are translated to one concept (:mod:`.vocabulary`);
+* sizes and units become one form: ``0,5 л = 500 мл = 500ml = 0.5L`` -> ``ml 500``; ``30 см =
+  30cm`` -> ``cm 30``; ``8 шт = 8 pcs``; ``S/M/L/XL`` and words like "large", "великий" are kept as a
+  size letter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from poster_cli.matching.vocabulary import CONCEPTS, PHRASES, SIZE_WORDS, STOPWORDS
+
+_CYR = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia", "'": "", "’": "", "ʼ": "", "`": "",
+}
+_TRANSLIT = str.maketrans(_CYR)
+
+# Latin spelling variants -> one form, applied in order to the whole (lower-case) string. The
+# sounds sh/ch/zh are held as upper-case letters meanwhile, so the rules for c and h leave them be.
+_SPELLING = (
+    ("dzh", "j"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
+    ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("kh", "h"),
+    ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"),
+    ("ee", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
+    ("c", "k"), ("h", "g"), ("S", "sh"), ("C", "ch"), ("Z", "zh"),
+)
+_DOUBLE = re.compile(r"(.)\1+")
+_ENDINGS = ("omu", "ogo", "imi", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "iv", "om", "im",
+            "a", "o", "u", "e", "i", "s")
+
+_NUM = r"(\d+(?:[.,]\d+)?)"
+_UNITS = {
+    "мл": ("ml", 1), "ml": ("ml", 1), "л": ("ml", 1000), "l": ("ml", 1000), "lt": ("ml", 1000),
+    "ltr": ("ml", 1000), "літр": ("ml", 1000), "литр": ("ml", 1000), "літра": ("ml", 1000),
+    "литра": ("ml", 1000), "cl": ("ml", 10), "oz": ("ml", Decimal("29.5735")),
+    "г": ("g", 1), "гр": ("g", 1), "g": ("g", 1), "gr": ("g", 1), "кг": ("g", 1000), "kg": ("g", 1000),
+    "см": ("cm", 1), "cm": ("cm", 1), "шт": ("pcs", 1), "pcs": ("pcs", 1), "pc": ("pcs", 1),
+    "штук": ("pcs", 1), "штуки": ("pcs", 1), "шматків": ("pcs", 1), "кусочков": ("pcs", 1),
+}
+_SIZE_RE = re.compile(
+    _NUM + r"\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")\.?(?![a-zа-яіїєґё])",
+    re.IGNORECASE,
+)
+_LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_WORDS = re.compile(r"[^\w'’ʼ`]+|_")
+_MARKS = re.compile(r"[^\w\s.,'’ʼ`-]", re.UNICODE)  # emoji, symbols, quotes of every kind
+
+
+@dataclass(frozen=True)
+class NormalName:
+    """A name ready to compare: concept tokens, sizes by dimension and a size letter."""
+
+    tokens: tuple[str, ...]
+    sizes: dict[str, int] = field(default_factory=dict)
+    letter: str | None = None
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+    def size_label(self) -> str:
+        parts = [f"{v} {d}" for d, v in self.sizes.items()]
+        if self.letter:
+            parts.append(self.letter)
+        return ", ".join(parts)
+
+
+def spell(text: str) -> str:
+    """Transliterate and simplify spelling (lower-case input)."""
+    text = text.translate(_TRANSLIT)
+    for old, new in _SPELLING:
+        text = text.replace(old, new)
+    return _DOUBLE.sub(r"\1", text)
+
+
+def stem(token: str) -> str:
+    """Cut one common ending (Slavic case endings, an English plural), keeping 3 letters."""
+    if len(token) < 4 or token.isdigit():
+        return token
+    for ending in _ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3:
+            return token[: -len(ending)]
+    return token
+
+
+def _word_key(word: str) -> str:
+    return stem(_NON_WORD.sub("", spell(word.lower())))
+
+
+
+def _build_concepts() -> tuple[dict[str, str], dict[str, str]]:
+    concepts: dict[str, str] = {}
+    letters: dict[str, str] = {}
+    for line in CONCEPTS.splitlines():
+        words = line.split()
+        head = _word_key(words[0])
+        for w in words:
+            concepts.setdefault(_word_key(w), head)
+        if words[0] in SIZE_WORDS:
+            letters[head] = SIZE_WORDS[words[0]]
+    return concepts, letters
+
+
+_CONCEPTS, _CONCEPT_LETTERS = _build_concepts()
+_STOP = frozenset(_word_key(w) for w in STOPWORDS)
+_PHRASES = tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in PHRASES.items())
+
+
+@lru_cache(maxsize=65536)
+def concept(word: str) -> str:
+    """One lower-case word as its spelled stem, or the concept it translates to."""
+    s = _NON_WORD.sub("", stem(_NON_WORD.sub("", spell(word))))
+    return _CONCEPTS.get(s, s)
+
+
+def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
+    """Pull ``number unit`` sizes out of lower-case text; returns the rest and the sizes."""
+    sizes: dict[str, int] = {}
+
+    def take(m: re.Match[str]) -> str:
+        unit, factor = _UNITS[m.group(2).lower()]
+        value = Decimal(m.group(1).replace(",", ".")) * Decimal(factor)
+        sizes.setdefault(unit, int(value.to_integral_value()))
+        return " "
+
+    return _SIZE_RE.sub(take, text), sizes
+
+
+@lru_cache(maxsize=131072)
+def normalise(name: str) -> NormalName:
+    """The comparable form of a menu or catalogue name."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = _MARKS.sub(" ", text)
+    text, sizes = extract_sizes(text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    letter: str | None = None
+    tokens: list[str] = []
+    for word in _WORDS.split(text):
+        if not word:
+            continue
+        if word in _LETTERS:
+            letter = _LETTERS[word]
+            continue
+        tok = concept(word)
+        if not tok or tok in _STOP:
+            continue
+        if tok in _CONCEPT_LETTERS:
+            letter = _CONCEPT_LETTERS[tok]
+            continue
+        tokens.append(tok)
+    return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter)
