@@ -30,6 +30,7 @@ KEYS: dict[str, tuple[str, type, Any, str]] = {
     "spot_id": ("POSTER_SPOT_ID", int, None, "The spot (location) online orders go to and whose prices count."),
     "app_id": ("POSTER_APP_ID", str, None, "Developer application id (OAuth)."),
     "app_secret": ("POSTER_APP_SECRET", str, None, "Developer application secret: verifies webhooks, OAuth."),
+    "account": ("POSTER_ACCOUNT", str, None, "Poster account name (the ACCOUNT in ACCOUNT.joinposter.com); `login --oauth` stores it."),
     "data_dir": ("POSTER_CLI_DATA_DIR", str, "./poster-data", "Where menu.json, mapping.toml and the journals live."),
     "timeout": ("POSTER_TIMEOUT", float, 15.0, "Seconds to wait for each Poster answer."),
     "rate_limit": ("POSTER_RATE_LIMIT", float, 5.0, "Requests per second at most (Poster answers error 700 above its limit)."),
@@ -51,6 +52,7 @@ class Settings:
     spot_id: int | None = None
     app_id: str | None = None
     app_secret: str | None = None
+    account: str | None = None
     data_dir: Path = Path("./poster-data")
     timeout: float = 15.0
     rate_limit: float = 5.0

@@ -48,10 +48,16 @@ def login(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Store in ./poster-cli.toml instead of the user config."),
     no_check: bool = typer.Option(False, "--no-check", help="Store without asking Poster whether the token works."),
+    oauth: bool = typer.Option(False, "--oauth", help="Marketplace application: get the token through Poster's OAuth code flow in a browser."),
+    port: int = typer.Option(0, "--port", help="With --oauth: loopback port of the redirect http://127.0.0.1:PORT/callback (0: any free port)."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="With --oauth: print the authorization URL instead of opening a browser."),
+    oauth_timeout: float = typer.Option(300.0, "--oauth-timeout", help="With --oauth: seconds to wait for the browser to come back."),
 ) -> None:
     """Store a personal access token, read from a hidden prompt or stdin (never from the command line).
 
     The token is checked against Poster (access.getSpots) and saved in the config file with mode 0600.
+    With --oauth, runs the OAuth code flow instead (needs app_id and app_secret) and stores the
+    token and the account.
 
     Example: poster-cli login < token.txt
     """
@@ -59,6 +65,9 @@ def login(
     from poster_cli.output import say
     from poster_cli.poster.redact import register_secret
 
+    if oauth:
+        _login_oauth(ctx, local, port=port, open_browser=not no_browser, timeout=oauth_timeout)
+        return
     token = _read_token(ctx)
     register_secret(token)
     s = common.settings(ctx)
@@ -68,6 +77,32 @@ def login(
     target = _config_target(ctx, local)
     store_value(target, "token", token, profile=common.options(ctx).profile)
     say(f"Saved the token in {target} (mode 0600).")
+
+
+def _login_oauth(ctx: typer.Context, local: bool, *, port: int, open_browser: bool, timeout: float) -> None:
+    """`login --oauth`: the code flow lives in poster_cli.oauth; here, the browser and the config."""
+    from poster_cli.config import store_value
+    from poster_cli.oauth import login_with_oauth, show_authorization_url
+    from poster_cli.output import say
+
+    s = common.settings(ctx)
+    result = common.run_async(
+        lambda: login_with_oauth(
+            api_url=s.api_url,
+            app_id=s.app_id,
+            app_secret=s.app_secret,
+            port=port,
+            timeout=timeout,
+            show_url=lambda url, redirect: show_authorization_url(url, redirect, open_browser=open_browser, say=say),
+            transport=common.TRANSPORT.get("transport"),
+        )
+    )
+    target = _config_target(ctx, local)
+    profile = common.options(ctx).profile
+    store_value(target, "token", result.access_token, profile=profile)
+    store_value(target, "account", result.account, profile=profile)
+    who = f" ({result.company_name})" if result.company_name else ""
+    say(f"Logged in to account {result.account}{who}; saved the token in {target} (mode 0600).")
 
 
 def init(

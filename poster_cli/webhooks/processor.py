@@ -89,16 +89,37 @@ class EventProcessor:
             return await self._menu_item(event)
         if event.object == "category":
             return await self._categories()
+        if event.object == "transaction":
+            return await self._transaction(event)
         return Outcome("stored (nothing to update for this object)")
 
     # -- orders -------------------------------------------------------------------------------
 
-    async def _incoming_order(self, event: WebhookEvent) -> Outcome:
-        from poster_cli.orders.journal import OrderJournal, state_from_poster
+    async def _transaction(self, event: WebhookEvent) -> Outcome:
+        """A receipt changed: when it belongs to an accepted order of ours, follow that order
+        (its receipt may just have closed). Other receipts (walk-in guests) are only stored."""
+        from poster_cli.orders.journal import ACCEPTED, OrderJournal
 
+        transaction_id = event.object_int
+        if transaction_id is None or not self.journal_path.exists():
+            return Outcome("stored (not a receipt of a journaled order)")
+        with OrderJournal(self.journal_path) as journal:
+            ours = [e for e in journal.list(status=ACCEPTED) if e.transaction_id == transaction_id and e.incoming_order_id]
+        if not ours:
+            return Outcome("stored (not a receipt of a journaled order)")
+        outcome = await self._follow_order(ours[0].incoming_order_id)  # type: ignore[arg-type]
+        outcome.details["transaction_id"] = transaction_id
+        return outcome
+
+    async def _incoming_order(self, event: WebhookEvent) -> Outcome:
         order_id = event.object_int
         if order_id is None:
             return Outcome("ignored: object_id is not an order number")
+        return await self._follow_order(order_id)
+
+    async def _follow_order(self, order_id: int) -> Outcome:
+        from poster_cli.orders.journal import OrderJournal, state_from_poster
+
         try:
             order = await self.api.get_incoming_order(order_id)
         except PosterNotFound:
@@ -120,6 +141,9 @@ class EventProcessor:
             "phone": order.phone,
             "first_name": order.first_name,
         }
+        if not self.journal_path.exists():
+            details["journal"] = None
+            return Outcome(f"{status} (no order journal)", details)
         with OrderJournal(self.journal_path) as journal:
             entry = journal.find_by_incoming_id(order_id) or (journal.get(site_id) if site_id else None)
             if entry is None:
