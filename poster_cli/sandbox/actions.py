@@ -24,17 +24,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from poster_cli.sandbox import orders
+from poster_cli.sandbox.events import EVENTS
 from poster_cli.sandbox.state import SandboxState, money_to_kopecks
 
-EVENTS: dict[str, str] = {
-    "order.accepted": "ID — the cashier accepts a new online order (status 1, a receipt opens)",
-    "order.declined": "ID — the cashier declines a new online order (status 7)",
-    "order.closed": "ID — the guest pays; the order's receipt is closed (status 2)",
-    "product.price": "ID[/MODIFICATOR_ID] PRICE — new price at every spot, in money (85 or 85.50)",
-    "product.removed": "ID — the product or dish is deleted from the menu",
-    "product.added": "NAME PRICE [CATEGORY_ID] — a new product at every spot",
-    "product.renamed": "ID NAME — the product or dish gets a new name",
-}
 
 
 class ActionError(ValueError):
