@@ -35,7 +35,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping as
 
 from poster_cli.config import write_atomic
 from poster_cli.errors import PosterCliError, UsageError
-from poster_cli.mapping import Mapping, load_mapping, save_mapping
+from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
 from poster_cli.poster import models
 
@@ -443,9 +443,38 @@ class SyncOptions:
         return self.data_dir / "sync-report.json"
 
 
-# A matcher gets (catalogue items not linked yet, snapshot, spot) and returns
-# (entries to merge with status auto, report rows for the items it could not place).
-Matcher = Callable[[Any, Mapping, MenuSnapshot, int | None], tuple[list[Any], list[dict[str, Any]]]]
+# A matcher gets the catalogue items nobody has placed yet (no entry, or status unmatched), the
+# snapshot, the mapping and the spot, and returns entries (status auto) for the ones it is
+# confident about; the rest are reported as unmatched.
+Matcher = Callable[[list[Any], MenuSnapshot, Mapping, int | None], list[MappingEntry]]
+
+
+def _map_new_items(
+    catalogue: list[Any], mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None, matcher: Matcher, report: DriftReport
+) -> bool:
+    """Auto-map confident new site items, record the others as ``unmatched``; ``confirmed``,
+    ``manual`` and ``ignored`` entries are never looked at. True when the mapping changed."""
+    pending = []
+    for item in catalogue:
+        entry = mapping.get(item.local_id)
+        if entry is None or entry.status == "unmatched":
+            pending.append(item)
+    placed = {}
+    for entry in matcher(pending, snapshot, mapping, spot_id) if pending else []:
+        if entry.status == "auto" and entry.product_id is not None and mapping.merge_auto(entry):
+            placed[entry.local_id] = entry
+            report.auto_mapped.append(
+                {"local_id": entry.local_id, "product_id": entry.product_id, "modificator_id": entry.modificator_id, "score": entry.score}
+            )
+    changed = bool(placed)
+    for item in pending:
+        if item.local_id in placed:
+            continue
+        report.unmatched.append({"local_id": item.local_id, "local_name": item.name})
+        if mapping.get(item.local_id) is None:
+            mapping.set(MappingEntry(local_id=item.local_id, local_name=item.name, status="unmatched"))
+            changed = True
+    return changed
 
 
 def _attention_keys(report: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -492,13 +521,7 @@ async def run_sync(
         report.warnings = warnings
         mapping_changed = False
         if catalogue is not None:
-            entries, report.unmatched = (matcher or _default_matcher)(catalogue, mapping, new, spot)
-            for entry in entries:
-                if mapping.merge_auto(entry):
-                    mapping_changed = True
-                    report.auto_mapped.append(
-                        {"local_id": entry.local_id, "product_id": entry.product_id, "modificator_id": entry.modificator_id, "score": entry.score}
-                    )
+            mapping_changed = _map_new_items(catalogue, mapping, new, spot, matcher or _default_matcher, report)
         report.broken = _broken(mapping, new, spot)
 
         last = _last_report(options.report_path)
@@ -534,9 +557,9 @@ def _load_catalogue(path: Path) -> Any:
     return read_catalogue(path)
 
 
-def _default_matcher(catalogue: Any, mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None) -> tuple[list[Any], list[dict[str, Any]]]:
+def _default_matcher(items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None) -> list[MappingEntry]:
     try:
         from poster_cli.mapping_sync import auto_match  # type: ignore[attr-defined]
     except ImportError:
         raise UsageError("--catalogue needs the matching engine, which this build lacks") from None
-    return auto_match(catalogue, mapping, snapshot, spot_id)  # type: ignore[no-any-return]
+    return list(auto_match(items, snapshot, mapping, spot_id))

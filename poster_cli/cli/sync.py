@@ -94,9 +94,14 @@ def describe_change(change: dict[str, Any], currency: str | None) -> str:
         if key in change
     ]
     field = change["field"]
+    head = f"{change['product_id']} {change['name']}"
+    event = field.rpartition("_")[2]
+    if event in ("added", "removed"):  # modification_added 113 → 'modification 113 "500 мл" added'
+        what = change["new"] if event == "added" else change["old"]
+        return f"{head}: {' '.join(where)} \"{what}\" {event}"
     label = field.replace("_", " ") + (f" ({', '.join(where)})" if where else "")
     old, new = _value(field, change["old"], currency), _value(field, change["new"], currency)
-    return f"{change['product_id']} {change['name']}: {label}: {old} → {new}"
+    return f"{head}: {label}: {old} → {new}"
 
 
 def _lines(report: Any, title: str) -> list[str]:
