@@ -54,8 +54,9 @@ class OrderRequest:
     email: str | None = None
     address: str | None = None
     comment: str | None = None
-    line: int | None = None  # where the order starts in its file
+    line: int | None = None  # where the order starts in its file (CSV)
     source: str | None = None  # the file, or "send"
+    where: str | None = None  # its place in a JSON file, e.g. "orders[3]"
 
 
 @dataclass(frozen=True)
@@ -435,3 +436,19 @@ def build_all(builder: OrderBuilder, requests: Iterable[OrderRequest]) -> tuple[
         except OrderInvalid as err:
             refused.append(err)
     return good, refused
+
+
+def parse_item_arg(text: str) -> ItemRequest:
+    """``--item ITEM[:COUNT]``: ``L-001``, ``L-001:2``, ``poster:138``, ``poster:138/147:0.5``."""
+    from decimal import InvalidOperation
+
+    head, sep, tail = text.rpartition(":")
+    if not sep or head.strip().lower() in ("", "poster"):
+        return ItemRequest(text.strip())
+    try:
+        count = Decimal(tail.strip().replace(",", "."))
+    except InvalidOperation:
+        raise UsageError(f"--item {text!r}: the count after ':' must be a number, e.g. L-001:2") from None
+    if not count.is_finite():
+        raise UsageError(f"--item {text!r}: the count after ':' must be a number, e.g. L-001:2")
+    return ItemRequest(head.strip(), count)

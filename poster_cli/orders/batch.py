@@ -1,0 +1,135 @@
+"""A batch of orders: validate all, then send the valid ones, up to N at a time, exactly once.
+
+The report (``--json``), kept stable for scripts::
+
+    {"sent":    [{"order_id": "A-1", "incoming_order_id": 17}, ...],   # created by this run
+     "skipped": [{"order_id": "A-0", "incoming_order_id": 16}, ...],   # in Poster from an earlier run
+     "failed":  [{"order_id": "A-2", "reason": "..."}, ...]}          # invalid, refused or unconfirmed
+
+A failed entry's ``order_id`` is null for a row that had none. Error 700 slows the whole batch: the
+tasks share the client and its :class:`~poster_cli.poster.ratelimit.RatePacer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from poster_cli.errors import EXIT_ATTENTION, EXIT_OK
+from poster_cli.orders.build import BuiltOrder, OrderBuilder, OrderInvalid, OrderRequest
+from poster_cli.orders.files import FileProblem, ParsedBatch
+from poster_cli.orders.journal import OrderJournal
+from poster_cli.orders.send import SENT, SKIPPED, OrderSender, SendResult
+
+
+@dataclass
+class Validated:
+    """The valid orders of a file and every problem found (file, line, reason)."""
+
+    orders: list[BuiltOrder] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def invalid_ids(self) -> list[str | None]:
+        seen: dict[str | None, None] = {}
+        for p in self.problems:
+            seen.setdefault(p.order_id)
+        return list(seen)
+
+
+def validate(parsed: ParsedBatch, builder: OrderBuilder, name: str) -> Validated:
+    """Build every order the file parsed into; collect the builder's problems with their place."""
+    result = Validated(problems=list(parsed.problems))
+    for req in parsed.orders:
+        try:
+            built = builder.build(req)
+        except OrderInvalid as err:
+            for p in err.problems:
+                result.problems.append(FileProblem(_where(name, req, p.line), p.message, req.order_id))
+            continue
+        result.orders.append(built)
+        result.warnings.extend(f"{_where(name, req, req.line)}: {w}" for w in built.warnings)
+    return result
+
+
+def _where(name: str, req: OrderRequest, line: int | None) -> str:
+    if line is not None:
+        return f"{name}:{line}"
+    return f"{name} {req.where}" if req.where else name
+
+
+@dataclass
+class BatchReport:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, r: SendResult) -> None:
+        if r.outcome == SENT:
+            self.sent.append({"order_id": r.order_id, "incoming_order_id": r.incoming_order_id})
+        elif r.outcome == SKIPPED:
+            self.skipped.append({"order_id": r.order_id, "incoming_order_id": r.incoming_order_id})
+        else:
+            self.failed.append({"order_id": r.order_id, "reason": r.reason or r.outcome})
+        self.warnings.extend(f"{r.order_id}: {w}" for w in r.warnings)
+
+    def add_invalid(self, problems: Sequence[FileProblem]) -> None:
+        by_order: dict[str | None, list[str]] = {}
+        for p in problems:
+            by_order.setdefault(p.order_id, []).append(str(p))
+        for order_id, reasons in by_order.items():
+            if order_id is None:
+                self.failed.extend({"order_id": None, "reason": r} for r in reasons)
+            else:
+                self.failed.append({"order_id": order_id, "reason": "; ".join(reasons)})
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_ATTENTION if self.failed else EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sent": self.sent, "skipped": self.skipped, "failed": self.failed}
+
+
+def resume_first(orders: Sequence[BuiltOrder], journal: OrderJournal) -> list[BuiltOrder]:
+    """Orders a killed run left pending (maybe in Poster) go first: they are settled before new
+    work starts."""
+    def key(o: BuiltOrder) -> int:
+        entry = journal.get(o.order_id)
+        return 0 if entry is not None and entry.maybe_in_poster else 1
+
+    return sorted(orders, key=key)
+
+
+async def run_batch(
+    orders: Sequence[BuiltOrder],
+    sender: OrderSender,
+    *,
+    concurrency: int = 4,
+    on_result: Callable[[SendResult], None] | None = None,
+) -> list[SendResult]:
+    """Send ``orders`` with up to ``concurrency`` in flight; an authentication error stops all."""
+    queue = deque(resume_first(orders, sender.journal))
+    results: list[SendResult] = []
+
+    async def worker() -> None:
+        while queue:
+            order = queue.popleft()
+            result = await sender.send(order)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+
+    tasks = [asyncio.create_task(worker()) for _ in range(max(1, min(concurrency, len(queue))))]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return results
