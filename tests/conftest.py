@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -52,6 +53,8 @@ class SandboxHandle:
       overridden, e.g. ``client(backoff=0)`` for fast fault tests;
     * ``trigger(event, *args)`` — a cashier/menu action (``order.accepted``, ``product.price`` ...),
       see ``poster-cli sandbox trigger --help``; returns what changed;
+    * ``request(method, params, json=..., form=..., token=...)`` — one raw call (sync), an httpx
+      ``Response``, to check Poster's exact answer shapes and error codes;
     * ``faults(**settings)`` — ``latency_ms``, ``error_rate``, ``rate_limit``,
       ``drop_after_commit_rate``, ``seed``; ``faults_off()`` turns them all off;
     * ``drain()`` — await until queued webhooks are delivered (or given up);
@@ -87,6 +90,36 @@ class SandboxHandle:
 
         kwargs.setdefault("transport", self.transport)
         return PosterClient(self.api_url, kwargs.pop("token", self.token), **kwargs)
+
+    def request(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        json: Any = None,
+        form: Any = None,
+        token: str | None | bool = True,
+    ) -> httpx.Response:
+        """One raw HTTP call to ``/api/{method}`` (sync), for asserting Poster's exact answers:
+        GET with ``params``; POST with a ``json`` body or a ``form`` (urlencoded dict or list of
+        pairs). ``token=True`` sends the sandbox's token, ``None``/``False`` sends none."""
+        query = dict(params or {})
+        if token is True:
+            query["token"] = self.token
+        elif token:
+            query["token"] = token
+
+        async def go() -> httpx.Response:
+            async with httpx.AsyncClient(transport=self.transport, base_url="http://sandbox.test") as http:
+                if json is not None:
+                    return await http.post(f"/api/{method}", params=query, json=json)
+                if form is not None:
+                    body = urlencode(list(form.items()) if isinstance(form, dict) else list(form))
+                    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+                    return await http.post(f"/api/{method}", params=query, content=body, headers=headers)
+                return await http.get(f"/api/{method}", params=query)
+
+        return asyncio.run(go())
 
     def trigger(self, event: str, *args: Any) -> Any:
         return self.sandbox.trigger(event, *args)
