@@ -251,11 +251,36 @@ def test_a_redelivery_is_acknowledged_but_processed_and_hooked_once(receiver, tm
     for _ in range(3):
         assert client.post("/webhook", json=event).json() == {"status": "accept"}
     wait_for(lambda: stored(db)[0].hook_state == "done", "the hook")
+    receiver_state = client.app.state.receiver
+    client.portal.call(receiver_state.idle)
     rows = stored(db)
     assert len(rows) == 1 and rows[0].deliveries == 3
-    assert processor.seen == [event_key(event)]
+    assert set(processor.seen) == {event_key(event)}
     assert len(out.read_text().strip().splitlines()) == 1
     assert sum("redelivery" in line for line in logs) == 2
+
+
+class ChangingProcessor(RecordingProcessor):
+    """Poster's answer changes between two deliveries of one key (accepted, then closed)."""
+
+    async def process(self, event):
+        self.seen.append(event.key)
+        status = ["accepted", "closed"][min(len(self.seen), 2) - 1]
+        return Outcome(status, {"order_status": status})
+
+
+def test_two_changes_sharing_a_key_are_both_told_to_the_command(receiver, tmp_path):
+    out = tmp_path / "hook.out"
+    client, _, _, db = receiver(ChangingProcessor(), hook=HookPolicy(f"cat >> {out}; echo >> {out}", attempts=1))
+    event = order_event()
+    client.post("/webhook", json=event)
+    wait_for(lambda: stored(db)[0].hook_state == "done", "the first hook")
+    client.post("/webhook", json=event)  # same second, same key: the order was closed meanwhile
+    wait_for(lambda: out.read_text().count("order_status") == 2, "the second hook")
+    client.portal.call(client.app.state.receiver.idle)
+    statuses = [json.loads(line)["order_status"] for line in out.read_text().splitlines() if line.strip()]
+    assert statuses == ["accepted", "closed"]
+    assert stored(db)[0].outcome == "closed"
 
 
 def event_key(event: dict) -> tuple:

@@ -1,7 +1,7 @@
 """The receiver as a Starlette app: ``POST /webhook`` and ``GET /healthz``.
 
 A delivery is verified, written to the event store and answered ``200 {"status": "accept"}``
-straight away; nothing Poster-facing waits for processing. Two background workers started in the
+straight away (a redelivery with the same key is not stored twice); nothing Poster-facing waits for processing. Two background workers started in the
 app's lifespan then take the stored events in arrival order: one applies them
 (:class:`~poster_cli.webhooks.processor.EventProcessor`), the other runs the ``--on-event``
 command, so a slow command never delays journal or menu updates. At start-up both pick up what
@@ -111,9 +111,16 @@ class Receiver:
         while True:
             event_id = await self.to_process.get()
             try:
+                before = await asyncio.to_thread(self.store.get, event_id)
                 stored = await apply_event(self.store, self.processor, event_id, self.log)
-                if stored is not None and stored.state == "done" and stored.hook_state == "pending":
-                    self.to_hook.put_nowait(event_id)
+                if stored is not None and stored.state == "done" and self.config.hook is not None:
+                    refreshed = before is not None and before.state == "done"
+                    if refreshed and before.details != stored.details:
+                        # Same key, new facts (two changes within one second): tell the command.
+                        await asyncio.to_thread(self.store.rearm_hook, event_id)
+                        self.to_hook.put_nowait(event_id)
+                    elif stored.hook_state == "pending":
+                        self.to_hook.put_nowait(event_id)
             except Exception as exc:  # the store failed: the event stays pending for the next start
                 self.log(f"webhook #{event_id}: not processed: {type(exc).__name__}: {exc}")
             finally:
@@ -135,8 +142,8 @@ class Receiver:
     async def _run_hook(self, event_id: int) -> None:
         assert self.store is not None
         stored = await asyncio.to_thread(self.store.get, event_id)
-        if stored is None or self.config.hook is None:
-            return
+        if stored is None or self.config.hook is None or stored.hook_state != "pending":
+            return  # queued twice (a redelivery) and already run
         result = await run_hook(self.config.hook, hook_payload(stored), log=self.log)
         await asyncio.to_thread(self.store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error)
         if not result.ok:
@@ -157,10 +164,12 @@ class Receiver:
             return JSONResponse({"status": "rejected", "error": rej.reason}, status_code=rej.status)
         assert self.store is not None
         event_id, is_new = await asyncio.to_thread(self.store.add, event, with_hook=self.config.hook is not None)
-        if is_new:
-            self.to_process.put_nowait(event_id)
-        else:
+        if not is_new:
             self.log(f"webhook #{event_id} {event.object} {event.object_id} {event.action}: redelivery, already stored")
+        # A redelivery is looked at again, which is harmless (processing reads Poster's current
+        # state), and catches two changes in one second that share a key; the command only runs
+        # again if that brought something new.
+        self.to_process.put_nowait(event_id)
         return JSONResponse({"status": "accept"})
 
     async def health(self, request: Request) -> JSONResponse:

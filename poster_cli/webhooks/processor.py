@@ -186,6 +186,10 @@ class EventProcessor:
         name = (after or before).name if (after or before) else None
         change = "removed" if after is None else ("added" if before is None else "updated")
         details: dict[str, Any] = {"product_id": product_id, "product_name": name, "menu_change": change}
+        spot = updated.default_spot(self.spot_id)
+        if after is not None and spot is not None:
+            details["price"] = after.price_at(spot)  # kopecks at the spot (None: priced per modification)
+            details["visible"] = after.visible_at(spot) and not after.hidden
         broken = self._broken_links(updated, product_id)
         details["broken_links"] = [b.to_dict() for b in broken]
         summary = f"menu {change}: {name or product_id}"

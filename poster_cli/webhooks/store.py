@@ -174,6 +174,10 @@ class EventStore:
             ("done" if ok else "failed", attempts, error, event_id),
         )
 
+    def rearm_hook(self, event_id: int) -> None:
+        """Run the command again for this event (processing it again found something new)."""
+        self._exec("UPDATE events SET hook_state = 'pending', hook_error = NULL WHERE id = ?", (event_id,))
+
     def unprocessed(self) -> list[int]:
         """Events to process at start-up: never processed, or failed fewer than MAX_ATTEMPTS times."""
         rows = self._exec(
