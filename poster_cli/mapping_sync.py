@@ -164,7 +164,7 @@ def auto_match(
     mapping: Mapping,
     spot_id: int | None,
     *,
-    accept: float = 85.0,
+    accept: float = 80.0,
 ) -> list[MappingEntry]:
     """Map new catalogue items (no entry yet, or unmatched) the engine is confident about, in
     ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked."""

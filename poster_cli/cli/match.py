@@ -20,7 +20,7 @@ def match(
     menu: Optional[Path] = typer.Option(None, "--menu", help="A snapshot or a raw menu.getProducts answer (default: the pulled snapshot)."),
     mapping_file: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default: <data>/mapping.toml)."),
     spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
-    accept: float = typer.Option(85.0, "--accept", min=0, max=100, help="Accept automatically at or above this score."),
+    accept: float = typer.Option(80.0, "--accept", min=0, max=100, help="Accept automatically at or above this score."),
     review: float = typer.Option(40.0, "--review", min=0, max=100, help="Offer candidates at or above this score."),
     allow_shared: bool = typer.Option(False, "--allow-shared", help="Let several site items map to one Poster target."),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask: accept only confident matches."),

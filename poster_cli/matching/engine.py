@@ -24,14 +24,16 @@ from poster_cli.matching.targets import MatchTarget, build_targets
 from poster_cli.poster.models import Product
 
 NAME_SHARE = 90.0
+CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
+QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True)
 class MatchOptions:
-    accept: float = 85.0  # auto-accept at or above this score
+    accept: float = 80.0  # auto-accept at or above this score
     review: float = 40.0  # offer candidates at or above this score
-    margin: float = 6.0  # the best must lead the next target by this much to be accepted
+    margin: float = 5.0  # the best must lead the next target by this much to be accepted
     allow_shared: bool = False  # may two site items be auto-mapped to one target?
     top: int = 5  # candidates kept per item
     pool: int = 12  # candidates scored in full per item
@@ -78,10 +80,18 @@ class MatchResult:
         return self.candidates[0] if self.candidates else None
 
 
+def _negation_of(a: str, b: str) -> bool:
+    """"negazovan" is not "gazovan": Slavic ne-/bez- turn a word into its opposite."""
+    for prefix in ("ne", "bez"):
+        if a.startswith(prefix) and not b.startswith(prefix) and fuzz.ratio(a[len(prefix):], b) >= 80:
+            return True
+    return False
+
+
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    if a.isdigit() or b.isdigit():
+    if a.isdigit() or b.isdigit() or _negation_of(a, b) or _negation_of(b, a):
         return 0.0
     r = fuzz.ratio(a, b) / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
@@ -104,6 +114,8 @@ class MenuIndex:
                 self._by_token[tok].append(i)
                 if len(tok) >= 4:
                     self._by_prefix[tok[:4]].append(i)
+                if len(tok) >= 3:
+                    self._by_prefix[tok[:3]].append(i)
         n = len(self.targets) + 1
         self._idf = {tok: math.log(n / (len(ids) + 0.5)) + 0.3 for tok, ids in self._by_token.items()}
         self._unknown_weight = math.log(n / 0.5) + 0.3
@@ -134,10 +146,11 @@ class MenuIndex:
             for i in exact:
                 acc[i] += w
             if len(tok) >= 4:
-                prefix = self._by_prefix.get(tok[:4], ())
-                if len(prefix) <= self._crowd * 2:
-                    for i in prefix:
-                        acc[i] += 0.5 * w
+                for key, share in ((tok[:4], 0.5), (tok[:3], 0.25)):
+                    prefix = self._by_prefix.get(key, ())
+                    if len(prefix) <= self._crowd * 2:
+                        for i in prefix:
+                            acc[i] += share * w
         if not acc and norm.tokens:
             if self._keys is None:
                 self._keys = [t.norm.key for t in self.targets]
@@ -149,34 +162,41 @@ class MenuIndex:
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _align(self, a: Sequence[str], b: Sequence[str]) -> float:
+    def _align(self, a: Sequence[str], b: Sequence[str], b_sizes: Iterable[int] = (), b_category: Iterable[str] = ()) -> float:
         total = got = 0.0
-        bset = set(b)
+        bset = set(b) | {str(v) for v in b_sizes}  # "Americano 400" names the 400 ml size
+        context = set(b_category) - bset  # "Pepperoni pizza" against "Пепероні" in the category "Піца"
         for tok in a:
             w = self.weight(tok)
             total += w
             if tok in bset:
                 got += w
+            elif tok in context:
+                got += CONTEXT_CREDIT * w
             elif b:
                 got += w * max(_token_similarity(tok, u) for u in b)
         return got / total if total else 0.0
 
-    def name_similarity(self, q: NormalName, t: NormalName) -> float:
-        """0..1: rarity-weighted token alignment, both ways (harmonic mean)."""
+    def name_similarity(self, q: NormalName, t: NormalName, q_cat: NormalName = NormalName(()), t_cat: NormalName = NormalName(())) -> float:
+        """0..1: rarity-weighted token alignment both ways, the site item's words counting most (a
+        site often shortens a name: "Пельмені" for "Пельмені домашні"); or, when it is closer, the
+        similarity of the names written without spaces ("Panna cotta" / "Панакота")."""
         if not q.tokens or not t.tokens:
             return 0.0
         if q.tokens == t.tokens:
             return 1.0
-        ab = self._align(q.tokens, t.tokens)
-        ba = self._align(t.tokens, q.tokens)
-        return 0.0 if ab + ba == 0 else 2 * ab * ba / (ab + ba)
+        ab = self._align(q.tokens, t.tokens, t.sizes.values(), t_cat.tokens)
+        ba = self._align(t.tokens, q.tokens, q.sizes.values(), q_cat.tokens)
+        aligned = QUERY_SHARE * ab + (1 - QUERY_SHARE) * ba
+        joined = fuzz.ratio("".join(q.tokens), "".join(t.tokens)) / 100.0
+        return max(aligned, joined) if joined >= 0.85 else aligned
 
     def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget) -> tuple[float, float, str]:
         """(score 0-100, name similarity 0-1, reason) of one target for one site item."""
         code = item.barcode.strip().lower()
         if (code and code in t.codes) or item.local_id.strip().lower() in t.codes:
             return 100.0 + NAME_SHARE, 1.0, "same barcode/code"
-        name = self.name_similarity(norm, t.norm)
+        name = self.name_similarity(norm, t.norm, cat, t.category_norm)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
         reasons = [f"name {round(100 * name)}"]
         delta, text = _size_evidence(norm, t)
@@ -186,7 +206,7 @@ class MenuIndex:
         if item.price and t.price:
             gap = abs(item.price - t.price) / max(item.price, t.price)
             if gap == 0:
-                score += 5
+                score += 6
                 reasons.append("same price")
             elif gap <= 0.1:
                 score += 3
@@ -240,6 +260,8 @@ def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
         if q.letter == "M" and t.rank_letter and not tn.letter:
             return 0.0, ""  # M against a family of two sizes says nothing
         return -30.0, f"size {q.letter} vs {t.letter}"
+    if not q.sizes and any(tok == str(v) for tok in q.tokens for v in tn.sizes.values()):
+        return 5.0, "size " + next(tok for tok in q.tokens if tok.isdigit())
     if (q.sizes or q.letter) and t.rank_letter:
         return -3.0, "size unclear"
     if t.rank_letter and not (q.sizes or q.letter):

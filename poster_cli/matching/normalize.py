@@ -38,11 +38,11 @@ _SPELLING = (
     ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("kh", "h"),
     ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"),
     ("ee", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
-    ("c", "k"), ("h", "g"), ("S", "sh"), ("C", "ch"), ("Z", "zh"),
+    ("c", "k"), ("h", "g"), ("S", "sh"), ("C", "ch"), ("Z", "j"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
-_ENDINGS = ("omu", "ogo", "imi", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "iv", "om", "im",
-            "a", "o", "u", "e", "i", "s")
+_ENDINGS = ("omu", "ogo", "imi", "iami", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "ev", "iv", "om",
+            "em", "im", "a", "o", "u", "e", "i", "s")
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNITS = {
@@ -57,6 +57,8 @@ _SIZE_RE = re.compile(
     _NUM + r"\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")\.?(?![a-zа-яіїєґё])",
     re.IGNORECASE,
 )
+# A bare "0,5" or "1.5" on a menu is litres.
+_BARE_LITRES = re.compile(r"(?<![\d.,])([0-2][.,]\d{1,3})(?![\d.,])")
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _WORDS = re.compile(r"[^\w'’ʼ`]+|_")
@@ -95,7 +97,7 @@ def stem(token: str) -> str:
     if len(token) < 4 or token.isdigit():
         return token
     for ending in _ENDINGS:
-        if token.endswith(ending) and len(token) - len(ending) >= 3:
+        if token.endswith(ending) and len(token) - len(ending) >= (3 if len(ending) < 3 else 4):
             return token[: -len(ending)]
     return token
 
@@ -119,7 +121,7 @@ def _build_concepts() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _CONCEPTS, _CONCEPT_LETTERS = _build_concepts()
-_STOP = frozenset(_word_key(w) for w in STOPWORDS)
+_STOP = frozenset(STOPWORDS)
 _PHRASES = tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in PHRASES.items())
 
 
@@ -127,7 +129,12 @@ _PHRASES = tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in PHRAS
 def concept(word: str) -> str:
     """One lower-case word as its spelled stem, or the concept it translates to."""
     s = _NON_WORD.sub("", stem(_NON_WORD.sub("", spell(word))))
-    return _CONCEPTS.get(s, s)
+    if s in _CONCEPTS:
+        return _CONCEPTS[s]
+    for n in range(len(s) - 1, max(3, len(s) - 5), -1):  # an inflected or derived form of a known word
+        if s[:n] in _CONCEPTS:
+            return _CONCEPTS[s[:n]]
+    return s
 
 
 def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
@@ -140,7 +147,15 @@ def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
         sizes.setdefault(unit, int(value.to_integral_value()))
         return " "
 
-    return _SIZE_RE.sub(take, text), sizes
+    def litres(m: re.Match[str]) -> str:
+        value = int(Decimal(m.group(1).replace(",", ".")) * 1000)
+        if value == 0:
+            return m.group(0)
+        sizes.setdefault("ml", value)
+        return " "
+
+    text = _SIZE_RE.sub(take, text)
+    return _BARE_LITRES.sub(litres, text), sizes
 
 
 @lru_cache(maxsize=131072)
@@ -159,8 +174,10 @@ def normalise(name: str) -> NormalName:
         if word in _LETTERS:
             letter = _LETTERS[word]
             continue
+        if word in _STOP:
+            continue
         tok = concept(word)
-        if not tok or tok in _STOP:
+        if not tok:
             continue
         if tok in _CONCEPT_LETTERS:
             letter = _CONCEPT_LETTERS[tok]

@@ -37,16 +37,17 @@ CONCEPTS = """
 холодний холодный cold iced ice айс
 морозиво мороженое icecream
 суп soup
+суші суши sushi nigiri нігірі нигири
 салат salad
 курка курятина курица куриный курячий chicken
 яловичина говядина beef
-свинина pork
+свинина pork свинячі свиные свинячий свиной
 телятина veal
 качка утка duck
 індичка индейка turkey
 лосось salmon сьомга семга лососем
-тунець тунец tuna
-вугор угорь eel
+тунець тунец tuna тунцом тунцем тунца
+вугор угорь eel угрем угря вугрем
 креветка креветки shrimp shrimps prawn prawns
 кальмар squid calamari
 мідії мидии mussels
@@ -68,19 +69,36 @@ CONCEPTS = """
 шинка ветчина ham
 ковбаса колбаса sausage ковбаски колбаски сосиски
 томат помідор помидор tomato tomatoes томатний томатный
-огірок огурец cucumber
+огірок огурец cucumber огурцом огірком огурца
 цибуля лук onion цибулеві луковые
 часник чеснок garlic часниковий чесночный
 перець перец pepper
-овочі овощи vegetables veggie овочевий овощной
+овочі овощи vegetables овочевий овощной
 фрукти фрукты fruit fruits
 ягоди ягоды berry berries ягідний ягодный
 соус sauce
-гострий острый spicy
+гострий острый spicy спайси
 копчений копченый smoked
 смажений жареный fried
 запечений запеченный baked
 гриль grill grilled
+барбекю bbq
+безалкогольний безалкогольный virgin nonalcoholic
+тарілка тарелка plate platter
+маринований маринованный pickled
+морепродукти морепродукты seafood морський морская морська морской
+окунь perch
+гребінець гребешок scallop
+восьминіг осьминог octopus
+асорті ассорти mix assorted assortment
+студентський студенческий student
+гьоза гедза гёдза gyoza
+моті моти mochi
+жасмин jasmine жасминовий жасминовый
+кориця корица cinnamon
+шпинат spinach
+рукола arugula rucola
+песто pesto
 торт cake
 чізкейк чизкейк cheesecake
 пиріг пирог pie
@@ -95,7 +113,7 @@ CONCEPTS = """
 рол ролл roll rolls роли роллы
 без without
 подвійний двойной double doppio
-стакан glass келих бокал
+стакан glass келих бокал келиху
 пляшка бутылка bottle
 газований газированный sparkling
 негазований негазированный still
@@ -108,7 +126,7 @@ CONCEPTS = """
 напій напиток drink beverage напої напитки drinks
 сніданок завтрак breakfast
 крильця крылышки wings
-ребра ребрышки ribs
+ребра ребрышки ribs реберця ребрища
 каша porridge
 вівсяний овсяный oat oatmeal
 гречка buckwheat
@@ -173,4 +191,5 @@ STOPWORDS = """
 new нове новинка новинки хіт хит hit top топ sale акція акция promo bestseller бестселер
 """.split()
 
-SIZE_WORDS = {"маленький": "S", "середній": "M", "великий": "L"}
+# Concepts that say which size: a glass is the smallest serving, a bottle the largest.
+SIZE_WORDS = {"маленький": "S", "середній": "M", "великий": "L", "стакан": "S", "пляшка": "L"}
