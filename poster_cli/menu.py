@@ -144,10 +144,11 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
         except PosterError:
             return None  # no storage access: the snapshot simply has no stock information
 
-    spots, categories, products, currency, stock = await asyncio.gather(
+    # The menu goes first: it is by far the biggest answer, and the rate pacer spaces request starts.
+    products, spots, categories, currency, stock = await asyncio.gather(
+        api.call("menu.getProducts"),
         api.call("access.getSpots"),
         api.call("menu.getCategories"),
-        api.call("menu.getProducts"),
         api.call("settings.getCurrency"),
         leftovers(),
     )

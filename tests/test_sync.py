@@ -174,3 +174,26 @@ def test_sync_compares_with_its_own_last_snapshot_not_a_later_pull(poster):
 def test_bad_attention_value_is_usage_error(poster):
     result = sync("--attention", "prices")
     assert result.exit_code == 2 and "--attention" in result.stderr
+
+
+def test_sync_against_the_sandbox_reports_cashier_menu_edits(cli_env):
+    """End to end on the sandbox: a price change, a removal, an addition and a rename."""
+    first = cli_env.run("sync", "--json")
+    assert first.exit_code == 0, first.stderr
+    products = cli_env.sandbox.state.doc["products"]
+    priced, gone, renamed = products[0]["id"], products[1]["id"], products[2]["id"]
+    cli_env.sandbox.trigger("product.price", priced, "99.50")
+    cli_env.sandbox.trigger("product.removed", gone)
+    added = cli_env.sandbox.trigger("product.added", "Матча лате", "85")
+    cli_env.sandbox.trigger("product.renamed", renamed, "Новий", "напій")
+    result = cli_env.run("sync", "--json")
+    assert result.exit_code == 3, result.stderr
+    report = json.loads(result.stdout)
+    assert [a["name"] for a in report["added"]] == ["Матча лате"]
+    assert [r["product_id"] for r in report["removed"]] == [gone]
+    fields = {(c["product_id"], c["field"]) for c in report["changed"]}
+    assert (renamed, "name") in fields
+    assert any(pid == priced and f in ("price", "modification_price") for pid, f in fields)
+    assert all(c.get("spot_id") in (None, 1) for c in report["changed"])  # POSTER_SPOT_ID=1 only
+    assert report["meta"]["counts"]["added"] == 1 and added is not None
+    assert cli_env.run("sync", "--quiet").stdout == ""
