@@ -515,27 +515,26 @@ def _map_new_items(
 ) -> bool:
     """Auto-map confident new site items, record the others as ``unmatched``; ``confirmed``,
     ``manual`` and ``ignored`` entries are never looked at. True when the mapping changed."""
+    before = dict(mapping.entries)
     pending = []
     for item in catalogue:
         entry = mapping.get(item.local_id)
         if entry is None or entry.status == "unmatched":
             pending.append(item)
-    placed = {}
+    placed = set()
     for entry in matcher(pending, snapshot, mapping, spot_id) if pending else []:
         if entry.status == "auto" and entry.product_id is not None and mapping.merge_auto(entry):
-            placed[entry.local_id] = entry
+            placed.add(entry.local_id)
             report.auto_mapped.append(
                 {"local_id": entry.local_id, "product_id": entry.product_id, "modificator_id": entry.modificator_id, "score": entry.score}
             )
-    changed = bool(placed)
     for item in pending:
         if item.local_id in placed:
             continue
         report.unmatched.append({"local_id": item.local_id, "local_name": item.name})
         if mapping.get(item.local_id) is None:
             mapping.set(MappingEntry(local_id=item.local_id, local_name=item.name, status="unmatched"))
-            changed = True
-    return changed
+    return mapping.entries != before
 
 
 def _attention_keys(report: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -616,17 +615,14 @@ async def run_sync(
         return report
 
 
-def _load_catalogue(path: Path) -> Any:
-    try:
-        from poster_cli.catalogue import read_catalogue  # type: ignore[attr-defined]
-    except ImportError:
-        raise UsageError("--catalogue needs the catalogue readers, which this build lacks") from None
+def _load_catalogue(path: Path) -> list[Any]:
+    from poster_cli.catalogue import read_catalogue
+
     return read_catalogue(path)
 
 
 def _default_matcher(items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None) -> list[MappingEntry]:
-    try:
-        from poster_cli.mapping_sync import auto_match  # type: ignore[attr-defined]
-    except ImportError:
-        raise UsageError("--catalogue needs the matching engine, which this build lacks") from None
-    return list(auto_match(items, snapshot, mapping, spot_id))
+    """The matching engine's confident links (it also records the rest as ``unmatched``)."""
+    from poster_cli.mapping_sync import auto_match
+
+    return auto_match(items, snapshot, mapping, spot_id)

@@ -197,3 +197,26 @@ def test_sync_against_the_sandbox_reports_cashier_menu_edits(cli_env):
     assert all(c.get("spot_id") in (None, 1) for c in report["changed"])  # POSTER_SPOT_ID=1 only
     assert report["meta"]["counts"]["added"] == 1 and added is not None
     assert cli_env.run("sync", "--quiet").stdout == ""
+
+
+def test_catalogue_new_items_are_auto_mapped_or_reported_unmatched(poster):
+    mapping = Mapping()
+    mapping.set(MappingEntry(local_id="S-9", local_name="Espresso (house)", status="manual", product_id=11, modificator_id=111))
+    mapping.set(MappingEntry(local_id="S-8", local_name="Old promo", status="ignored"))
+    save_mapping(mapping, poster.data / "mapping.toml")
+    (poster.data.parent / "site.csv").write_text(
+        "id,name,price\nS-1,Сирники,120\nS-2,Борщ з пампушками,90\nS-9,Espresso (house),45\nS-8,Old promo,10\n", encoding="utf-8"
+    )
+    result = sync("--catalogue", "site.csv", "--json")
+    assert result.exit_code == 3, result.stderr  # one site item needs a person
+    report = json.loads(result.stdout)
+    assert report["unmatched"] == [{"local_id": "S-2", "local_name": "Борщ з пампушками"}]
+    assert [(a["local_id"], a["product_id"]) for a in report["meta"]["auto_mapped"]] == [("S-1", 20)]
+    saved = load_mapping(poster.data / "mapping.toml")
+    assert (saved.get("S-1").status, saved.get("S-1").product_id) == ("auto", 20)
+    assert saved.get("S-2").status == "unmatched"
+    assert (saved.get("S-9").status, saved.get("S-9").product_id, saved.get("S-9").modificator_id) == ("manual", 11, 111)
+    assert saved.get("S-8").status == "ignored"
+    # the next run: still unmatched (exit 3) but nothing new to say
+    again = sync("--catalogue", "site.csv", "--quiet")
+    assert again.exit_code == 3 and again.stdout == ""
