@@ -86,7 +86,7 @@ def _spot_view(spots: Any, spot_id: int | None) -> tuple[dict[int, int], dict[in
 def product_row(snap: MenuSnapshot, p: models.Product, spot_id: int | None) -> ProductRow:
     cat = snap.categories.get(p.category_id)
     prices, visible = _spot_view(p.spots, spot_id)
-    mods = []
+    mods: list[dict[str, Any]] = []
     for m in p.modifications:
         mp, mv = _spot_view(m.spots, spot_id)
         mods.append({"modificator_id": m.modificator_id, "name": m.name, "prices": mp, "visible": mv})

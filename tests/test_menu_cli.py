@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,14 @@ from typer.testing import CliRunner
 
 from poster_cli.cli.main import app
 from poster_cli.mapping import Mapping, MappingEntry, save_mapping
+from tests.test_sync import clean_env
 
 DRIFT = Path(__file__).parent / "fixtures" / "drift"
 
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    for var in list(os.environ):
-        if var.startswith("POSTER"):
-            monkeypatch.delenv(var)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("POSTER_CLI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("POSTER_CLI_TTY", "0")
-    monkeypatch.chdir(tmp_path)
-    data = tmp_path / "data"
+    data = clean_env(monkeypatch, tmp_path)
     data.mkdir()
     raw = json.loads((DRIFT / "new.json").read_text(encoding="utf-8"))
     raw["categories"].append({"category_id": "3", "category_name": "Холодна кава", "parent_category": "1"})

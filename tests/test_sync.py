@@ -41,21 +41,24 @@ class MenuServer(DocServer):
         return super().handle(request)
 
 
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **variables: str) -> Path:
+    """No POSTER_* from the outside world, no user config, no terminal; returns the data folder."""
+    for var in [v for v in os.environ if v.startswith("POSTER")]:
+        monkeypatch.delenv(var)
+    data = tmp_path / "data"
+    settings = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "POSTER_CLI_DATA_DIR": str(data), "POSTER_CLI_TTY": "0"}
+    for key, value in {**settings, **variables}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    return data
+
+
 @pytest.fixture
 def poster(tmp_path, monkeypatch):
     server = MenuServer()
     monkeypatch.setitem(common.TRANSPORT, "transport", server.transport)
-    for var in list(os.environ):
-        if var.startswith("POSTER"):
-            monkeypatch.delenv(var)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("POSTER_TOKEN", TOKEN)
-    monkeypatch.setenv("POSTER_API_URL", "http://poster.test/api")
-    monkeypatch.setenv("POSTER_CLI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("POSTER_CLI_TTY", "0")
-    monkeypatch.setenv("POSTER_RATE_LIMIT", "0")  # no pacing against a stand-in
-    monkeypatch.chdir(tmp_path)
-    server.data = tmp_path / "data"
+    # no pacing against a stand-in
+    server.data = clean_env(monkeypatch, tmp_path, POSTER_TOKEN=TOKEN, POSTER_API_URL="http://poster.test/api", POSTER_RATE_LIMIT="0")
     return server
 
 
