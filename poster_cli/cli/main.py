@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from poster_cli import __version__
 from poster_cli.cli.common import GlobalOptions
-from poster_cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, PosterCliError
+from poster_cli.errors import EXIT_ATTENTION, EXIT_FAILED, EXIT_INTERRUPTED, PosterCliError
 
 def _click_module() -> Any:
     """The click Typer runs on: its own vendored copy in newer releases, the click package before."""
@@ -94,12 +94,15 @@ def _err(text: str) -> None:
 
 
 def _report(ctx: Any, err: PosterCliError) -> None:
-    from poster_cli.output import error_line
+    from poster_cli.output import error_line, say
     from poster_cli.poster.redact import redact
 
     if _debug(ctx):
         _err(redact("".join(traceback.format_exception(err))))
-    error_line(str(err))
+    if err.exit_code == EXIT_ATTENTION:
+        say(f"attention: {err}", style="bold yellow")
+    else:
+        error_line(str(err))
 
 
 app = typer.Typer(

@@ -40,9 +40,13 @@ def serve_forever(app: Any, sock: socket.socket) -> None:
 
 
 @contextlib.contextmanager
-def serving_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 10.0) -> Iterator[str]:
-    """Run ``app`` in a background thread; yields its base URL (``http://127.0.0.1:PORT``)."""
-    sock = bind(host, port)
+def serving_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 10.0, sock: socket.socket | None = None
+) -> Iterator[str]:
+    """Run ``app`` in a background thread; yields its base URL (``http://127.0.0.1:PORT``).
+
+    Pass ``sock`` (from :func:`bind`) when the port must be known before the app is made."""
+    sock = sock or bind(host, port)
     server = make_server(app)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
