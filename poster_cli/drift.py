@@ -456,9 +456,9 @@ def snapshot_bytes(snapshot: MenuSnapshot) -> bytes:
     return json.dumps(snapshot.raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _link_or_write(source: Path, target: Path, data: bytes) -> None:
-    """Make ``target`` the same file as ``source`` (an atomic hard link + rename, no second 13 MB
-    write), or write ``data`` atomically where hard links are not possible."""
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Make ``target`` the same file as ``source``: an atomic hard link + rename (no second write
+    of a 13 MB menu), or an atomic copy where hard links are not possible."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.link")
     try:
         tmp.unlink(missing_ok=True)
@@ -466,7 +466,26 @@ def _link_or_write(source: Path, target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError:
         tmp.unlink(missing_ok=True)
-        write_atomic(target, data)
+        write_atomic(target, source.read_bytes())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+MENU_PARTS = ("spots", "categories", "products", "currency", "leftovers")
+
+
+def _same_menu(a: MenuSnapshot, b: MenuSnapshot) -> bool:
+    """Poster's answers are equal (``pulled_at`` aside)."""
+    return all(a.raw.get(part) == b.raw.get(part) for part in MENU_PARTS)
+
+
+def _is_archive(snapshot: MenuSnapshot, options: "SyncOptions") -> bool:
+    return snapshot.path is not None and snapshot.path.parent == options.snapshots_dir
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,16 +617,20 @@ async def run_sync(
             or _attention_keys(last) != _attention_keys(report.to_dict())
         )
 
-        data = snapshot_bytes(new)
-        archive = options.snapshots_dir / archive_name()
+        # An unchanged menu is not archived again: the kept snapshots stay a history of changes
+        # (ten identical copies would push the last real change out), and cron runs stay cheap.
+        unchanged = previous is not None and _is_archive(previous, options) and _same_menu(previous, new)
+        archive = previous.path if unchanged and previous is not None and previous.path else options.snapshots_dir / archive_name()
         report.snapshot = str(archive)
         if mapping_changed:
             step("mapping")
             save_mapping(mapping, mapping_file)
-        step("archive")
-        write_atomic(archive, data)
+        if not unchanged:
+            step("archive")
+            write_atomic(archive, snapshot_bytes(new))
         step("menu")
-        _link_or_write(archive, options.menu_path, data)
+        if not _same_file(archive, options.menu_path):
+            _link_or_copy(archive, options.menu_path)
         step("report")
         write_atomic(options.report_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
         step("rotate")

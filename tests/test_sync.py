@@ -223,3 +223,14 @@ def test_catalogue_new_items_are_auto_mapped_or_reported_unmatched(poster):
     # the next run: still unmatched (exit 3) but nothing new to say
     again = sync("--catalogue", "site.csv", "--quiet")
     assert again.exit_code == 3 and again.stdout == ""
+
+
+def test_an_unchanged_menu_is_not_archived_again(poster):
+    sync()
+    poster.product("10")["spots"][0]["price"] = "4600"
+    sync()
+    for _ in range(3):
+        sync("--keep", "2")
+    kept = archives(poster.data)
+    assert len(kept) == 2  # the two menus that differ: history of real changes survives quiet runs
+    assert os.path.samefile(kept[-1], poster.data / "menu.json")
