@@ -107,6 +107,13 @@ CASES = [
      {"product_id": 20, "field": "group_num_max", "group_id": 7, "old": 1, "new": 2}),
     (set_(["20", "group_modifications", 0, "modifications", 1, "price"], 22.75),
      {"product_id": 20, "field": "modifier_price", "group_id": 7, "dish_modification_id": 72, "old": 2050, "new": 2275}),
+    (set_(["20", "group_modifications", 0, "name"], "Соуси"),
+     {"product_id": 20, "field": "group_name", "group_id": 7, "old": "Соус", "new": "Соуси"}),
+    (lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].append(
+        {"dish_modification_id": "73", "name": "Мед", "price": 10}),
+     {"product_id": 20, "field": "modifier_added", "group_id": 7, "dish_modification_id": 73, "old": None, "new": "Мед"}),
+    (set_(["20", "group_modifications", 0, "modifications", 0, "name"], "Сметанка"),
+     {"product_id": 20, "field": "modifier_name", "group_id": 7, "dish_modification_id": 71, "old": "Сметана", "new": "Сметанка"}),
     (lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].pop(),
      {"product_id": 20, "field": "modifier_removed", "group_id": 7, "dish_modification_id": 72, "old": "Варення", "new": None}),
 ]

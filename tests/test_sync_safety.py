@@ -156,3 +156,29 @@ def test_mapping_bytes_are_untouched_without_catalogue(state):
     asyncio.run(run_sync(SyncOptions(data_dir=data, api_url="http://x/api"), pull))
     assert (data / "mapping.toml").read_bytes() == before
     assert dump_mapping(load_mapping(data / "mapping.toml")).encode() == before
+
+
+@pytest.mark.e2e
+def test_two_cli_processes_against_a_real_sandbox(sandbox_server, tmp_path):
+    """Two `poster-cli sync` processes at once: the second gives up after --lock-timeout with exit 1
+    and one clear line; the first finishes normally."""
+    sandbox_server.handle.faults(latency_ms=700)  # keep the first run inside its pull for a while
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER")}
+    env.update(POSTER_API_URL=sandbox_server.api_url, POSTER_TOKEN=sandbox_server.token, POSTER_SPOT_ID="1",
+               POSTER_CLI_DATA_DIR=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "xdg"), NO_COLOR="1")
+    cli = [sys.executable, "-m", "poster_cli", "sync"]
+    first = subprocess.Popen([*cli, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lock = tmp_path / "data" / ".sync.lock"
+    deadline = time.monotonic() + 30
+    while not (lock.exists() and lock.read_text().strip()):
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    second = subprocess.run([*cli, "--lock-timeout", "0.2"], env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        f"error: another `poster-cli sync` is still running (lock {lock}); gave up after 0.2s "
+        "(raise --lock-timeout or run sync less often)"
+    ]
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert json.loads(out)["meta"]["counts"]["products"] > 0
