@@ -38,6 +38,17 @@ def stdin_is_tty() -> bool:
         return False
 
 
+def stdout_is_tty() -> bool:
+    """stdout is a terminal (``POSTER_CLI_TTY`` overrides): tables for people, plain lines for pipes."""
+    forced = _forced_tty()
+    if forced is not None:
+        return forced
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def stderr_is_tty() -> bool:
     forced = _forced_tty()
     if forced is not None:

@@ -116,3 +116,13 @@ def test_diff_of_a_missing_file_exits_2(monkeypatch):
     monkeypatch.chdir(DRIFT)
     result = run("menu", "diff", "old.json", "nope.json")
     assert result.exit_code == 2 and "nope.json" in result.stderr
+
+
+def test_show_is_tab_separated_when_piped_and_a_table_on_a_terminal(env, monkeypatch):
+    piped = run("menu", "show", "--spot", "1").stdout.splitlines()
+    assert piped[0].split("\t") == ["id", "name", "category", "type", "spot 1 UAH", "modifications", "flags"]
+    assert "11\tЛате\tКава\tproduct\t-\t112 450 мл 70.00\t" in piped
+    monkeypatch.setenv("POSTER_CLI_TTY", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    table = run("menu", "show", "--spot", "1").stdout
+    assert "│" in table and "\t" not in table and "Еспресо" in table
