@@ -84,7 +84,7 @@ async def watch(
     first_delay: float = 2.0,
     max_delay: float = 30.0,
     timeout: float | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
     clock: Callable[[], float] | None = None,
 ) -> list[JournalEntry]:
     """Poll until every order is accepted, declined or closed (or failed); the delay grows by half
@@ -113,7 +113,7 @@ async def watch(
         if deadline is not None and clock() >= deadline:
             return list(entries.values())
         delay = first_delay if changed else min(max_delay, delay * 1.5)
-        await sleep(delay)
+        await (sleep or asyncio.sleep)(delay)
 
 
 def parse_since(text: str | None, now: datetime | None = None) -> str | None:
