@@ -25,6 +25,7 @@ import asyncio
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -184,7 +185,6 @@ class SandboxServer:
 
     handle: SandboxHandle
     base_url: str
-    server: Any
     loop: asyncio.AbstractEventLoop
 
     @property
@@ -215,11 +215,13 @@ class SandboxServer:
         raise AssertionError(f"expected {count} delivered webhooks, got {self.handle.webhooks.deliveries}")
 
 
-def serve_in_thread(handle: SandboxHandle) -> Iterator[SandboxServer]:
-    """Run ``handle``'s sandbox under uvicorn on a free loopback port until the generator ends."""
+@contextmanager
+def asgi_server(app: Any) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """Serve any ASGI ``app`` with uvicorn on ``127.0.0.1:<free port>`` in a background thread;
+    yields ``(base_url, loop)`` and stops the server on exit. Useful for a webhook receiver too."""
     import uvicorn
 
-    config = uvicorn.Config(handle.sandbox, host="127.0.0.1", port=0, log_level="critical", lifespan="off", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     loops: list[asyncio.AbstractEventLoop] = []
 
@@ -230,25 +232,33 @@ def serve_in_thread(handle: SandboxHandle) -> Iterator[SandboxServer]:
         loop.run_until_complete(server.serve())
         loop.close()
 
-    thread = threading.Thread(target=run, name="sandbox-server", daemon=True)
+    thread = threading.Thread(target=run, name="asgi-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the sandbox server did not start")
+            raise RuntimeError("the loopback server did not start")
         time.sleep(0.005)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield SandboxServer(handle=handle, base_url=f"http://127.0.0.1:{port}", server=server, loop=loops[0])
+        yield f"http://127.0.0.1:{port}", loops[0]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
 
 
+@contextmanager
+def serve_sandbox(handle: SandboxHandle) -> Iterator[SandboxServer]:
+    """Run ``handle``'s sandbox under uvicorn on a free loopback port (a :class:`SandboxServer`)."""
+    with asgi_server(handle.sandbox) as (base_url, loop):
+        yield SandboxServer(handle=handle, base_url=base_url, loop=loop)
+
+
 @pytest.fixture
 def sandbox_server() -> Iterator[SandboxServer]:
     """A real uvicorn sandbox on ``127.0.0.1:<free port>`` (see :class:`SandboxServer`)."""
-    yield from serve_in_thread(make_sandbox())
+    with serve_sandbox(make_sandbox()) as server:
+        yield server
 
 
 @dataclass

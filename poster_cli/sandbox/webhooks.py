@@ -105,14 +105,11 @@ class WebhookEmitter:
 
     async def drain(self) -> None:
         """Wait until every queued event is delivered or given up (for tests and shutdown)."""
-        while True:
+        while self._queue:
             self._ensure_worker()
-            task = self._task
-            if task is None or task.done():
-                if not self._queue:
-                    return
-                continue
-            await asyncio.shield(task)
+            if self._task is None:
+                return
+            await asyncio.shield(self._task)  # a failing worker raises here rather than spin
 
     async def _work(self) -> None:
         async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as http:
