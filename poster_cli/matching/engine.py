@@ -24,6 +24,7 @@ from poster_cli.matching.targets import MatchTarget, build_targets
 from poster_cli.poster.models import Product
 
 NAME_SHARE = 90.0
+POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
@@ -88,15 +89,29 @@ def _negation_of(a: str, b: str) -> bool:
     return False
 
 
-def _token_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
+def _token_similarity(a: str, b: str, ratio: float) -> float:
+    """Similarity of two different words given their fuzz.ratio (0-100): spelling variants and
+    inflections count, negations and numbers do not."""
     if a.isdigit() or b.isdigit() or _negation_of(a, b) or _negation_of(b, a):
         return 0.0
-    r = fuzz.ratio(a, b) / 100.0
+    r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
     return r if r >= 0.72 else 0.0
+
+
+Similar = dict[tuple[str, str], float]
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    total: float
+    match_set: frozenset[str]  # its words and its sizes as numbers ("Americano 400" names 400 ml)
+    context: frozenset[str]  # its category's words ("Pepperoni pizza" vs "Пепероні" in "Піца")
+    token_set: frozenset[str]
+    joined: str
 
 
 class MenuIndex:
@@ -107,7 +122,9 @@ class MenuIndex:
         self._by_code: dict[str, list[int]] = defaultdict(list)
         self._by_token: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
+        self._by_short: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(self.targets):
+            t.index = i
             for code in t.codes:
                 self._by_code[code].append(i)
             for tok in set(t.norm.tokens):
@@ -115,12 +132,14 @@ class MenuIndex:
                 if len(tok) >= 4:
                     self._by_prefix[tok[:4]].append(i)
                 if len(tok) >= 3:
-                    self._by_prefix[tok[:3]].append(i)
+                    self._by_short[tok[:3]].append(i)
         n = len(self.targets) + 1
         self._idf = {tok: math.log(n / (len(ids) + 0.5)) + 0.3 for tok, ids in self._by_token.items()}
         self._unknown_weight = math.log(n / 0.5) + 0.3
-        self._crowd = max(200, len(self.targets) // 20)  # postings longer than this are too common to search by
+        self._crowd = max(60, len(self.targets) // 200)  # postings longer than this are too common to search by
         self._keys: list[str] | None = None
+        self._categories: dict[tuple[str, str], bool] = {}
+        self._words = [self.words(t.norm, t.category_norm) for t in self.targets]
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None) -> "MenuIndex":
@@ -140,63 +159,103 @@ class MenuIndex:
         tokens = set(norm.tokens)
         rare_enough = [t for t in tokens if len(self._by_token.get(t, ())) <= self._crowd]
         searched = rare_enough if rare_enough else tokens
-        for tok in searched:
-            w = self.weight(tok)
-            exact = self._by_token.get(tok, ())
-            for i in exact:
-                acc[i] += w
-            if len(tok) >= 4:
-                for key, share in ((tok[:4], 0.5), (tok[:3], 0.25)):
-                    prefix = self._by_prefix.get(key, ())
-                    if len(prefix) <= self._crowd * 2:
-                        for i in prefix:
+        routes = ((self._by_token, 0, 1.0), (self._by_prefix, 4, 0.5))
+        for tries in (routes, ((self._by_short, 3, 0.25),)):
+            for tok in searched:
+                w = self.weight(tok)
+                for table, cut, share in tries:
+                    postings = table.get(tok[:cut] if cut else tok, ()) if len(tok) >= cut else ()
+                    if len(postings) <= self._crowd * 3:
+                        for i in postings:
                             acc[i] += share * w
+            if len(acc) >= size:
+                break
         if not acc and norm.tokens:
             if self._keys is None:
                 self._keys = [t.norm.key for t in self.targets]
             for _, _, i in process.extract(norm.key, self._keys, scorer=fuzz.ratio, limit=size, score_cutoff=50):
                 acc[i] = 1.0
-        if len(acc) <= size:
-            return list(acc)
-        return sorted(acc, key=acc.__getitem__, reverse=True)[:size]
+        ranked = sorted(acc, key=acc.__getitem__, reverse=True)[:size]
+        # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
+        floor = POOL_FLOOR * acc[ranked[0]] if ranked else 0.0
+        return [i for i in ranked if acc[i] >= floor]
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _align(self, a: Sequence[str], b: Sequence[str], b_sizes: Iterable[int] = (), b_category: Iterable[str] = ()) -> float:
-        total = got = 0.0
-        bset = set(b) | {str(v) for v in b_sizes}  # "Americano 400" names the 400 ml size
-        context = set(b_category) - bset  # "Pepperoni pizza" against "Пепероні" in the category "Піца"
-        for tok in a:
-            w = self.weight(tok)
-            total += w
-            if tok in bset:
+    def _same_category(self, a: NormalName, b: NormalName) -> bool:
+        key = (a.key, b.key)
+        agrees = self._categories.get(key)
+        if agrees is None:
+            agrees = self._align(self.words(a), self.words(b), self.similar_words(a.tokens, b.tokens)) >= 0.6
+            self._categories[key] = agrees
+        return agrees
+
+    def similar_words(self, words: Iterable[str], others: Iterable[str]) -> Similar:
+        """Fuzzy similarities between two sets of words, both ways round (one C call per word)."""
+        table: Similar = {}
+        pool = list(set(others) - set(words))
+        if not pool:
+            return table
+        for a in set(words):
+            if a.isdigit():
+                continue
+            for b, ratio, _ in process.extract(a, pool, scorer=fuzz.ratio, score_cutoff=50, limit=None):
+                sim = _token_similarity(a, b, ratio)
+                if sim:
+                    table[(a, b)] = table[(b, a)] = sim
+        return table
+
+    def words(self, norm: NormalName, category: NormalName | None = None) -> "_Words":
+        """A name prepared for alignment: weights, the words it matches, its category's words."""
+        weights = tuple(self._idf.get(tok, self._unknown_weight) for tok in norm.tokens)
+        match_set = frozenset(norm.tokens) | {str(v) for v in norm.sizes.values()}
+        context = frozenset(category.tokens) - match_set if category is not None else frozenset()
+        return _Words(norm.tokens, weights, sum(weights), match_set, context, frozenset(norm.tokens), "".join(norm.tokens))
+
+    @staticmethod
+    def _align(a: "_Words", b: "_Words", similar: Similar) -> float:
+        """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
+        similar word."""
+        if not a.total:
+            return 0.0
+        got = 0.0
+        match_set, context, others = b.match_set, b.context, b.tokens
+        for tok, w in zip(a.tokens, a.weights):
+            if tok in match_set:
                 got += w
             elif tok in context:
                 got += CONTEXT_CREDIT * w
-            elif b:
-                got += w * max(_token_similarity(tok, u) for u in b)
-        return got / total if total else 0.0
+            elif similar:
+                best = 0.0
+                for u in others:
+                    sim = similar.get((tok, u))
+                    if sim is not None and sim > best:
+                        best = sim
+                got += w * best
+        return got / a.total
 
-    def name_similarity(self, q: NormalName, t: NormalName, q_cat: NormalName = NormalName(()), t_cat: NormalName = NormalName(())) -> float:
-        """0..1: rarity-weighted token alignment both ways, the site item's words counting most (a
+    def name_similarity(self, q: "_Words", t: "_Words", similar: Similar) -> float:
+        """0..1: rarity-weighted word alignment both ways, the site item's words counting most (a
         site often shortens a name: "Пельмені" for "Пельмені домашні"); or, when it is closer, the
         similarity of the names written without spaces ("Panna cotta" / "Панакота")."""
         if not q.tokens or not t.tokens:
             return 0.0
-        if q.tokens == t.tokens:
+        if q.token_set == t.token_set:
             return 1.0
-        ab = self._align(q.tokens, t.tokens, t.sizes.values(), t_cat.tokens)
-        ba = self._align(t.tokens, q.tokens, q.sizes.values(), q_cat.tokens)
-        aligned = QUERY_SHARE * ab + (1 - QUERY_SHARE) * ba
-        joined = fuzz.ratio("".join(q.tokens), "".join(t.tokens)) / 100.0
-        return max(aligned, joined) if joined >= 0.85 else aligned
+        aligned = QUERY_SHARE * self._align(q, t, similar) + (1 - QUERY_SHARE) * self._align(t, q, similar)
+        joined = fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0
+        return max(aligned, joined)
 
-    def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget) -> tuple[float, float, str]:
+    def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget,
+              similar: Similar | None = None, query: "_Words | None" = None) -> tuple[float, float, str]:
         """(score 0-100, name similarity 0-1, reason) of one target for one site item."""
-        code = item.barcode.strip().lower()
-        if (code and code in t.codes) or item.local_id.strip().lower() in t.codes:
+        if t.codes and ((item.barcode and item.barcode.strip().lower() in t.codes) or item.local_id.strip().lower() in t.codes):
             return 100.0 + NAME_SHARE, 1.0, "same barcode/code"
-        name = self.name_similarity(norm, t.norm, cat, t.category_norm)
+        if query is None:
+            query = self.words(norm, cat)
+        if similar is None:
+            similar = self.similar_words(norm.tokens, t.norm.tokens)
+        name = self.name_similarity(query, self._words[t.index], similar)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
         reasons = [f"name {round(100 * name)}"]
         delta, text = _size_evidence(norm, t)
@@ -214,7 +273,7 @@ class MenuIndex:
             elif gap >= 0.5:
                 score -= 8
                 reasons.append("price far off")
-        if cat.tokens and t.category_norm.tokens and self._align(cat.tokens, t.category_norm.tokens) >= 0.6:
+        if cat.tokens and t.category_norm.tokens and self._same_category(cat, t.category_norm):
             score += 3
             reasons.append("same category")
         if t.hidden:
@@ -229,16 +288,18 @@ class MenuIndex:
         """The best targets for one site item, best first."""
         norm = normalise(item.name)
         cat = normalise(item.category) if item.category else NormalName(tokens=())
-        found: list[MatchCandidate] = []
-        for i in self._pool(norm, item, options.pool):
-            t = self.targets[i]
-            score, name, reason = self.score(item, norm, cat, t)
-            found.append(MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
-                                        dish_modifications=t.dish_modifications, name=t.name, category=t.category,
-                                        price=t.price, size=t.size_label, score=round(max(0.0, min(100.0, score)), 1),
-                                        reason=reason, hidden=t.hidden, visible=t.visible, name_score=name, raw=score))
-        found.sort(key=lambda c: (-c.raw, c.hidden, not c.visible, c.name))
-        return found[: options.top]
+        pool = [self.targets[i] for i in self._pool(norm, item, options.pool)]
+        similar = self.similar_words(norm.tokens, {tok for t in pool for tok in t.norm.tokens})
+        query = self.words(norm, cat)
+        scored = [(self.score(item, norm, cat, t, similar, query), t) for t in pool]
+        scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
+        return [
+            MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
+                           dish_modifications=t.dish_modifications, name=t.name, category=t.category, price=t.price,
+                           size=t.size_label, score=round(max(0.0, min(100.0, score)), 1), reason=reason,
+                           hidden=t.hidden, visible=t.visible, name_score=name, raw=score)
+            for (score, name, reason), t in scored[: options.top]
+        ]
 
     def search(self, text: str, limit: int = 8) -> list[MatchCandidate]:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""

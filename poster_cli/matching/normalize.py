@@ -53,15 +53,13 @@ _UNITS = {
     "см": ("cm", 1), "cm": ("cm", 1), "шт": ("pcs", 1), "pcs": ("pcs", 1), "pc": ("pcs", 1),
     "штук": ("pcs", 1), "штуки": ("pcs", 1), "шматків": ("pcs", 1), "кусочков": ("pcs", 1),
 }
-_SIZE_RE = re.compile(
-    _NUM + r"\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")\.?(?![a-zа-яіїєґё])",
-    re.IGNORECASE,
-)
+# a number, then perhaps a unit word: "0,5 л", "500ml", "30 см", "8 шт."
+_SIZE_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*([a-zа-яіїєґё]*)\.?")
 # A bare "0,5" or "1.5" on a menu is litres.
-_BARE_LITRES = re.compile(r"(?<![\d.,])([0-2][.,]\d{1,3})(?![\d.,])")
+_BARE_LITRES = re.compile(r"[0-2][.,]\d{1,3}")
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_WORDS = re.compile(r"[^\w'’ʼ`]+|_")
+_SEPARATORS = str.maketrans({c: " " for c in ".,-_"})
 _MARKS = re.compile(r"[^\w\s.,'’ʼ`-]", re.UNICODE)  # emoji, symbols, quotes of every kind
 
 
@@ -122,7 +120,8 @@ def _build_concepts() -> tuple[dict[str, str], dict[str, str]]:
 
 _CONCEPTS, _CONCEPT_LETTERS = _build_concepts()
 _STOP = frozenset(STOPWORDS)
-_PHRASES = tuple((re.compile(r"\b" + re.escape(k) + r"\b"), v) for k, v in PHRASES.items())
+_PHRASE_RE = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=65536)
@@ -140,22 +139,24 @@ def concept(word: str) -> str:
 def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
     """Pull ``number unit`` sizes out of lower-case text; returns the rest and the sizes."""
     sizes: dict[str, int] = {}
+    if not _HAS_DIGIT.search(text):
+        return text, sizes
 
     def take(m: re.Match[str]) -> str:
-        unit, factor = _UNITS[m.group(2).lower()]
-        value = Decimal(m.group(1).replace(",", ".")) * Decimal(factor)
-        sizes.setdefault(unit, int(value.to_integral_value()))
-        return " "
-
-    def litres(m: re.Match[str]) -> str:
-        value = int(Decimal(m.group(1).replace(",", ".")) * 1000)
+        number, unit = m.group(1), m.group(2)
+        if unit in _UNITS:
+            dim, factor = _UNITS[unit]
+        elif not unit and _BARE_LITRES.fullmatch(number):
+            dim, factor = "ml", 1000
+        else:
+            return m.group(0)
+        value = int((Decimal(number.replace(",", ".")) * Decimal(factor)).to_integral_value())
         if value == 0:
             return m.group(0)
-        sizes.setdefault("ml", value)
+        sizes.setdefault(dim, value)
         return " "
 
-    text = _SIZE_RE.sub(take, text)
-    return _BARE_LITRES.sub(litres, text), sizes
+    return _SIZE_RE.sub(take, text), sizes
 
 
 @lru_cache(maxsize=131072)
@@ -164,13 +165,11 @@ def normalise(name: str) -> NormalName:
     text = unicodedata.normalize("NFKC", name).lower()
     text = _MARKS.sub(" ", text)
     text, sizes = extract_sizes(text)
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
+    if " " in text:
+        text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], text)
     letter: str | None = None
     tokens: list[str] = []
-    for word in _WORDS.split(text):
-        if not word:
-            continue
+    for word in text.translate(_SEPARATORS).split():
         if word in _LETTERS:
             letter = _LETTERS[word]
             continue

@@ -39,6 +39,7 @@ class MatchTarget:
     category_norm: NormalName
     family: str = ""
     rank_letter: str | None = None  # size letter by rank among its family's sizes
+    index: int = -1  # position in its MenuIndex
 
     @property
     def key(self) -> tuple[int, int | None, tuple[tuple[int, int], ...]]:

@@ -1,0 +1,131 @@
+"""Matching speed at scale: 10,000 site items against 10,000 Poster products.
+
+Generates a shop-sized menu (Ukrainian names built from invented brand words, flavours and sizes,
+a fifth of the products with size modifications) and a site catalogue naming the same things the
+way sites do (transliterated, English flavours, sizes written differently, some items missing),
+writes both to a temporary folder, then times what ``poster-cli match`` does end to end: read
+the CSV, load the snapshot, build the index, match, assign, write the mapping. The baseline is a
+rapidfuzz ``extractOne``/``WRatio`` loop over the same targets, timed on a sample and scaled.
+Peak memory is measured in a second run under tracemalloc (which slows code down).
+
+Run: /work/venv/bin/python benchmarks/match_speed.py [N]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from poster_cli.catalogue import read_catalogue
+from poster_cli.mapping import Mapping, save_mapping
+from poster_cli.mapping_sync import run_match
+from poster_cli.matching import MatchOptions, MenuIndex
+from poster_cli.menu import load_snapshot
+
+CONSONANTS = "бвгдзклмнпрстфхцчш"
+VOWELS = "аеиоуія"
+KINDS = [("Сік", "juice"), ("Чай", "tea"), ("Кава", "coffee"), ("Морозиво", "ice cream"), ("Шоколад", "chocolate"),
+         ("Вода", "water"), ("Пиво", "beer"), ("Сир", "cheese"), ("Ковбаса", "sausage"), ("Хліб", "bread"),
+         ("Печиво", "cookies"), ("Соус", "sauce"), ("Йогурт", "yogurt"), ("Молоко", "milk"), ("Торт", "cake")]
+FLAVOURS = [("яблучний", "apple"), ("вишневий", "cherry"), ("полуничний", "strawberry"), ("ванільний", "vanilla"),
+            ("шоколадний", "chocolate"), ("кокосовий", "coconut"), ("лимонний", "lemon"), ("мигдальний", "almond"),
+            ("класичний", "classic"), ("гострий", "spicy"), ("копчений", "smoked"), ("зелений", "green"), ("", "")]
+SIZES = [("0,5 л", "500ml"), ("1 л", "1L"), ("250 мл", "0.25 l"), ("200 г", "200g"), ("1 кг", "1000 g"), ("", "")]
+TRANSLIT = {"а": "a", "б": "b", "в": "v", "г": "h", "д": "d", "е": "e", "з": "z", "и": "y", "і": "i", "к": "k",
+            "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
+            "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "я": "ia"}
+
+
+def word(rng: random.Random) -> str:
+    return "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+def latin(text: str) -> str:
+    return "".join(TRANSLIT.get(ch.lower(), ch) for ch in text).capitalize()
+
+
+def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path, list[str], list[str]]:
+    rng = random.Random(seed)
+    brands = list({word(rng) for _ in range(n)})
+    products, site_rows, poster_names, site_names = [], [], [], []
+    for pid in range(1, n + 1):
+        kind, kind_en = rng.choice(KINDS)
+        flavour, flavour_en = rng.choice(FLAVOURS)
+        brand = rng.choice(brands)
+        size, size_en = rng.choice(SIZES)
+        name = " ".join(x for x in (kind, brand, flavour, size) if x)
+        raw = {"product_id": str(pid), "product_name": name, "category_name": kind, "type": "3", "hidden": "0",
+               "barcode": "", "product_code": "", "spots": [{"spot_id": "1", "price": str(rng.randint(20, 900) * 100), "visible": "1"}]}
+        if pid % 5 == 0:  # sizes as modifications
+            raw["modifications"] = [{"modificator_id": str(pid * 10 + i), "modificator_name": s,
+                                     "spots": [{"spot_id": "1", "price": str((i + 2) * 2500), "visible": "1"}]}
+                                    for i, s in enumerate(("250 мл", "400 мл"))]
+            del raw["spots"]
+        products.append(raw)
+        poster_names.append(name)
+        site = " ".join(x for x in (latin(brand), flavour_en, kind_en, size_en) if x)
+        if rng.random() < 0.1:
+            site = site.upper()
+        site_rows.append((f"S{pid:05d}", site, kind_en, ""))
+        site_names.append(site)
+    rng.shuffle(site_rows)
+    menu = folder / "menu.json"
+    menu.write_text(json.dumps({"response": products}, ensure_ascii=False), encoding="utf-8")
+    cat = folder / "site.csv"
+    with open(cat, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["id", "name", "category", "price"])
+        w.writerows(site_rows[:n])
+    return menu, cat, poster_names, site_names
+
+
+def run(menu: Path, cat: Path, out: Path) -> tuple[int, int]:
+    items = read_catalogue(cat)
+    snapshot = load_snapshot(menu)
+    index = MenuIndex.from_products(snapshot.products.values(), 1)
+    mapping = Mapping()
+    results = run_match(items, index, mapping, MatchOptions())
+    save_mapping(mapping, out)
+    return len(results), sum(1 for r in results if r.accepted is not None)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        menu, cat, poster_names, site_names = generate(n, folder)
+        started, cpu = time.perf_counter(), time.process_time()
+        matched, auto = run(menu, cat, folder / "mapping.toml")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+
+        sample = site_names[:: max(1, n // 200)][:200]
+        t0 = time.process_time()
+        for name in sample:
+            process.extractOne(name, poster_names, scorer=fuzz.WRatio, score_cutoff=85)
+        baseline = (time.process_time() - t0) / len(sample) * n
+
+        tracemalloc.start()
+        run(menu, cat, folder / "mapping2.toml")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"{n} site items x {n} products ({matched} matched, {auto} accepted automatically)")
+    print(f"match end to end: {elapsed:.2f} s wall, {cpu:.2f} s CPU (load average now {os.getloadavg()[0]:.1f})")
+    print(f"baseline extractOne/WRatio loop: {baseline:.1f} s CPU (timed on {len(sample)} items, scaled to {n})")
+    print(f"speed-up: {baseline / cpu:.0f}x (CPU time)")
+    print(f"peak memory: {peak / 2**20:.0f} MB traced (tracemalloc), process max RSS {maxrss_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
