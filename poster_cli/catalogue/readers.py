@@ -109,17 +109,17 @@ def _json_rows(path: Path, text: str) -> tuple[list[str], list[Row]]:
 
 def _items(path: Path, parsed: tuple[list[str], list[Row]], columns: ColumnOverrides) -> list[CatalogueItem]:
     headers, rows = parsed
-    found, missing = find_columns(headers, columns)
-    if missing:
-        raise InputFileError(path, f"no column named {', '.join(map(repr, missing))}", hint=f"columns are: {', '.join(headers)}")
-    for field, flag in (("id", "--id-col"), ("name", "--name-col")):
-        if field not in found:
-            looked = ", ".join(COLUMN_NAMES[field][:6])
-            raise InputFileError(path, f"no {field} column (looked for {looked}; columns are: {', '.join(headers)})", hint=f"pass {flag}")
+    found = _columns(path, headers, columns)
+    per_object: dict[tuple[str, ...], dict[str, str]] = {}
     items: list[CatalogueItem] = []
     seen: dict[str, str] = {}
     for index, (line, row) in enumerate(rows):
         where = f"line {line}" if line is not None else f"items[{index}]"
+        if line is None:  # JSON objects may each spell their keys differently
+            keys = tuple(row)
+            if keys not in per_object:
+                per_object[keys] = {**found, **find_columns(list(keys), columns)[0]}
+            found = per_object[keys]
 
         def cell(field: str) -> str:
             header = found.get(field)
@@ -143,6 +143,17 @@ def _items(path: Path, parsed: tuple[list[str], list[Row]], columns: ColumnOverr
             CatalogueItem(local_id=local_id, name=name, price=price, category=cell("category"), barcode=cell("barcode"), line=line)
         )
     return items
+
+
+def _columns(path: Path, headers: list[str], columns: ColumnOverrides) -> dict[str, str]:
+    found, missing = find_columns(headers, columns)
+    if missing:
+        raise InputFileError(path, f"no column named {', '.join(map(repr, missing))}", hint=f"columns are: {', '.join(headers)}")
+    for field, flag in (("id", "--id-col"), ("name", "--name-col")):
+        if field not in found:
+            looked = ", ".join(COLUMN_NAMES[field][:6])
+            raise InputFileError(path, f"no {field} column (looked for {looked}; columns are: {', '.join(headers)})", hint=f"pass {flag}")
+    return found
 
 
 def _at(line: int | None, index: int, problem: str) -> str:

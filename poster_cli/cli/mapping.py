@@ -1,0 +1,209 @@
+"""``poster-cli mapping show / check / push / pull``: the mapping file, and the link kept in Poster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from poster_cli.cli import common
+
+mapping_app = typer.Typer(
+    help="Look at the mapping, check it against the menu, keep it in Poster's product extras. "
+    "Example: poster-cli mapping check",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+STATUS_STYLE = {"auto": "cyan", "confirmed": "green", "manual": "green", "unmatched": "yellow", "ignored": "dim"}
+MENU_OPTION = typer.Option(None, "--menu", help="Snapshot file (default <data>/menu.json).")
+MAPPING_OPTION = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml).")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mapping_app, name="mapping")
+
+
+def _paths(ctx: typer.Context, menu: Optional[Path], mapping_file: Optional[Path], spot: Optional[int] = None) -> tuple[Any, Path, Path]:
+    s = common.settings(ctx, spot_id=spot)
+    return s, menu or s.menu_path, mapping_file or s.mapping_path
+
+
+@mapping_app.command("show")
+def show(
+    ctx: typer.Context,
+    status: Optional[str] = typer.Option(None, "--status", help="Only entries with this status (auto, confirmed, manual, unmatched, ignored)."),
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the entries as JSON."),
+) -> None:
+    """Show the mapping: each site item, its status, the Poster product it is linked to, the score.
+
+    Example: poster-cli mapping show --status unmatched
+    """
+    from poster_cli.errors import UsageError
+    from poster_cli.mapping import STATUSES, load_mapping
+
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"unknown status {status!r}", hint=f"use one of {', '.join(STATUSES)}")
+    _, _, path = _paths(ctx, None, mapping_file)
+    mapping = load_mapping(path, missing_ok=False)
+    entries = [e for e in mapping if status is None or e.status == status]
+    if json_out:
+        from poster_cli.output import emit_json
+
+        emit_json({"mapping": str(path), "counts": mapping.counts(), "items": [e.to_toml() for e in entries]})
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from poster_cli.output import out_console, say
+
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("local id", "site name", "status", "product", "modification", "Poster name", "score"):
+        table.add_column(col, justify="right" if col in ("product", "modification", "score") else "left")
+    for e in entries:
+        score = "" if e.score is None else f"{e.score:.0f}"
+        score_style = "" if e.score is None else ("green" if e.score >= 90 else "yellow" if e.score >= 70 else "red")
+        table.add_row(
+            escape(e.local_id), escape(e.local_name), f"[{STATUS_STYLE[e.status]}]{e.status}[/]",
+            "" if e.product_id is None else str(e.product_id),
+            "" if e.modificator_id is None else str(e.modificator_id),
+            escape(e.poster_name or ""), f"[{score_style}]{score}[/]" if score_style else score,
+        )
+    out_console().print(table)
+    say(" · ".join(f"{n} {s}" for s, n in mapping.counts().items() if n))
+
+
+@mapping_app.command("check")
+def check(
+    ctx: typer.Context,
+    spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose visibility counts (default: the configured spot)."),
+    menu: Optional[Path] = MENU_OPTION,
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the broken links as JSON."),
+) -> None:
+    """Check that every linked Poster target still exists, is not hidden, is visible at the spot and
+    keeps its modification. Exit 3 when a link is broken.
+
+    Example: poster-cli mapping check --spot 1 --json
+    """
+    from poster_cli.errors import NeedsAttention
+    from poster_cli.mapping import load_mapping
+    from poster_cli.mapping_sync import check_mapping
+    from poster_cli.menu import load_snapshot
+    from poster_cli.output import emit_json, say
+
+    s, menu_path, path = _paths(ctx, menu, mapping_file, spot)
+    mapping = load_mapping(path, missing_ok=False)
+    snapshot = load_snapshot(menu_path)
+    spot_id = snapshot.default_spot(s.spot_id)
+    broken = check_mapping(mapping, snapshot, spot_id)
+    linked = len(mapping.linked())
+    if json_out:
+        emit_json({"spot_id": spot_id, "checked": linked, "broken": [b.to_dict() for b in broken]})
+    else:
+        for b in broken:
+            target = f"{b.product_id}" + (f"/{b.modificator_id}" if b.modificator_id is not None else "")
+            say(f"{b.local_id} ({b.local_name}) → {target} {b.poster_name}: {b.message}")
+        if not broken:
+            say(f"all {linked} links are fine" + (f" at spot {spot_id}" if spot_id is not None else ""))
+    if broken:
+        raise NeedsAttention(f"{len(broken)} of {linked} links are broken", hint="run `poster-cli match` again to relink them")
+
+
+@mapping_app.command("push")
+def push(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be sent; send nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before writing to a live Poster account."),
+    menu: Optional[Path] = MENU_OPTION,
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+) -> None:
+    """Store each link on its Poster product (application.setEntityExtras, extras site_id and
+    site_links). Products already holding the same extras are skipped, so an interrupted push
+    resumes; requests are paced under the rate limit.
+
+    Example: poster-cli mapping push --dry-run
+    """
+    from poster_cli.errors import NeedsAttention, UsageError
+    from poster_cli.mapping import load_mapping
+    from poster_cli.mapping_sync import PushReport, plan_push, push_mapping, snapshot_with_extras
+    from poster_cli.menu import load_snapshot, save_snapshot
+    from poster_cli.output import emit_json, say
+
+    s, menu_path, path = _paths(ctx, menu, mapping_file)
+    mapping = load_mapping(path, missing_ok=False)
+    snapshot = load_snapshot(menu_path)
+    writes, unchanged = plan_push(mapping, snapshot)
+    if dry_run or not writes:
+        if json_out:
+            emit_json({"dry_run": dry_run, "unchanged": unchanged, "writes": [w.to_dict() for w in writes]})
+        else:
+            for w in writes:
+                say(f"would set extras of product {w.product_id} ({w.product_name}): {w.extras}")
+            say(f"{len(writes)} products to write, {unchanged} already up to date")
+        return
+    if not s.is_local_api and not yes:
+        if not common.can_prompt(ctx):
+            raise UsageError(f"pushing writes to the live account at {s.api_url} and there is no terminal to confirm", hint="pass --yes")
+        if not typer.confirm(f"Write extras on {len(writes)} products at {s.api_url}?", default=False, err=True):
+            raise typer.Exit(1)
+
+    report = PushReport(unchanged=unchanged)
+    done: list[Any] = []
+
+    def record(w: Any) -> None:
+        done.append(w)
+        if len(done) % 25 == 0:  # keep the snapshot current so a re-run after Ctrl-C skips these
+            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+
+    async def go() -> PushReport:
+        async with common.client(s) as api:
+            return await push_mapping(api, writes, on_written=record, report=report)
+
+    try:
+        common.run_async(go)
+    finally:
+        if done:
+            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+    if json_out:
+        emit_json({"dry_run": False, "written": report.written, "unchanged": unchanged,
+                   "failed": [{"product_id": pid, "error": err} for pid, err in report.failed]})
+    else:
+        say(f"wrote extras on {len(report.written)} products, {unchanged} already up to date")
+        for pid, err in report.failed:
+            say(f"product {pid}: {err}")
+    if report.failed:
+        raise NeedsAttention(f"{len(report.failed)} products could not be written", hint="run `poster-cli mapping push` again")
+
+
+@mapping_app.command("pull")
+def pull(
+    ctx: typer.Context,
+    force: bool = typer.Option(False, "--force", help="Replace an existing mapping file."),
+    menu: Optional[Path] = MENU_OPTION,
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the rebuilt entries as JSON."),
+) -> None:
+    """Rebuild the mapping from the extras stored on products in the menu snapshot (run
+    `poster-cli pull` first), for setups that keep no local mapping file.
+
+    Example: poster-cli pull && poster-cli mapping pull --force
+    """
+    from poster_cli.errors import UsageError
+    from poster_cli.mapping import save_mapping
+    from poster_cli.mapping_sync import mapping_from_extras
+    from poster_cli.menu import load_snapshot
+    from poster_cli.output import emit_json, say
+
+    _, menu_path, path = _paths(ctx, menu, mapping_file)
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists", hint="pass --force to replace it, or --mapping FILE to write elsewhere")
+    mapping = mapping_from_extras(load_snapshot(menu_path))
+    save_mapping(mapping, path)
+    if json_out:
+        emit_json({"mapping": str(path), "items": [e.to_toml() for e in mapping]})
+    else:
+        say(f"{len(mapping)} links read from product extras, written to {path}")

@@ -1,0 +1,168 @@
+"""The matching engine: each normalisation rule, sizes, scoring evidence, one-to-one assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from poster_cli.catalogue import CatalogueItem
+from poster_cli.matching import MatchOptions, MenuIndex, match_items, normalise
+from poster_cli.menu import MenuSnapshot
+
+
+def key(name: str) -> tuple[str, ...]:
+    return tuple(sorted(normalise(name).tokens))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("ЛАТЕ", "latte"),  # case, transliteration Cyrillic -> Latin
+        ("Капучіно", "Cappuccino"),  # a spelling variant, not a different item
+        ("Капучино", "капучіно"),  # Russian and Ukrainian spelling
+        ("«Наполеон»", '"Napoleon"'),  # quotes of every kind
+        ("Чізкейк 🍰", "Cheesecake"),  # emoji
+        ("Лате NEW!", "хіт Лате"),  # marketing noise
+        ("Еспресо-тонік", "espresso tonic"),  # punctuation
+        ("Чай чорний", "Black tea"),  # general menu vocabulary, any word order
+        ("Вареники з картоплею", "Dumplings with potatoes"),  # inflection and plural endings
+        ("Гамбургер", "Hamburger"),  # г/h
+        ("Морозиво", "ice cream"),  # a phrase
+    ],
+)
+def test_names_that_mean_the_same_normalise_alike(a: str, b: str) -> None:
+    assert key(a) == key(b)
+
+
+@pytest.mark.parametrize(
+    "text, sizes",
+    [
+        ("Сік 0,5 л", {"ml": 500}), ("Juice 500 мл", {"ml": 500}), ("Juice 500ml", {"ml": 500}),
+        ("Juice 0.5L", {"ml": 500}), ("Water 0,5", {"ml": 500}), ("Піца 30 см", {"cm": 30}),
+        ("Pizza 30cm", {"cm": 30}), ("Рол 8 шт.", {"pcs": 8}), ("Roll 8 pcs", {"pcs": 8}),
+        ("Сир 1 кг", {"g": 1000}), ("Cheese 1000 g", {"g": 1000}), ("Set 1200 г", {"g": 1200}),
+    ],
+)
+def test_sizes_and_units_become_one_form(text: str, sizes: dict[str, int]) -> None:
+    assert normalise(text).sizes == sizes
+
+
+@pytest.mark.parametrize("text, letter", [("Latte L", "L"), ("Latte (S)", "S"), ("Лате XL", "XL"), ("Великий лате", "L"),
+                                          ("Small latte", "S"), ("Latte_M", "M")])
+def test_size_letters_are_kept_apart_from_the_name(text: str, letter: str) -> None:
+    n = normalise(text)
+    assert n.letter == letter and n.tokens == normalise("latte").tokens
+
+
+def test_negation_is_not_a_spelling_variant() -> None:
+    assert key("Вода газована") != key("Вода негазована")
+
+
+def product(pid: int, name: str, price: int | None = None, mods: tuple[tuple[int, str, int], ...] = (), *,
+            category: str = "Кава", hidden: bool = False, visible: bool = True, barcode: str = "", dish: bool = False,
+            groups: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    raw: dict[str, Any] = {"product_id": str(pid), "product_name": name, "category_name": category,
+                           "hidden": "1" if hidden else "0", "type": "2" if dish else "3", "barcode": barcode}
+    if mods:
+        raw["modifications"] = [{"modificator_id": str(m), "modificator_name": n,
+                                 "spots": [{"spot_id": "1", "price": str(p * 100), "visible": "1"}]} for m, n, p in mods]
+    else:
+        raw["spots"] = [{"spot_id": "1", "price": str((price or 0) * 100), "visible": "1" if visible else "0"}]
+    if groups:
+        raw["group_modifications"] = groups
+    return raw
+
+
+CAFE = MenuSnapshot(raw={"products": [
+    product(1, "Лате", mods=((11, "250 мл", 55), (12, "400 мл", 70))),
+    product(2, "Капучино", 50),
+    product(3, "Капучино на кокосовому", 70),
+    product(4, "Чай чорний", 45, category="Чай"),
+    product(5, "Маргарита", 189, dish=True, category="Піца", groups=[{
+        "dish_modification_group_id": "9", "name": "Розмір", "num_min": 1, "num_max": 1, "is_deleted": 0,
+        "modifications": [{"dish_modification_id": "51", "name": "30 см", "price": 0},
+                          {"dish_modification_id": "52", "name": "40 см", "price": 70.0}]}]),
+    product(6, "Боржомі 0,5 л", 55, barcode="4820098749621"),
+    product(7, "Чізкейк", 120, hidden=True, category="Десерти"),
+    product(8, "Тірамісу", 130, visible=False, category="Десерти"),
+]})
+
+
+def run(*items: CatalogueItem, **options: Any) -> dict[str, Any]:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    return {r.item.local_id: r for r in match_items(list(items), index, MatchOptions(**options))}
+
+
+def accepted(result: Any) -> tuple[int, int | None, tuple[tuple[int, int], ...]] | None:
+    return result.accepted.key if result.accepted else None
+
+
+def test_sizes_pick_the_modification_and_letters_follow_the_menus_own_order() -> None:
+    r = run(CatalogueItem("a", "Latte 0.4 l"), CatalogueItem("b", "Latte S"), CatalogueItem("c", "Margherita 40cm", 25900))
+    assert accepted(r["a"]) == (1, 12, ())
+    assert accepted(r["b"]) == (1, 11, ())
+    assert accepted(r["c"]) == (5, None, ((52, 1),))
+
+
+def test_a_size_conflict_is_never_accepted() -> None:
+    r = run(CatalogueItem("x", "Latte 500 ml"), CatalogueItem("y", "Margherita 50 cm"))
+    assert accepted(r["x"]) is None and accepted(r["y"]) is None
+    assert "vs" in r["x"].candidates[0].reason  # the reason names the conflict
+
+
+def test_no_size_with_two_sizes_on_the_menu_is_left_for_review_unless_the_price_says() -> None:
+    r = run(CatalogueItem("p", "Latte"), CatalogueItem("q", "Latte", 5500))
+    assert accepted(r["p"]) is None and r["p"].note
+    assert {c.modificator_id for c in r["p"].candidates[:2]} == {11, 12}
+    assert accepted(r["q"]) == (1, 11, ())
+
+
+def test_confusable_neighbours() -> None:
+    r = run(CatalogueItem("c1", "Cappuccino"), CatalogueItem("c2", "Coconut cappuccino"), CatalogueItem("c3", "Cappuccino oat milk"))
+    assert accepted(r["c1"]) == (2, None, ())
+    assert accepted(r["c2"]) == (3, None, ())
+    assert accepted(r["c3"]) is None  # not on the menu: neither cappuccino is right
+
+
+def test_barcode_first_and_category_price_in_the_reason() -> None:
+    r = run(CatalogueItem("w", "Mineral water", barcode="4820098749621"), CatalogueItem("t", "Black tea", 4500, category="Tea"))
+    assert accepted(r["w"]) == (6, None, ()) and r["w"].accepted.reason == "same barcode/code"
+    assert "same price" in r["t"].accepted.reason and "same category" in r["t"].accepted.reason
+
+
+def test_hidden_and_invisible_targets_are_offered_marked_but_not_accepted() -> None:
+    r = run(CatalogueItem("h", "Cheesecake"), CatalogueItem("v", "Tiramisu"))
+    assert accepted(r["h"]) is None and r["h"].candidates[0].hidden and "hidden" in r["h"].note
+    assert accepted(r["v"]) is None and not r["v"].candidates[0].visible
+
+
+def test_one_site_item_per_target_unless_shared() -> None:
+    items = (CatalogueItem("1", "Black tea"), CatalogueItem("2", "Чай чорний"))
+    r = run(*items)
+    assert [accepted(r["1"]), accepted(r["2"])].count((4, None, ())) == 0  # a tie: nobody wins blindly
+    assert all("claims the same target" in r[k].note for k in ("1", "2"))
+    shared = run(*items, allow_shared=True)
+    assert accepted(shared["1"]) == accepted(shared["2"]) == (4, None, ())
+
+
+def test_a_clear_winner_takes_a_contested_target() -> None:
+    r = run(CatalogueItem("1", "Чай чорний", 4500), CatalogueItem("2", "Black tea"))
+    assert accepted(r["1"]) == (4, None, ()) and accepted(r["2"]) is None
+
+
+def test_targets_taken_by_a_person_are_not_given_away() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    [r] = match_items([CatalogueItem("n", "Capuccino")], index, taken={(2, None, ()): "OLD"})
+    assert r.accepted is None and "OLD" in r.note
+
+
+def test_thresholds() -> None:
+    strict = run(CatalogueItem("a", "Капучіно"), accept=100.0)
+    assert accepted(strict["a"]) is None
+    assert run(CatalogueItem("a", "Tiramisu"), review=99.0)["a"].candidates  # review only filters what is shown
+
+
+def test_search_finds_menu_items_by_text() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    assert index.search("кокос")[0].product_id == 3
