@@ -175,9 +175,10 @@ class OrderJournal:
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed "attempted" mark survives even a power cut, so an order that may
-            # have left is always looked up before it is sent again.
-            self._db.execute("PRAGMA synchronous = FULL")
+            # NORMAL in WAL mode: every commit survives the process being killed; only an OS
+            # crash or power cut can lose the latest ones. The one commit that must survive even
+            # that, "this order may now be in Poster", is written with FULL (see mark_attempt).
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the order journal {self.path}: {exc}", hint="check the data folder") from None
@@ -279,11 +280,16 @@ class OrderJournal:
     def mark_attempt(self, order_id: str) -> None:
         """Committed right before the request leaves: from now on the order may exist in Poster."""
         now = utc_now()
-        with self._write() as db:
-            db.execute(
-                "UPDATE orders SET attempted_at = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ?",
-                (now, now, order_id),
-            )
+        with self._lock:
+            self._db.execute("PRAGMA synchronous = FULL")  # fsync: survives a power cut too
+            try:
+                with self._write() as db:
+                    db.execute(
+                        "UPDATE orders SET attempted_at = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ?",
+                        (now, now, order_id),
+                    )
+            finally:
+                self._db.execute("PRAGMA synchronous = NORMAL")
 
     def mark_sent(self, order_id: str, order: models.IncomingOrder, transaction: Any = None) -> JournalEntry:
         """Poster holds the order: store its id and state."""
