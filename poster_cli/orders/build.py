@@ -242,10 +242,10 @@ class OrderBuilder:
             body["phone"] = phone
         if req.client_id is not None:
             body["client_id"] = req.client_id
-        for key in ("first_name", "last_name", "email", "address"):
-            value = (getattr(req, key) or "").strip()
+        for name in ("first_name", "last_name", "email", "address"):
+            value = (getattr(req, name) or "").strip()
             if value:
-                body[key] = value
+                body[name] = value
         body["comment"] = render_comment(self.comment_template, req.order_id, req.comment)
         body["products"] = [line.to_body() for line in lines]
         if req.paid:

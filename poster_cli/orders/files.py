@@ -209,7 +209,7 @@ def _order(
             ints[key] = int(str(raw).strip())
         except ValueError:
             problem(key, f"{key} {raw!r} is not a whole number")
-    strings = {}
+    strings: dict[str, str | None] = {}
     for key in ("phone", "first_name", "last_name", "comment", "email", "address"):
         raw = values.get(key)
         if raw is not None and not isinstance(raw, (str, int)):
@@ -218,7 +218,11 @@ def _order(
         strings[key] = str(raw) if raw is not None and raw != "" else None
     if not ok:
         return None
-    return OrderRequest(order_id=oid, items=items, paid=paid, spot_id=ints["spot_id"], client_id=ints["client_id"], **strings)
+    return OrderRequest(
+        order_id=oid, items=items, paid=paid, spot_id=ints["spot_id"], client_id=ints["client_id"],
+        phone=strings.get("phone"), first_name=strings.get("first_name"), last_name=strings.get("last_name"),
+        comment=strings.get("comment"), email=strings.get("email"), address=strings.get("address"),
+    )
 
 
 # -- JSON --------------------------------------------------------------------------------------

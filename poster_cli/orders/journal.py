@@ -31,7 +31,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, List, Mapping
 
 from poster_cli.errors import PosterCliError
 from poster_cli.poster import models
@@ -211,7 +211,7 @@ class OrderJournal:
             found = self.find_by_incoming_id(int(ident))
         return found
 
-    def list(self, status: str | None = None, since: str | None = None) -> list[JournalEntry]:
+    def list(self, status: str | None = None, since: str | None = None) -> List[JournalEntry]:
         """Orders, oldest first; ``status`` one of :data:`STATES`; ``since`` an ISO time (UTC)."""
         sql, args = "SELECT * FROM orders WHERE 1=1", []
         if status:
@@ -338,7 +338,7 @@ class OrderJournal:
     def _get(self, db: sqlite3.Connection, order_id: str) -> JournalEntry:
         return _entry(db.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,)).fetchone())
 
-    def _query(self, sql: str, args: tuple[Any, ...]) -> list[sqlite3.Row]:
+    def _query(self, sql: str, args: tuple[Any, ...]) -> List[sqlite3.Row]:
         with self._lock:
             try:
                 return self._db.execute(sql, args).fetchall()
