@@ -85,6 +85,7 @@ def serve(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:
         sock.close()
         raise PosterCliError(f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 = any free one)") from None
@@ -106,6 +107,7 @@ def serve(
     faults = sandbox.faults.config
     if faults.latency_ms or faults.error_rate or faults.rate_limit or faults.drop_after_commit_rate:
         say(f"faults on: {faults.to_dict()}")
+    say("serving; Ctrl-C to stop")
     config = uvicorn.Config(sandbox, log_level="warning", lifespan="off", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 
