@@ -7,7 +7,6 @@ the command functions, so ``--help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import sys
 import traceback
@@ -145,18 +144,21 @@ def main(
         _enable_api_log()
 
 
-class _RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    def format(self, record: logging.LogRecord) -> str:
-        from poster_cli.poster.redact import redact
-
-        return redact(super().format(record))
-
-
 def _enable_api_log() -> None:
+    """Log each API call to stderr, through the redactor (logging is imported only when asked for)."""
+    import logging
+
+    from poster_cli.poster.redact import redact
+
+    class RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+        def format(self, record: logging.LogRecord) -> str:
+            return redact(super().format(record))
+
     logger = logging.getLogger("poster_cli")
-    if any(isinstance(h, _RedactingHandler) for h in logger.handlers):
+    if any(getattr(h, "poster_cli_redacting", False) for h in logger.handlers):
         return
-    handler = _RedactingHandler(sys.stderr)
+    handler = RedactingHandler(sys.stderr)
+    handler.poster_cli_redacting = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("poster-cli: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
