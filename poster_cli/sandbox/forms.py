@@ -68,8 +68,9 @@ def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
         name = part.get_param("name", header="content-disposition")
         if name is None:
             continue
-        payload = part.get_payload(decode=True) or b""
-        pairs.append((str(name), payload.decode(part.get_content_charset() or "utf-8", "replace")))
+        payload = part.get_payload(decode=True)
+        text = payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(payload, bytes) else ""
+        pairs.append((str(name), text))
     return pairs
 
 

@@ -194,7 +194,7 @@ def create_order(state: SandboxState, body: Mapping[str, Any], *, own: bool = Tr
 def list_orders(state: SandboxState, params: Mapping[str, Any], *, own_only: bool) -> list[dict[str, Any]]:
     """Orders filtered by ``status``, ``date_from``, ``date_to`` (inclusive, on ``created_at``)."""
     status = None if _blank(params.get("status")) else _int(params["status"], 400, "Invalid request format: status")
-    bounds = []
+    bounds: list[str | None] = []
     for key in ("date_from", "date_to"):
         value = params.get(key)
         if _blank(value):

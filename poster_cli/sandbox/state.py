@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import time
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
+
+from poster_cli.config import write_atomic  # a generic file helper, not the API client
 
 DEMO_ACCOUNT_NUMBER = "424242"
 # A fixed demo token in Poster's ACCOUNT:32hex format; it opens only the sandbox.
@@ -117,23 +117,6 @@ def demo_document() -> dict[str, Any]:
     }
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 class SandboxState:
     """The account the sandbox serves. ``doc`` is the whole persisted document."""
 
@@ -167,7 +150,7 @@ class SandboxState:
 
     def save(self) -> None:
         if self.path is not None:
-            _write_atomic(self.path, json.dumps(self.doc, ensure_ascii=False, indent=1).encode("utf-8"))
+            write_atomic(self.path, json.dumps(self.doc, ensure_ascii=False, indent=1).encode("utf-8"))
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy(self.doc)
