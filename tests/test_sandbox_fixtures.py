@@ -31,3 +31,9 @@ def test_loopback_server_answers_like_poster(sandbox_server):
     assert answer["response"]["currency_code_iso"] == "UAH"
     bad = httpx.get(f"{sandbox_server.api_url}/settings.getCurrency", params={"token": "1:00"}).json()
     assert bad["error"]["code"] == 11
+
+
+def test_loopback_server_trigger_runs_on_the_server(sandbox_server):
+    sandbox_server.trigger("product.price", 101, "50")
+    answer = httpx.get(f"{sandbox_server.api_url}/menu.getProduct", params={"token": sandbox_server.token, "product_id": 101}).json()
+    assert {s["price"] for s in answer["response"]["spots"]} == {"5000"}

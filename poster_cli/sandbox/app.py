@@ -204,7 +204,7 @@ class Sandbox:
             account_number=self.state.account_number,
             retry_delays=retry_delays,
             transport=webhook_transport,
-            clock=self.state.clock,
+            clock=lambda: self.state.clock(),  # follows a clock a test swaps in later
         )
         self.calls: list[str] = []  # methods called, in order
         self.app = Starlette(
