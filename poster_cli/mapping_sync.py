@@ -291,7 +291,8 @@ def snapshot_with_extras(snapshot: MenuSnapshot, written: Iterable[ExtrasWrite])
         w = by_id.get(int(raw.get("product_id")))
         if w is not None:
             raw = dict(raw)
-            raw["extras"] = {**(raw.get("extras") if isinstance(raw.get("extras"), dict) else {}), **w.extras}
+            old = raw.get("extras")
+            raw["extras"] = {**(old if isinstance(old, dict) else {}), **w.extras}
         products.append(raw)
     return MenuSnapshot(raw={**snapshot.raw, "products": products}, path=snapshot.path)
 
@@ -317,7 +318,8 @@ def mapping_from_extras(snapshot: MenuSnapshot) -> Mapping:
             target_name = product.name
             if isinstance(mod, int) and (m := product.modification(mod)) is not None:
                 target_name = f"{product.name} / {m.name}"
-            status = rec.get("s") if rec.get("s") in STATUSES and rec.get("s") not in ("unmatched", "ignored") else "manual"
+            kept = str(rec.get("s"))
+            status = kept if kept in STATUSES and kept not in ("unmatched", "ignored") else "manual"
             mapping.set(
                 MappingEntry(
                     local_id=str(rec["id"]),

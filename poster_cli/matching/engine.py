@@ -24,6 +24,7 @@ from poster_cli.matching.targets import MatchTarget, build_targets
 from poster_cli.poster.models import Product
 
 NAME_SHARE = 90.0
+BARCODE_REASON = "same barcode/code"
 POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
@@ -40,7 +41,7 @@ class MatchOptions:
     pool: int = 12  # candidates scored in full per item
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MatchCandidate:
     """One possible target for a site item, with its score and why."""
 
@@ -52,11 +53,18 @@ class MatchCandidate:
     price: int | None
     size: str
     score: float
-    reason: str
+    evidence: list[str]  # what moved the score besides the name
     hidden: bool = False
     visible: bool = True
     name_score: float = 0.0
     raw: float = 0.0  # unclamped score, for ranking
+
+    @property
+    def reason(self) -> str:
+        """Why this score, in a few words ("name 92, size 400 ml, same price")."""
+        if self.evidence == [BARCODE_REASON]:
+            return BARCODE_REASON
+        return ", ".join([f"name {round(100 * self.name_score)}", *self.evidence])
 
     @property
     def key(self) -> TargetKey:
@@ -247,17 +255,17 @@ class MenuIndex:
         return max(aligned, joined)
 
     def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget,
-              similar: Similar | None = None, query: "_Words | None" = None) -> tuple[float, float, str]:
-        """(score 0-100, name similarity 0-1, reason) of one target for one site item."""
+              similar: Similar | None = None, query: "_Words | None" = None) -> tuple[float, float, list[str]]:
+        """(score 0-100, name similarity 0-1, reasons) of one target for one site item."""
         if t.codes and ((item.barcode and item.barcode.strip().lower() in t.codes) or item.local_id.strip().lower() in t.codes):
-            return 100.0 + NAME_SHARE, 1.0, "same barcode/code"
+            return 100.0 + NAME_SHARE, 1.0, [BARCODE_REASON]
         if query is None:
             query = self.words(norm, cat)
         if similar is None:
             similar = self.similar_words(norm.tokens, t.norm.tokens)
         name = self.name_similarity(query, self._words[t.index], similar)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
-        reasons = [f"name {round(100 * name)}"]
+        reasons: list[str] = []  # "name N" goes first when the reason is written out
         delta, text = _size_evidence(norm, t)
         score += delta
         if text:
@@ -282,7 +290,7 @@ class MenuIndex:
         if not t.visible:
             score -= 5
             reasons.append("not at spot")
-        return score, name, ", ".join(reasons)
+        return score, name, reasons
 
     def candidates(self, item: CatalogueItem, options: MatchOptions) -> list[MatchCandidate]:
         """The best targets for one site item, best first."""
@@ -296,9 +304,9 @@ class MenuIndex:
         return [
             MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
                            dish_modifications=t.dish_modifications, name=t.name, category=t.category, price=t.price,
-                           size=t.size_label, score=round(max(0.0, min(100.0, score)), 1), reason=reason,
+                           size=t.size_label, score=round(max(0.0, min(100.0, score)), 1), evidence=reasons,
                            hidden=t.hidden, visible=t.visible, name_score=name, raw=score)
-            for (score, name, reason), t in scored[: options.top]
+            for (score, name, reasons), t in scored[: options.top]
         ]
 
     def search(self, text: str, limit: int = 8) -> list[MatchCandidate]:
@@ -348,11 +356,11 @@ def match_items(
         second = next((c.raw for c in r.candidates[1:] if c.key != best.key), 0.0)
         if best.score < options.accept:
             r.note = "below the accept score"
-        elif best.reason != "same barcode/code" and best.raw - second < options.margin:
+        elif best.evidence != [BARCODE_REASON] and best.raw - second < options.margin:
             r.note = "another target scores about the same"
         elif best.hidden or not best.visible:
             r.note = "best target is " + " and ".join(m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on)
-        elif best.name_score < 0.75 and best.reason != "same barcode/code":
+        elif best.name_score < 0.75 and best.evidence != [BARCODE_REASON]:
             r.note = "names differ too much"
         else:
             claims[best.key].append(r)

@@ -45,7 +45,7 @@ _ENDINGS = ("omu", "ogo", "imi", "iami", "ami", "ih", "ah", "ii", "oi", "ei", "i
             "em", "im", "a", "o", "u", "e", "i", "s")
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
-_UNITS = {
+_UNITS: dict[str, tuple[str, int | Decimal]] = {
     "мл": ("ml", 1), "ml": ("ml", 1), "л": ("ml", 1000), "l": ("ml", 1000), "lt": ("ml", 1000),
     "ltr": ("ml", 1000), "літр": ("ml", 1000), "литр": ("ml", 1000), "літра": ("ml", 1000),
     "литра": ("ml", 1000), "cl": ("ml", 10), "oz": ("ml", Decimal("29.5735")),
