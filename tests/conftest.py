@@ -316,3 +316,16 @@ def cli_env(sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         }
     )
     return CliEnv(sandbox=sandbox, data_dir=data, env=env)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_api_log() -> Iterator[None]:
+    """``--debug`` attaches a stderr handler to the ``poster_cli`` logger; under CliRunner that
+    stream is closed after the run, so each test gets the logger back as it found it."""
+    import logging
+
+    logger = logging.getLogger("poster_cli")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
