@@ -150,15 +150,21 @@ def _enable_api_log() -> None:
 
     from poster_cli.poster.redact import redact
 
-    class RedactingHandler(logging.StreamHandler):  # type: ignore[type-arg]
-        def format(self, record: logging.LogRecord) -> str:
-            return redact(super().format(record))
+    class RedactingHandler(logging.Handler):
+        """Writes to whatever ``sys.stderr`` is at the time (tests and the demo swap it)."""
+
+        poster_cli_redacting = True
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                sys.stderr.write(redact(self.format(record)) + "\n")
+            except (ValueError, OSError):
+                pass  # a closed stream must never break the command being logged
 
     logger = logging.getLogger("poster_cli")
     if any(getattr(h, "poster_cli_redacting", False) for h in logger.handlers):
         return
-    handler = RedactingHandler(sys.stderr)
-    handler.poster_cli_redacting = True  # type: ignore[attr-defined]
+    handler = RedactingHandler()
     handler.setFormatter(logging.Formatter("poster-cli: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
