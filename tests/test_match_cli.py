@@ -147,8 +147,9 @@ def test_review_keys_choose_skip_no_match_with_progress_and_a_save_per_decision(
 
 
 def test_review_undo_goes_back_and_restores() -> None:
-    mapping, said, saves, _ = loop(["1", "u", "n", "q"], ITEMS)
+    mapping, said, saves, outcome = loop(["1", "u", "n", "q"], ITEMS)
     assert any("undone: A" in line for line in said)
+    assert (outcome.confirmed, outcome.ignored) == (0, 1)
     assert mapping.get("A").status == "ignored"
     assert mapping.get("B").status == "unmatched"
 

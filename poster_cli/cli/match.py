@@ -88,7 +88,7 @@ def match(
     else:
         say(f"mapping written to {mapping_path}")
     if unmatched:
-        raise NeedsAttention(f"{len(unmatched)} site items are unmatched",
+        raise NeedsAttention(f"{len(unmatched)} site item{'s are' if len(unmatched) != 1 else ' is'} unmatched",
                              hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`")
 
 

@@ -26,7 +26,10 @@ class ReviewOutcome:
     ignored: int = 0
     skipped: int = 0
     quit: bool = False
-    history: list[tuple[str, MappingEntry | None]] = field(default_factory=list)
+    history: list[tuple[str, MappingEntry | None, str]] = field(default_factory=list)  # (local id, entry before, kind)
+
+    def count(self, kind: str, step: int) -> None:
+        setattr(self, kind, getattr(self, kind) + step)
 
 
 def _price(kopecks: int | None) -> str:
@@ -98,7 +101,8 @@ def review(
             if not outcome.history:
                 say("  nothing to undo")
                 continue
-            local_id, before = outcome.history.pop()
+            local_id, before, kind = outcome.history.pop()
+            outcome.count(kind, -1)
             if before is None:
                 mapping.entries.pop(local_id, None)
             else:
@@ -111,16 +115,17 @@ def review(
         entry: MappingEntry | None = None
         if answer.isdigit() and 1 <= int(answer) <= len(shown):
             entry = entry_for(item.local_id, item.name, shown[int(answer) - 1], "confirmed")
-            outcome.confirmed += 1
+            kind = "confirmed"
         elif answer == "n":
             entry = MappingEntry(local_id=item.local_id, local_name=item.name, status="ignored")
-            outcome.ignored += 1
+            kind = "ignored"
         elif answer == "s" or answer == "":
-            outcome.skipped += 1
+            kind = "skipped"
         else:
             say(f"  {answer!r}? {HELP}")
             continue
-        outcome.history.append((item.local_id, mapping.get(item.local_id)))
+        outcome.count(kind, 1)
+        outcome.history.append((item.local_id, mapping.get(item.local_id), kind))
         if entry is not None:
             mapping.set(entry)
             save()
