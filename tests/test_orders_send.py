@@ -131,3 +131,14 @@ def _post_request(body):
     import httpx
 
     return httpx.Request("POST", "http://127.0.0.1/api/incomingOrders.createIncomingOrder", content=json.dumps(body))
+
+
+def test_a_changed_comment_template_still_finds_the_half_sent_order(tmp_path: Path) -> None:
+    fake = FakePoster()
+    j = OrderJournal(tmp_path / "j.sqlite")
+    o = order()  # built with the default template: "Site order #A-1"
+    j.claim(o.order_id, o.body)
+    j.mark_attempt(o.order_id)
+    fake.handle(_post_request(o.body))
+    [r] = run(fake, tmp_path / "j.sqlite", o, comment_template="Web #{order_id}")
+    assert r.found_by_lookup and fake.posts == 1

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
-from poster_cli.orders.build import comment_matches
 from poster_cli.orders.journal import ACCEPTED, CLOSED, DECLINED, FAILED, JournalEntry, OrderJournal
 from poster_cli.poster import models
 from poster_cli.poster.errors import PosterAuthError, PosterError, PosterTransportError
@@ -54,7 +53,7 @@ async def _find_pending(api: Any, journal: OrderJournal, entry: JournalEntry, te
     finder = OrderSender(api, journal, comment_template=template, lookup_delays=())
     orders = await finder.lookup_window(entry)
     for order in sorted(orders, key=lambda o: o.incoming_order_id):
-        if comment_matches(order.comment, template, entry.order_id):
+        if finder.is_ours(order, entry):
             return Refreshed(journal.mark_sent(entry.order_id, order), order)
     return Refreshed(entry)
 

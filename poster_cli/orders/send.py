@@ -216,7 +216,7 @@ class OrderSender:
                 continue
             last_error = None
             matches = sorted(
-                (o for o in orders if comment_matches(o.comment, self.comment_template, entry.order_id)),
+                (o for o in orders if self.is_ours(o, entry)),
                 key=lambda o: o.incoming_order_id,
             )
             if matches:
@@ -225,6 +225,14 @@ class OrderSender:
         if confirmations >= 2 and last_error is None:
             return None
         raise _Unconfirmed(last_error or "too few successful lookups")
+
+    def is_ours(self, order: models.IncomingOrder, entry: JournalEntry) -> bool:
+        """Poster's order carries this site order's marker: under the current comment template,
+        or exactly the comment that was sent (the template may have changed since)."""
+        sent = entry.body.get("comment")
+        return bool(sent and order.comment.strip() == str(sent).strip()) or comment_matches(
+            order.comment, self.comment_template, entry.order_id
+        )
 
     async def lookup_window(self, entry: JournalEntry) -> list[models.IncomingOrder]:
         """Poster's orders from the journal row's creation until now, widened by 14.5 hours each
