@@ -104,8 +104,8 @@ async def exchange_code(
         raise AuthError(f"Poster refused the authorization code: {_refusal(payload)}", hint=_REFUSAL_HINT)
     token = str(token)
     register_secret(token)
-    user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
-    owner = payload.get("ownerInfo") if isinstance(payload.get("ownerInfo"), dict) else {}
+    user = payload["user"] if isinstance(payload.get("user"), dict) else {}
+    owner = payload["ownerInfo"] if isinstance(payload.get("ownerInfo"), dict) else {}
     number = str(payload.get("account_number") or token.split(":", 1)[0])
     return OAuthResult(
         access_token=token,
@@ -183,7 +183,8 @@ async def login_with_oauth(
                 raise PosterCliError("the redirect listener did not start")
             await asyncio.sleep(0.01)
         show_url(authorize_url(api_url, app_id, redirect_uri, state), redirect_uri)
-        done, _ = await asyncio.wait({answer, serving}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        waiting: set[asyncio.Future[Any]] = {answer, serving}
+        done, _ = await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if answer not in done:
             if serving in done:  # the listener stopped: Ctrl-C
                 raise KeyboardInterrupt

@@ -114,8 +114,7 @@ class Receiver:
                 before = await asyncio.to_thread(self.store.get, event_id)
                 stored = await apply_event(self.store, self.processor, event_id, self.log)
                 if stored is not None and stored.state == "done" and self.config.hook is not None:
-                    refreshed = before is not None and before.state == "done"
-                    if refreshed and before.details != stored.details:
+                    if before is not None and before.state == "done" and before.details != stored.details:
                         # Same key, new facts (two changes within one second): tell the command.
                         await asyncio.to_thread(self.store.rearm_hook, event_id)
                         self.to_hook.put_nowait(event_id)

@@ -195,7 +195,7 @@ class EventStore:
 
     def events(self, *, since: str | None = None, limit: int | None = None) -> Iterator[StoredEvent]:
         """Events in arrival order; ``since`` compares with ``received_at`` (ISO, UTC)."""
-        sql, args = "SELECT * FROM events", []
+        sql, args = "SELECT * FROM events", list[Any]()
         if since:
             sql += " WHERE received_at >= ?"
             args.append(since)
