@@ -109,6 +109,7 @@ def init(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Write ./poster-cli.toml instead of the user config."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing config file."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never ask; write only what flags and the environment give."),
 ) -> None:
     """Write a commented config file, asking at a terminal for what is missing, and check the token.
 
@@ -121,6 +122,8 @@ def init(
     from poster_cli.errors import UsageError
     from poster_cli.output import say
 
+    if no_input:
+        common.options(ctx).no_input = True
     target = _config_target(ctx, local)
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")

@@ -46,12 +46,36 @@ COMMAND_MODULES = [
 ]
 
 
+class _OneLineUsageError(click.exceptions.UsageError):
+    """A usage error as one line (what is wrong, where the help is) instead of click's usage block."""
+
+    def show(self, file: Any = None) -> None:
+        where = self.ctx.command_path if self.ctx is not None else "poster-cli"
+        _err(f"error: {self.format_message()} (see `{where} --help`)")
+
+
+def _one_line(err: Any) -> Any:
+    if isinstance(err, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        return err  # a bare group prints its help, as click does
+    one = _OneLineUsageError(err.format_message(), err.ctx)
+    one.exit_code = err.exit_code
+    return one
+
+
 class PosterGroup(TyperGroup):
     """Turns the tool's errors into one line on stderr and an exit code, for every sub-command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.UsageError as err:
+            raise _one_line(err) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.UsageError as err:  # a sub-command's bad flag or argument
+            raise _one_line(err) from None
         except PosterCliError as err:
             _report(ctx, err)
             raise typer.Exit(err.exit_code) from None

@@ -106,10 +106,11 @@ def list_(
     from poster_cli.webhooks.store import EventStore
 
     s = common.settings(ctx)
+    since_iso = parse_since(since)  # a bad --since is exit 2 even before any event came
     events = []
     if s.webhooks_path.exists():
         with EventStore(s.webhooks_path) as store:
-            events = list(store.events(since=parse_since(since), limit=limit))
+            events = list(store.events(since=since_iso, limit=limit))
     if json_out:
         emit_json({"events": [e.to_dict() for e in events]})
         return
@@ -151,6 +152,7 @@ def replay(
     from poster_cli.webhooks.store import EventStore
 
     s = common.settings(ctx)
+    parse_since(since)  # a bad --since is exit 2 even before any event came
     if not s.webhooks_path.exists():
         say(f"No webhook events in {s.webhooks_path}.")
         if json_out:
