@@ -7,6 +7,7 @@ event the sandbox emitted, checks it as the receiver does, and processes it.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -184,3 +185,15 @@ def test_the_site_order_id_is_read_back_from_the_comment_marker():
     assert site_order_id_from_comment("Site order #A-17", "Site order #{order_id}") == "A-17"
     assert site_order_id_from_comment("[web:88] call me", "[web:{order_id}]") == "88"
     assert site_order_id_from_comment("no marker", "Site order #{order_id}") is None
+
+
+def test_a_category_event_refreshes_the_snapshot_categories(sandbox, files):
+    from poster_cli.poster.signature import webhook_verify
+
+    pull(sandbox, files)
+    sandbox.state.doc["categories"][0]["name"] = "Кава та какао"  # a manager renames it in Poster
+    event = {"account": sandbox.state.account, "object": "category", "object_id": 1, "action": "changed", "time": str(int(time.time()))}
+    event["verify"] = webhook_verify(event, sandbox.app_secret)
+    outcome = process(sandbox, files, event)
+    assert load_snapshot(files["menu_path"]).categories[1].name == "Кава та какао"
+    assert outcome.summary.startswith("menu categories refreshed")

@@ -25,6 +25,7 @@ from poster_cli.poster.errors import PosterError, PosterNotFound, PosterPermissi
 from poster_cli.webhooks.events import WebhookEvent
 
 MENU_OBJECTS = frozenset({"product", "dish"})
+MENU_LOCK_TIMEOUT = 120.0  # seconds to wait for a running `sync` to finish with the snapshot
 
 
 @dataclass
@@ -155,6 +156,12 @@ class EventProcessor:
 
     # -- menu ---------------------------------------------------------------------------------
 
+    def _menu_lock(self) -> Any:
+        """The lock `sync` holds while it rewrites the snapshot, so the two never interleave."""
+        from poster_cli.drift import sync_lock
+
+        return sync_lock(self.menu_path.parent / ".sync.lock", MENU_LOCK_TIMEOUT)
+
     def _snapshot(self) -> Any:
         from poster_cli.menu import load_snapshot
 
@@ -163,11 +170,15 @@ class EventProcessor:
         return load_snapshot(self.menu_path)
 
     async def _menu_item(self, event: WebhookEvent) -> Outcome:
-        from poster_cli.menu import save_snapshot
-
         product_id = event.object_int
         if product_id is None:
             return Outcome("ignored: object_id is not a product number")
+        async with self._menu_lock():
+            return await self._update_product(event, product_id)
+
+    async def _update_product(self, event: WebhookEvent, product_id: int) -> Outcome:
+        from poster_cli.menu import save_snapshot
+
         snapshot = self._snapshot()
         if snapshot is None:
             return Outcome("no menu snapshot yet (run `poster-cli pull`)", {"product_id": product_id})
@@ -210,14 +221,14 @@ class EventProcessor:
     async def _categories(self) -> Outcome:
         from poster_cli.menu import MenuSnapshot, save_snapshot
 
-        snapshot = self._snapshot()
-        if snapshot is None:
+        if not self.menu_path.exists():
             return Outcome("no menu snapshot yet (run `poster-cli pull`)")
         categories = await self.api.call("menu.getCategories")
         models.parse_list(categories, models.parse_category, "categories")  # refuse a shape we cannot read
-        raw = dict(snapshot.raw)
-        raw["categories"] = categories or []
-        save_snapshot(MenuSnapshot(raw=raw), self.menu_path)
+        async with self._menu_lock():
+            raw = dict(self._snapshot().raw)
+            raw["categories"] = categories or []
+            save_snapshot(MenuSnapshot(raw=raw), self.menu_path)
         return Outcome(f"menu categories refreshed ({len(raw['categories'])})", {"categories": len(raw["categories"])})
 
 
