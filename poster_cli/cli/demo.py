@@ -108,7 +108,8 @@ def _order_items(data_dir: Path) -> list[str]:
 
     snap = load_snapshot(data_dir / "menu.json")
     mapping = load_mapping(data_dir / "mapping.toml")
-    with_size, plain = [], []
+    with_size: list[str] = []
+    plain: list[str] = []
     for entry in mapping.linked():
         product = snap.product(entry.product_id) if entry.product_id is not None else None
         if product is None or product.hidden or any(g.num_min > 0 for g in product.active_groups()):

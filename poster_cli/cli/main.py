@@ -46,7 +46,10 @@ COMMAND_MODULES = [
 ]
 
 
-class _OneLineUsageError(click.exceptions.UsageError):
+_ClickUsageError: Any = click.exceptions.UsageError
+
+
+class _OneLineUsageError(_ClickUsageError):
     """A usage error as one line (what is wrong, where the help is) instead of click's usage block."""
 
     def show(self, file: Any = None) -> None:
