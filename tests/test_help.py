@@ -41,6 +41,8 @@ def test_ci_runs_the_readme_test_command():
     head = readme.split("\n```", 2)[0:2]
     block = "\n".join(head)
     test_line = next(line for line in block.splitlines() if "pytest" in line)
-    install_and_test = test_line.split("&&", 1)[1].strip()  # after the venv creation
-    assert install_and_test in ci
+    steps = [part.strip() for part in test_line.split("&&")[1:]]  # after the venv creation
+    ci_lines = [line.strip() for line in ci.splitlines()]
+    assert steps and all(step in ci_lines for step in steps), steps
+    assert ci_lines.index(steps[0]) < ci_lines.index(steps[-1])
     assert "poster-cli demo" in block
