@@ -73,11 +73,11 @@ async def apply_event(store: EventStore, processor: Processor, event_id: int, lo
         raise
     except Exception as exc:  # Poster unreachable, a bug: keep the event, say why, go on
         reason = redact(str(exc) or type(exc).__name__)
+        log(f"{_label(stored)}: failed: {reason}")  # logged first: a recorded outcome is always in the log
         await asyncio.to_thread(store.finish, event_id, state="error", outcome=f"error: {reason}", details=None)
-        log(f"{_label(stored)}: failed: {reason}")
         return await asyncio.to_thread(store.get, event_id)
-    await asyncio.to_thread(store.finish, event_id, state="done", outcome=outcome.summary, details=outcome.details)
     log(f"{_label(stored)}: {'NEEDS ATTENTION: ' if outcome.attention else ''}{outcome.summary}")
+    await asyncio.to_thread(store.finish, event_id, state="done", outcome=outcome.summary, details=outcome.details)
     return await asyncio.to_thread(store.get, event_id)
 
 
@@ -144,9 +144,9 @@ class Receiver:
         if stored is None or self.config.hook is None or stored.hook_state != "pending":
             return  # queued twice (a redelivery) and already run
         result = await run_hook(self.config.hook, hook_payload(stored), log=self.log)
-        await asyncio.to_thread(self.store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error)
         if not result.ok:
             self.log(f"{_label(stored)}: on-event command gave up after {result.attempts} run(s)")
+        await asyncio.to_thread(self.store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error)
 
     async def idle(self) -> None:
         """Wait until every queued event is processed and its command has run (for tests, shutdown)."""
