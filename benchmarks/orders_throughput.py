@@ -77,11 +77,12 @@ async def _run(api_url: str, token: str, n: int, in_flight: int, journal: Path, 
             if done % max(1, n // 4) == 0:
                 memory.append(_rss_mb())
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         results = await run_batch(orders, sender, concurrency=in_flight, on_result=progress)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = sum(1 for r in results if r.outcome == "sent")
-    return {"in_flight": in_flight, "sent": sent, "seconds": elapsed, "per_second": sent / elapsed, "rss_mb": memory}
+    return {"in_flight": in_flight, "sent": sent, "seconds": elapsed, "per_second": sent / elapsed, "rss_mb": memory,
+            "cpu_ms_per_order": cpu * 1000 / max(1, n)}
 
 
 def main() -> int:
@@ -113,7 +114,8 @@ def main() -> int:
                 rows.append(row)
                 rss = ", ".join(f"{m:.1f}" for m in row["rss_mb"])
                 print(f"{row['in_flight']:>2} in flight: {row['sent']} sent in {row['seconds']:.1f} s = "
-                      f"{row['per_second']:.1f} orders/s; RSS at 25/50/75/100%: {rss} MB")
+                      f"{row['per_second']:.1f} orders/s; client CPU {row['cpu_ms_per_order']:.1f} ms/order; "
+                      f"RSS at 25/50/75/100%: {rss} MB")
     finally:
         server.terminate()
         server.join(5)

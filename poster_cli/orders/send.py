@@ -134,10 +134,10 @@ class OrderSender:
         self.lookups = 0
 
     async def send(self, order: BuiltOrder, *, source: str | None = None) -> SendResult:
-        """Get ``order`` into Poster exactly once; journal every step. The journal commits on
-        the hot path run in a worker thread, so one order's fsync does not stall the others."""
-        claim = await asyncio.to_thread(
-            self.journal.claim, order.order_id, order.body, spot_id=order.spot_id, total=order.total,
+        """Get ``order`` into Poster exactly once; journal every step. The one commit that
+        fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders."""
+        claim = self.journal.claim(
+            order.order_id, order.body, spot_id=order.spot_id, total=order.total,
             currency=order.currency, source=source or order.source,
         )
         entry = claim.entry
@@ -184,7 +184,7 @@ class OrderSender:
                 raise
             except PosterError as err:
                 return self._fail(result, str(err))
-            return await self._record(result, created, found=False)
+            return self._record(result, created, found=False)
 
     async def _settle(self, entry: JournalEntry, result: SendResult) -> bool:
         """Look the order up; True (and journaled) when Poster has it, False when it certainly
@@ -192,7 +192,7 @@ class OrderSender:
         found = await self.find(entry)
         if found is None:
             return False
-        await self._record(result, found[0], found=True)
+        self._record(result, found[0], found=True)
         if len(found) > 1:
             ids = ", ".join(str(o.incoming_order_id) for o in found)
             result.warnings.append(f"Poster holds {len(found)} orders for {entry.order_id}: {ids}")
@@ -255,8 +255,8 @@ class OrderSender:
                 self._own = False
         return await self.api.get_incoming_orders(own=False, **window)
 
-    async def _record(self, result: SendResult, created: models.IncomingOrder, *, found: bool) -> SendResult:
-        entry = await asyncio.to_thread(self.journal.mark_sent, result.order_id, created)
+    def _record(self, result: SendResult, created: models.IncomingOrder, *, found: bool) -> SendResult:
+        entry = self.journal.mark_sent(result.order_id, created)
         result.outcome, result.state = SENT, entry.state
         result.incoming_order_id = created.incoming_order_id
         result.found_by_lookup = found
