@@ -132,11 +132,13 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         return None
     try:
         if kind is int:
-            if isinstance(value, bool):
-                raise ValueError
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError  # spot_id = 1.5 is a mistake, not spot 1
             return int(value)
         if kind is float:
             return float(value)
+        if key == "api_url" and not str(value).startswith(("http://", "https://")):
+            raise ConfigError(f"{source}: api_url must start with http:// or https://, got {value!r}", hint="e.g. https://joinposter.com/api")
         return str(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{source}: {key} must be {'a whole number' if kind is int else 'a number'}, got {value!r}") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
@@ -88,9 +89,17 @@ def out_console() -> "Console":
     return Console(file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Control characters from a user's file (NUL, ESC, CR) shown as U+FFFD, never sent to the terminal."""
+    return _CONTROL.sub("\ufffd", text)
+
+
 def say(message: str, *, style: str | None = None) -> None:
     """Talk to the user on stderr (redacted)."""
-    err_console().print(redact(message), style=style, markup=False)
+    err_console().print(printable(redact(message)), style=style, markup=False)
 
 
 def warn(message: str) -> None:

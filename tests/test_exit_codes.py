@@ -77,14 +77,27 @@ def assert_attention(result: Any) -> None:
     assert "Traceback" not in result.stderr
 
 
-def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retries stay, their back-off waits go (a network-down case fails in milliseconds)."""
+_COMMANDS: dict[int, Any] = {}
+
+
+def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries stay, their back-off waits go (a network-down case fails in milliseconds); the click
+    command tree is built from the Typer app once per worker, not at every run (~65 ms each)."""
+    import typer.testing
+
     original = common.client
+    build = typer.main.get_command
 
     async def no_wait(_seconds: float) -> None:
         return None
 
     monkeypatch.setattr(common, "client", lambda s, **kw: original(s, **{"sleep": no_wait, **kw}))
+    def built_once(app: Any) -> Any:
+        if id(app) not in _COMMANDS:
+            _COMMANDS[id(app)] = build(app)
+        return _COMMANDS[id(app)]
+
+    monkeypatch.setattr(typer.testing, "_get_command", built_once)
 
 
 _PULLED: dict[str, bytes] = {}  # one real `pull` per worker; later tests start from its snapshot
@@ -93,7 +106,7 @@ _PULLED: dict[str, bytes] = {}  # one real `pull` per worker; later tests start 
 @pytest.fixture
 def cafe(cli_env: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The demo café pulled, a mapping written, a site catalogue and order files in the work dir."""
-    fast_client(monkeypatch)
+    fast_cli(monkeypatch)
     cli_env.env.update(FAST)
     if "menu" not in _PULLED:
         pulled = cli_env.run("pull")
