@@ -19,11 +19,11 @@ Written atomically. ``confirmed``, ``manual`` and ``ignored`` entries are a pers
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-import tomli_w
 
 from poster_cli.config import read_toml, write_atomic
 from poster_cli.errors import InputFileError
@@ -181,8 +181,46 @@ def load_mapping(path: Path, *, missing_ok: bool = True) -> Mapping:
     return parse_mapping(read_toml(path), path)
 
 
+# What a TOML basic string cannot hold as it is: the quote, the backslash and control characters.
+_TOML_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_TOML_SHORT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _toml_escape(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return _TOML_SHORT.get(ch) or f"\\u{ord(ch):04x}"
+
+
+def toml_value(value: Any) -> str:
+    """One value of the mapping file as TOML: a string, a whole number, a number with a fraction,
+    or a list of tables of whole numbers (``dish_modifications``)."""
+    if isinstance(value, str):
+        return '"' + _TOML_ESCAPE.sub(_toml_escape, value) + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to the mapping file")
+
+
 def dump_mapping(mapping: Mapping) -> str:
-    return tomli_w.dumps({"version": MAPPING_VERSION, "items": [e.to_toml() for e in mapping]})
+    """The mapping file's text. Written directly rather than with a TOML library: the format is
+    small and fixed, and a 10,000-item mapping is written after every interactive decision."""
+    parts = [f"version = {MAPPING_VERSION}\n"]
+    for e in mapping:
+        parts.append("\n[[items]]\n")
+        parts.extend(f"{k} = {toml_value(v)}\n" for k, v in e.to_toml().items())
+    return "".join(parts)
 
 
 def save_mapping(mapping: Mapping, path: Path) -> None:

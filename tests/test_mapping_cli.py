@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from poster_cli.errors import InputFileError
-from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry, load_mapping, save_mapping
+from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry, dump_mapping, load_mapping, parse_mapping, save_mapping
 from poster_cli.mapping_sync import auto_match, mapping_from_extras, plan_push
 from poster_cli.menu import load_snapshot
 
@@ -23,6 +26,31 @@ def test_mapping_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "mapping.toml"
     save_mapping(m, path)
     assert load_mapping(path).entries == m.entries
+
+
+@pytest.mark.parametrize("name", ['Latte "L"', "C:\\menu\\latte", "two\nlines\r\n", "tab\there", "\x00\x1f\x7f bell\b feed\f",
+                                  "Лате «XL» ☕🍰", "'single' and ''' triple", "\u2028 \u0085 \ufeff", "\\u0041 is not A", ""])
+def test_mapping_file_keeps_any_name_exactly(tmp_path: Path, name: str) -> None:
+    m = Mapping()
+    m.set(MappingEntry(name or "id", name, "confirmed", product_id=7, modificator_id=8,
+                       dish_modifications=(DishModifierChoice(1, 2), DishModifierChoice(3, 1)), score=99.9, poster_name=name or None))
+    m.set(MappingEntry(name + "#2", name, "unmatched", score=0.0))
+    path = tmp_path / "mapping.toml"
+    save_mapping(m, path)
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["items"][0]["local_name"] == name
+    assert load_mapping(path).entries == m.entries
+
+
+@given(names=st.lists(st.text(), min_size=1, max_size=5, unique=True), score=st.floats(min_value=0, max_value=100))
+@settings(max_examples=60, deadline=None)
+def test_any_text_survives_the_mapping_file(names: list[str], score: float) -> None:
+    m = Mapping()
+    for i, name in enumerate(names):
+        m.set(MappingEntry(name or f"empty{i}", name, "auto", product_id=i + 1, score=score, poster_name=name or None))
+    back = parse_mapping(tomllib.loads(dump_mapping(m)), Path("mapping.toml"))
+    assert [(e.local_id, e.local_name, e.poster_name, e.product_id) for e in back] == [
+        (e.local_id, e.local_name, e.poster_name, e.product_id) for e in m]
+    assert [e.score for e in back] == [round(score, 1)] * len(names)
 
 
 def test_mapping_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
 from poster_cli.catalogue import CatalogueItem
 from poster_cli.matching import MatchOptions, MenuIndex, match_items, normalise
+from poster_cli.matching.engine import rank_all
 from poster_cli.menu import MenuSnapshot
 
 
@@ -166,3 +168,21 @@ def test_thresholds() -> None:
 def test_search_finds_menu_items_by_text() -> None:
     index = MenuIndex.from_products(CAFE.products.values(), 1)
     assert index.search("кокос")[0].product_id == 3
+
+
+def test_big_jobs_split_between_processes_give_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    names = ["Latte 0.4 l", "Latte S", "Cappuccino", "Black tea", "Margherita 40cm", "Tiramisu", "Чізкейк", "Borjomi"]
+    items = [CatalogueItem(str(i), n, 5500 if i % 2 else None) for i, n in enumerate(names)]
+    alone = rank_all(items, index, MatchOptions(), workers=1)
+    assert rank_all(items, index, MatchOptions(), workers=3) == alone
+
+    parent, ranked = os.getpid(), MenuIndex.ranked
+
+    def dies_in_a_worker(self: MenuIndex, item: CatalogueItem, options: MatchOptions) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("worker lost")
+        return ranked(self, item, options)
+
+    monkeypatch.setattr(MenuIndex, "ranked", dies_in_a_worker)
+    assert rank_all(items, index, MatchOptions(), workers=3) == alone  # this process makes up for lost workers

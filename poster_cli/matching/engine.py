@@ -11,10 +11,17 @@ clearly ahead of the next one, is orderable, and no other item claims the same t
 
 from __future__ import annotations
 
+import gc
 import math
+import os
+import pickle
+import signal
+import sys
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -28,6 +35,8 @@ BARCODE_REASON = "same barcode/code"
 POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
+PARALLEL_MIN_ITEMS = 2000  # below this, a second process costs more than it saves
+MAX_WORKERS = 4
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 
@@ -109,9 +118,26 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
 
 
 Similar = dict[tuple[str, str], float]
+Ranked = tuple[int, float, float, list[str]]
+_NOTHING: frozenset[str] = frozenset()
+_NO_NAME = NormalName(tokens=())
 
 
-@dataclass(frozen=True, slots=True)
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off: building an index and matching make hundreds of
+    thousands of small objects and no cycles, and each collection would walk them all again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@dataclass(slots=True)
 class _Words:
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
@@ -148,10 +174,13 @@ class MenuIndex:
         self._keys: list[str] | None = None
         self._categories: dict[tuple[str, str], bool] = {}
         self._words = [self.words(t.norm, t.category_norm) for t in self.targets]
+        self._category_keys = [t.category_norm.key for t in self.targets]
+        self._labels: dict[int, str] = {}  # size labels of the targets shown so far
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None) -> "MenuIndex":
-        return cls(build_targets(products, spot_id))
+        with gc_paused():
+            return cls(build_targets(products, spot_id))
 
     def weight(self, token: str) -> float:
         return self._idf.get(token, self._unknown_weight)
@@ -160,22 +189,27 @@ class MenuIndex:
 
     def _pool(self, norm: NormalName, item: CatalogueItem | None, size: int) -> list[int]:
         acc: dict[int, float] = defaultdict(float)
-        if item is not None:
+        if item is not None and self._by_code:
             for code in (item.barcode.strip().lower(), item.local_id.strip().lower()):
                 for i in self._by_code.get(code, ()) if code else ():
                     acc[i] += 1000.0
         tokens = set(norm.tokens)
-        rare_enough = [t for t in tokens if len(self._by_token.get(t, ())) <= self._crowd]
+        by_token, crowd = self._by_token, self._crowd
+        rare_enough = [t for t in tokens if len(by_token.get(t, ())) <= crowd]
         searched = rare_enough if rare_enough else tokens
-        routes = ((self._by_token, 0, 1.0), (self._by_prefix, 4, 0.5))
+        longest = crowd * 3
+        routes = ((by_token, 0, 1.0), (self._by_prefix, 4, 0.5))
         for tries in (routes, ((self._by_short, 3, 0.25),)):
             for tok in searched:
-                w = self.weight(tok)
+                w = self._idf.get(tok, self._unknown_weight)
                 for table, cut, share in tries:
-                    postings = table.get(tok[:cut] if cut else tok, ()) if len(tok) >= cut else ()
-                    if len(postings) <= self._crowd * 3:
+                    if len(tok) < cut:
+                        continue
+                    postings = table.get(tok[:cut] if cut else tok, ())
+                    if len(postings) <= longest:
+                        add = share * w
                         for i in postings:
-                            acc[i] += share * w
+                            acc[i] += add
             if len(acc) >= size:
                 break
         if not acc and norm.tokens:
@@ -190,11 +224,10 @@ class MenuIndex:
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _same_category(self, a: NormalName, b: NormalName) -> bool:
-        key = (a.key, b.key)
+    def _same_category(self, a: NormalName, b: NormalName, key: tuple[str, str]) -> bool:
         agrees = self._categories.get(key)
         if agrees is None:
-            agrees = self._align(self.words(a), self.words(b), self.similar_words(a.tokens, b.tokens)) >= 0.6
+            agrees = _align(self.words(a), self.words(b), self.similar_words(a.tokens, b.tokens)) >= 0.6
             self._categories[key] = agrees
         return agrees
 
@@ -215,32 +248,12 @@ class MenuIndex:
 
     def words(self, norm: NormalName, category: NormalName | None = None) -> "_Words":
         """A name prepared for alignment: weights, the words it matches, its category's words."""
-        weights = tuple(self._idf.get(tok, self._unknown_weight) for tok in norm.tokens)
-        match_set = frozenset(norm.tokens) | {str(v) for v in norm.sizes.values()}
-        context = frozenset(category.tokens) - match_set if category is not None else frozenset()
-        return _Words(norm.tokens, weights, sum(weights), match_set, context, frozenset(norm.tokens), "".join(norm.tokens))
-
-    @staticmethod
-    def _align(a: "_Words", b: "_Words", similar: Similar) -> float:
-        """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
-        similar word."""
-        if not a.total:
-            return 0.0
-        got = 0.0
-        match_set, context, others = b.match_set, b.context, b.tokens
-        for tok, w in zip(a.tokens, a.weights):
-            if tok in match_set:
-                got += w
-            elif tok in context:
-                got += CONTEXT_CREDIT * w
-            elif similar:
-                best = 0.0
-                for u in others:
-                    sim = similar.get((tok, u))
-                    if sim is not None and sim > best:
-                        best = sim
-                got += w * best
-        return got / a.total
+        idf, unknown, tokens = self._idf, self._unknown_weight, norm.tokens
+        weights = tuple([idf.get(tok, unknown) for tok in tokens])
+        token_set = frozenset(tokens)
+        match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
+        context = frozenset(category.tokens) - match_set if category is not None and category.tokens else _NOTHING
+        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens))
 
     def name_similarity(self, q: "_Words", t: "_Words", similar: Similar) -> float:
         """0..1: rarity-weighted word alignment both ways, the site item's words counting most (a
@@ -250,7 +263,7 @@ class MenuIndex:
             return 0.0
         if q.token_set == t.token_set:
             return 1.0
-        aligned = QUERY_SHARE * self._align(q, t, similar) + (1 - QUERY_SHARE) * self._align(t, q, similar)
+        aligned = QUERY_SHARE * _align(q, t, similar) + (1 - QUERY_SHARE) * _align(t, q, similar)
         joined = fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0
         return max(aligned, joined)
 
@@ -281,7 +294,7 @@ class MenuIndex:
             elif gap >= 0.5:
                 score -= 8
                 reasons.append("price far off")
-        if cat.tokens and t.category_norm.tokens and self._same_category(cat, t.category_norm):
+        if cat.tokens and t.category_norm.tokens and self._same_category(cat, t.category_norm, (cat.key, self._category_keys[t.index])):
             score += 3
             reasons.append("same category")
         if t.hidden:
@@ -294,25 +307,59 @@ class MenuIndex:
 
     def candidates(self, item: CatalogueItem, options: MatchOptions) -> list[MatchCandidate]:
         """The best targets for one site item, best first."""
+        return [self.candidate(*ranked) for ranked in self.ranked(item, options)]
+
+    def ranked(self, item: CatalogueItem, options: MatchOptions) -> list[Ranked]:
+        """The best targets for one site item as (target index, raw score, name similarity, reasons)."""
         norm = normalise(item.name)
-        cat = normalise(item.category) if item.category else NormalName(tokens=())
+        cat = normalise(item.category) if item.category else _NO_NAME
         pool = [self.targets[i] for i in self._pool(norm, item, options.pool)]
         similar = self.similar_words(norm.tokens, {tok for t in pool for tok in t.norm.tokens})
         query = self.words(norm, cat)
         scored = [(self.score(item, norm, cat, t, similar, query), t) for t in pool]
         scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
-        return [
-            MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
-                           dish_modifications=t.dish_modifications, name=t.name, category=t.category, price=t.price,
-                           size=t.size_label, score=round(max(0.0, min(100.0, score)), 1), evidence=reasons,
-                           hidden=t.hidden, visible=t.visible, name_score=name, raw=score)
-            for (score, name, reasons), t in scored[: options.top]
-        ]
+        return [(t.index, score, name, reasons) for (score, name, reasons), t in scored[: options.top]]
+
+    def candidate(self, index: int, score: float, name: float, reasons: list[str]) -> MatchCandidate:
+        """A ranked target as a candidate to show and to accept."""
+        t = self.targets[index]
+        return MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
+                              dish_modifications=t.dish_modifications, name=t.name, category=t.category, price=t.price,
+                              size=self._label(t), score=round(max(0.0, min(100.0, score)), 1), evidence=reasons,
+                              hidden=t.hidden, visible=t.visible, name_score=name, raw=score)
+
+    def _label(self, t: MatchTarget) -> str:
+        label = self._labels.get(t.index)
+        if label is None:
+            label = self._labels[t.index] = t.size_label
+        return label
 
     def search(self, text: str, limit: int = 8) -> list[MatchCandidate]:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""
         probe = CatalogueItem(local_id="", name=text)
         return self.candidates(probe, MatchOptions(top=limit, pool=max(limit * 3, 24)))
+
+
+def _align(a: _Words, b: _Words, similar: Similar) -> float:
+    """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
+    similar word."""
+    if not a.total:
+        return 0.0
+    got = 0.0
+    match_set, context, others = b.match_set, b.context, b.tokens
+    for tok, w in zip(a.tokens, a.weights):
+        if tok in match_set:
+            got += w
+        elif tok in context:
+            got += CONTEXT_CREDIT * w
+        elif similar:
+            best = 0.0
+            for u in others:
+                sim = similar.get((tok, u))
+                if sim is not None and sim > best:
+                    best = sim
+            got += w * best
+    return got / a.total
 
 
 def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
@@ -346,7 +393,9 @@ def match_items(
 ) -> list[MatchResult]:
     """Rank candidates for every item and accept the confident ones, one site item per target
     (``taken``: targets already linked by a person's decision, to the local id that holds them)."""
-    results = [MatchResult(item=item, candidates=index.candidates(item, options)) for item in items]
+    with gc_paused():
+        ranked = rank_all(items, index, options)
+        results = [MatchResult(item=item, candidates=[index.candidate(*r) for r in rs]) for item, rs in zip(items, ranked)]
     claims: dict[TargetKey, list[MatchResult]] = defaultdict(list)
     for r in results:
         best = r.best
@@ -382,3 +431,85 @@ def match_items(
             r.accepted = r.candidates[0]
             r.note = ""
     return results
+
+
+# -- using every core ----------------------------------------------------------------------------
+
+
+def workers_for(count: int) -> int:
+    """How many processes to match ``count`` items with: one unless the job is big, the platform
+    forks cheaply (Linux) and this process runs no other threads (forking those is unsafe)."""
+    if count < PARALLEL_MIN_ITEMS or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    cores = len(os.sched_getaffinity(0))
+    return max(1, min(cores, MAX_WORKERS, count // (PARALLEL_MIN_ITEMS // 2)))
+
+
+def rank_all(items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions, workers: int | None = None) -> list[list[Ranked]]:
+    """``index.ranked`` for every item; big jobs are split between forked processes, each ranking
+    a slice of the items against the same (copy-on-write) index. A worker that fails is made up for
+    here, so the answer never depends on how many processes there were."""
+    workers = workers_for(len(items)) if workers is None else workers
+    if workers < 2:
+        return [index.ranked(item, options) for item in items]
+    bounds = [len(items) * k // workers for k in range(workers + 1)]
+    children = [_fork_ranking(items[bounds[k]:bounds[k + 1]], index, options) for k in range(1, workers)]
+    try:
+        result = [index.ranked(item, options) for item in items[: bounds[1]]]
+        for k, child in enumerate(children, 1):
+            part = _collect(child)
+            result.extend(part if part is not None else [index.ranked(item, options) for item in items[bounds[k]:bounds[k + 1]]])
+    finally:
+        for pid, fd in children:
+            _reap(pid, fd)
+    return result
+
+
+def _fork_ranking(items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions) -> tuple[int, int]:
+    """Start a child process ranking ``items``; returns its pid and the pipe its answer comes on."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    status = 1
+    try:  # the child: no cleanup handlers, no flushing of the parent's buffers, only os._exit
+        os.close(read_fd)
+        data = memoryview(pickle.dumps([index.ranked(item, options) for item in items], protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[os.write(write_fd, data):]
+        status = 0
+    except BaseException:  # noqa: B036 - Ctrl-C or anything else: the parent redoes this slice
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _collect(child: tuple[int, int]) -> list[list[Ranked]] | None:
+    """The child's answer, or None when it failed."""
+    pid, fd = child
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    try:
+        answer = pickle.loads(b"".join(chunks))
+    except Exception:
+        return None
+    return answer if isinstance(answer, list) else None
+
+
+def _reap(pid: int, fd: int) -> None:
+    """Close the pipe and make sure the child is gone (after an interruption it may still run)."""
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    try:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass

@@ -150,7 +150,10 @@ def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
             dim, factor = "ml", 1000
         else:
             return m.group(0)
-        value = int((Decimal(number.replace(",", ".")) * Decimal(factor)).to_integral_value())
+        if number.isdigit() and isinstance(factor, int):
+            value = int(number) * factor  # the common case, exact without Decimal
+        else:
+            value = int((Decimal(number.replace(",", ".")) * Decimal(factor)).to_integral_value())
         if value == 0:
             return m.group(0)
         sizes.setdefault(dim, value)
@@ -162,7 +165,8 @@ def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
 @lru_cache(maxsize=131072)
 def normalise(name: str) -> NormalName:
     """The comparable form of a menu or catalogue name."""
-    text = unicodedata.normalize("NFKC", name).lower()
+    text = name if unicodedata.is_normalized("NFKC", name) else unicodedata.normalize("NFKC", name)
+    text = text.lower()
     text = _MARKS.sub(" ", text)
     text, sizes = extract_sizes(text)
     if " " in text:
