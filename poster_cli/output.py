@@ -97,9 +97,9 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
-def say(message: str, *, style: str | None = None) -> None:
-    """Talk to the user on stderr (redacted)."""
-    err_console().print(printable(redact(message)), style=style, markup=False)
+def say(message: str, *, style: str | None = None, wrap: bool = True) -> None:
+    """Talk to the user on stderr (redacted); ``wrap=False`` leaves wrapping to the terminal."""
+    err_console().print(printable(redact(message)), style=style, markup=False, soft_wrap=None if wrap else True)
 
 
 def warn(message: str) -> None:
@@ -107,7 +107,7 @@ def warn(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    say(f"error: {message}", style="bold red")
+    say(f"error: {message}", style="bold red", wrap=False)  # one line, even at a narrow terminal
 
 
 def to_jsonable(value: Any) -> Any:

@@ -126,7 +126,7 @@ def _report(ctx: Any, err: PosterCliError) -> None:
     if _debug(ctx):
         _err(redact("".join(traceback.format_exception(err))))
     if err.exit_code == EXIT_ATTENTION:
-        say(f"attention: {err}", style="bold yellow")
+        say(f"attention: {err}", style="bold yellow", wrap=False)
     else:
         error_line(str(err))
 
