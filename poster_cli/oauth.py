@@ -160,7 +160,7 @@ async def login_with_oauth(
     """Run the whole code flow: listen on the loopback redirect, hand the authorization URL to
     ``show_url(url, redirect_uri)`` (open a browser / print it), wait for the redirect, check it,
     exchange the code."""
-    from poster_cli.webhooks.server import bind, make_server
+    from poster_cli.serving import bind, make_server
 
     if not app_id or not app_secret:
         missing = " and ".join(n for n, v in (("POSTER_APP_ID", app_id), ("POSTER_APP_SECRET", app_secret)) if not v)

@@ -21,7 +21,7 @@ from poster_cli.webhooks.app import ReceiverConfig, create_app
 from poster_cli.webhooks.hook import HookPolicy
 from poster_cli.webhooks.processor import EventProcessor
 from poster_cli.webhooks.sender import sample_event
-from poster_cli.webhooks.server import serving_in_thread
+from poster_cli.serving import serving_in_thread
 from poster_cli.webhooks.store import EventStore
 from tests.test_webhooks import RecordingProcessor, stored, wait_for
 

@@ -56,13 +56,13 @@ def serve(
 
     Example: poster-cli sandbox serve --state sandbox.json --webhook-url http://127.0.0.1:8787/webhook
     """
-    import socket
     import sys
 
     import uvicorn
 
     from poster_cli.errors import PosterCliError, UsageError
     from poster_cli.output import say
+    from poster_cli.serving import bind
     from poster_cli.poster.redact import register_secret
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
 
@@ -81,13 +81,9 @@ def serve(
         app_secret=app_secret or DEMO_APP_SECRET,
         **extra,
     )
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
-        sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
+        sock = bind(host, port)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:
-        sock.close()
         raise PosterCliError(f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 = any free one)") from None
     bound = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
@@ -109,7 +105,7 @@ def serve(
         say(f"faults on: {faults.to_dict()}")
     say("serving; Ctrl-C to stop")
     config = uvicorn.Config(sandbox, log_level="warning", lifespan="off", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(config).run(sockets=[sock])  # uvicorn handles Ctrl-C and SIGTERM
 
 
 def _admin(ctx: typer.Context, url: Optional[str], token: Optional[str], path: str, payload: Any) -> Any:

@@ -1,5 +1,6 @@
-"""Running an ASGI app under uvicorn on a socket bound beforehand (so port 0 works: the port is
-known before the server starts), in the foreground, as a task, or in a thread (tests)."""
+"""Serving an ASGI app (sandbox, webhook receiver, OAuth callback) under uvicorn on a socket bound
+beforehand (so port 0 works: the port is known before the server starts), in the foreground, as a
+task, or in a thread (tests, the demo)."""
 
 from __future__ import annotations
 
