@@ -391,14 +391,18 @@ def _examples() -> list[str]:
 
     found: list[str] = []
 
-    def walk(command: Any) -> None:
+    def walk(command: Any, ctx: Any) -> None:
         for line in (command.help or "").splitlines():
             if "Example:" in line:
                 found.append(line.split("Example:", 1)[1].strip())
-        for sub in getattr(command, "commands", {}).values():
-            walk(sub)
+        if hasattr(command, "list_commands"):  # a group, maybe loading its commands lazily
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                walk(sub, sub.context_class(sub, info_name=name, parent=ctx))
 
-    walk(typer.main.get_command(app))
+    root = typer.main.get_command(app)
+    walk(root, root.context_class(root, info_name="poster-cli"))
+    assert len(found) > 20, found  # every command has one (tests/test_help.py)
     return found
 
 
