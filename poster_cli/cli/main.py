@@ -6,6 +6,7 @@ the command functions, so ``--help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -32,18 +33,33 @@ _PASS_THROUGH = tuple(
     | {getattr(click.exceptions, name) for name in ("Exit", "Abort") if hasattr(click.exceptions, name)}
 )
 
-COMMAND_MODULES = [
-    "account",  # init, login, doctor
-    "pull",
-    "menu",
-    "match",
-    "mapping",
-    "sync",
-    "orders",
-    "webhooks",
-    "sandbox",
-    "demo",
-]
+# Every top-level command: the module that defines it (``register(app)``), and the line the root
+# --help shows. Modules are imported only when their command runs, so start-up stays fast; a test
+# checks this table against what the modules register.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "Run the whole flow on an embedded sandbox; no account needed."),
+    "init": ("account", "Write a commented config file and check the token."),
+    "login": ("account", "Store an access token (hidden prompt or stdin), or log in with OAuth."),
+    "doctor": ("account", "Check token, API, spots, currency and data folder, one line each."),
+    "pull": ("pull", "Snapshot the menu: spots, categories, products, currency."),
+    "menu": ("menu", "Show the menu snapshot, or diff two snapshots."),
+    "match": ("match", "Match your site's catalogue to the Poster menu; confirm; write the mapping."),
+    "mapping": ("mapping", "Show or check the mapping; keep it in Poster's product extras."),
+    "sync": ("sync", "For cron: pull, report menu drift and broken links, map new items."),
+    "order": ("orders", "Send orders exactly once (one or a batch); follow their status."),
+    "webhooks": ("webhooks", "Receive, verify and act on Poster's webhooks; list, replay, test."),
+    "sandbox": ("sandbox", "A local Poster emulator: serve it, trigger cashier actions, faults."),
+}
+COMMAND_MODULES = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
+
+
+@functools.lru_cache(maxsize=None)
+def _module_commands(module_name: str) -> dict[str, Any]:
+    """The click commands one command module registers (imported and built on first use)."""
+    module = importlib.import_module(f"poster_cli.cli.{module_name}")
+    holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    module.register(holder)
+    return dict(typer.main.get_group(holder).commands)
 
 
 _ClickUsageError: Any = click.exceptions.UsageError
@@ -95,15 +111,28 @@ class PosterGroup(TyperGroup):
             _err(redact(f"error: unexpected {type(err).__name__}: {err} (run with --debug for details)"))
             raise typer.Exit(EXIT_FAILED) from None
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        return _module_commands(COMMANDS[name][0]).get(name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The root help lists commands from the table, without importing every module."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
             return super().resolve_command(ctx, args)
         except click.exceptions.UsageError as exc:
             name = args[0] if args else ""
-            if name and name not in self.commands and not name.startswith("-"):
+            if name and name not in COMMANDS and not name.startswith("-"):
                 from rapidfuzz import process
 
-                best = process.extractOne(name, list(self.commands))
+                best = process.extractOne(name, list(COMMANDS))
                 if best and best[1] >= 60:
                     raise click.exceptions.UsageError(f"No such command {name!r}. Did you mean {best[0]!r}?", ctx) from None
             raise exc
@@ -195,16 +224,6 @@ def _enable_api_log() -> None:
     handler.setFormatter(logging.Formatter("poster-cli: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
-
-
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"poster_cli.cli.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"poster_cli.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
 
 
 def run() -> None:
