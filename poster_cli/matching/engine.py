@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import gc
 import math
-import os
-import pickle
-import signal
-import sys
-import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from poster_cli.catalogue.items import CatalogueItem
 from poster_cli.matching.normalize import NormalName, normalise
+from poster_cli.matching.parallel import parallel_map, workers_for
 from poster_cli.matching.targets import MatchTarget, build_targets
 from poster_cli.poster.models import Product
 
@@ -35,8 +31,7 @@ BARCODE_REASON = "same barcode/code"
 POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
-PARALLEL_MIN_ITEMS = 2000  # below this, a second process costs more than it saves
-MAX_WORKERS = 4
+PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 
@@ -146,6 +141,7 @@ class _Words:
     context: frozenset[str]  # its category's words ("Pepperoni pizza" vs "Пепероні" in "Піца")
     token_set: frozenset[str]
     joined: str
+    sized: bool  # says something about size: a size, a size letter or a bare number
 
 
 class MenuIndex:
@@ -173,7 +169,7 @@ class MenuIndex:
         self._crowd = max(60, len(self.targets) // 200)  # postings longer than this are too common to search by
         self._keys: list[str] | None = None
         self._categories: dict[tuple[str, str], bool] = {}
-        self._words = [self.words(t.norm, t.category_norm) for t in self.targets]
+        self._words: list[_Words | None] = [None] * len(self.targets)  # prepared when first scored
         self._category_keys = [t.category_norm.key for t in self.targets]
         self._labels: dict[int, str] = {}  # size labels of the targets shown so far
 
@@ -253,7 +249,15 @@ class MenuIndex:
         token_set = frozenset(tokens)
         match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
         context = frozenset(category.tokens) - match_set if category is not None and category.tokens else _NOTHING
-        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens))
+        sized = bool(norm.sizes or norm.letter) or any(tok.isdigit() for tok in tokens)
+        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized)
+
+    def _target_words(self, i: int) -> "_Words":
+        words = self._words[i]
+        if words is None:
+            t = self.targets[i]
+            words = self._words[i] = self.words(t.norm, t.category_norm)
+        return words
 
     def name_similarity(self, q: "_Words", t: "_Words", similar: Similar) -> float:
         """0..1: rarity-weighted word alignment both ways, the site item's words counting most (a
@@ -276,13 +280,14 @@ class MenuIndex:
             query = self.words(norm, cat)
         if similar is None:
             similar = self.similar_words(norm.tokens, t.norm.tokens)
-        name = self.name_similarity(query, self._words[t.index], similar)
+        name = self.name_similarity(query, self._target_words(t.index), similar)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
         reasons: list[str] = []  # "name N" goes first when the reason is written out
-        delta, text = _size_evidence(norm, t)
-        score += delta
-        if text:
-            reasons.append(text)
+        if query.sized or t.rank_letter:  # else _size_evidence has nothing to say
+            delta, text = _size_evidence(norm, t)
+            score += delta
+            if text:
+                reasons.append(text)
         if item.price and t.price:
             gap = abs(item.price - t.price) / max(item.price, t.price)
             if gap == 0:
@@ -313,8 +318,9 @@ class MenuIndex:
         """The best targets for one site item as (target index, raw score, name similarity, reasons)."""
         norm = normalise(item.name)
         cat = normalise(item.category) if item.category else _NO_NAME
-        pool = [self.targets[i] for i in self._pool(norm, item, options.pool)]
-        similar = self.similar_words(norm.tokens, {tok for t in pool for tok in t.norm.tokens})
+        found = self._pool(norm, item, options.pool)
+        pool = [self.targets[i] for i in found]
+        similar = self.similar_words(norm.tokens, set().union(*[self._target_words(i).token_set for i in found]))
         query = self.words(norm, cat)
         scored = [(self.score(item, norm, cat, t, similar, query), t) for t in pool]
         scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
@@ -436,80 +442,8 @@ def match_items(
 # -- using every core ----------------------------------------------------------------------------
 
 
-def workers_for(count: int) -> int:
-    """How many processes to match ``count`` items with: one unless the job is big, the platform
-    forks cheaply (Linux) and this process runs no other threads (forking those is unsafe)."""
-    if count < PARALLEL_MIN_ITEMS or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return 1
-    cores = len(os.sched_getaffinity(0))
-    return max(1, min(cores, MAX_WORKERS, count // (PARALLEL_MIN_ITEMS // 2)))
-
-
 def rank_all(items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions, workers: int | None = None) -> list[list[Ranked]]:
-    """``index.ranked`` for every item; big jobs are split between forked processes, each ranking
-    a slice of the items against the same (copy-on-write) index. A worker that fails is made up for
-    here, so the answer never depends on how many processes there were."""
-    workers = workers_for(len(items)) if workers is None else workers
-    if workers < 2:
-        return [index.ranked(item, options) for item in items]
-    bounds = [len(items) * k // workers for k in range(workers + 1)]
-    children = [_fork_ranking(items[bounds[k]:bounds[k + 1]], index, options) for k in range(1, workers)]
-    try:
-        result = [index.ranked(item, options) for item in items[: bounds[1]]]
-        for k, child in enumerate(children, 1):
-            part = _collect(child)
-            result.extend(part if part is not None else [index.ranked(item, options) for item in items[bounds[k]:bounds[k + 1]]])
-    finally:
-        for pid, fd in children:
-            _reap(pid, fd)
-    return result
-
-
-def _fork_ranking(items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions) -> tuple[int, int]:
-    """Start a child process ranking ``items``; returns its pid and the pipe its answer comes on."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid:
-        os.close(write_fd)
-        return pid, read_fd
-    status = 1
-    try:  # the child: no cleanup handlers, no flushing of the parent's buffers, only os._exit
-        os.close(read_fd)
-        data = memoryview(pickle.dumps([index.ranked(item, options) for item in items], protocol=pickle.HIGHEST_PROTOCOL))
-        while data:
-            data = data[os.write(write_fd, data):]
-        status = 0
-    except BaseException:  # noqa: B036 - Ctrl-C or anything else: the parent redoes this slice
-        status = 1
-    finally:
-        os._exit(status)
-
-
-def _collect(child: tuple[int, int]) -> list[list[Ranked]] | None:
-    """The child's answer, or None when it failed."""
-    pid, fd = child
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return None
-    try:
-        answer = pickle.loads(b"".join(chunks))
-    except Exception:
-        return None
-    return answer if isinstance(answer, list) else None
-
-
-def _reap(pid: int, fd: int) -> None:
-    """Close the pipe and make sure the child is gone (after an interruption it may still run)."""
-    try:
-        os.close(fd)
-    except OSError:
-        pass
-    try:
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+    """``index.ranked`` for every item; big jobs are shared between forked processes
+    (:mod:`.parallel`), each ranking a slice of the items against the same index."""
+    workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers
+    return parallel_map(lambda part: [index.ranked(item, options) for item in part], items, workers)

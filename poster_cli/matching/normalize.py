@@ -90,11 +90,16 @@ def spell(text: str) -> str:
     return _DOUBLE.sub(r"\1", text)
 
 
+_ENDINGS_BY_LAST: dict[str, list[str]] = {}
+for _e in _ENDINGS:  # only endings with the token's last letter can match; their order is kept
+    _ENDINGS_BY_LAST.setdefault(_e[-1], []).append(_e)
+
+
 def stem(token: str) -> str:
     """Cut one common ending (Slavic case endings, an English plural), keeping 3 letters."""
     if len(token) < 4 or token.isdigit():
         return token
-    for ending in _ENDINGS:
+    for ending in _ENDINGS_BY_LAST.get(token[-1], ()):
         if token.endswith(ending) and len(token) - len(ending) >= (3 if len(ending) < 3 else 4):
             return token[: -len(ending)]
     return token

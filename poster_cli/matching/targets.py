@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from poster_cli.matching.normalize import NormalName, normalise
+from poster_cli.matching.parallel import parallel_map, workers_for
 from poster_cli.poster.models import Product
 
 KIND_PRODUCT = "product"
 KIND_MODIFICATION = "modification"
 KIND_DISH = "dish"
 KIND_DISH_CHOICE = "dish+modifier"
+
+PARALLEL_MIN_PRODUCTS = 2000  # products per worker process below which one more costs more than it saves
 
 # Size letters by rank when a family has this many sizes (smallest first).
 _RANK_LETTERS = {2: ("S", "L"), 3: ("S", "M", "L"), 4: ("S", "M", "L", "XL")}
@@ -106,8 +109,12 @@ def _any_price(spots: object) -> int | None:
 
 
 def build_targets(products: Iterable[Product], spot_id: int | None) -> list[MatchTarget]:
-    """Every target of the menu, with size letters by rank inside each family of sizes."""
-    targets = [t for p in products for t in targets_for(p, spot_id)]
+    """Every target of the menu, with size letters by rank inside each family of sizes. A big menu
+    is shared between worker processes (normalising thousands of names is most of the work)."""
+    products = list(products)
+    workers = workers_for(len(products), PARALLEL_MIN_PRODUCTS)
+    per_product = parallel_map(lambda part: [targets_for(p, spot_id) for p in part], products, workers)
+    targets = [t for ts in per_product for t in ts]
     assign_rank_letters(targets)
     return targets
 
