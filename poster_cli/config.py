@@ -89,15 +89,15 @@ class Settings:
         return host in ("localhost", "::1") or host.startswith("127.")
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file; a parse error is one line naming the file and line (exit 2)."""
+def read_toml(path: Path, *, fix: str = "fix the file or point --config elsewhere") -> dict[str, Any]:
+    """Read a TOML file; a parse error is one line naming the file and line (exit 2), with ``fix``."""
     try:
         raw = path.read_bytes()
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}, line {_error_line(exc, raw)}: not valid TOML: {exc}", hint="fix the file or point --config elsewhere") from None
+        raise ConfigError(f"{path}, line {_error_line(exc, raw)}: not valid TOML: {exc}", hint=fix) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 

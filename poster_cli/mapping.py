@@ -178,7 +178,7 @@ def load_mapping(path: Path, *, missing_ok: bool = True) -> Mapping:
         if missing_ok:
             return Mapping()
         raise InputFileError(path, "no mapping file", hint="run `poster-cli match CATALOGUE` first")
-    return parse_mapping(read_toml(path), path)
+    return parse_mapping(read_toml(path, fix="fix the file, or pass --mapping FILE"), path)
 
 
 # What a TOML basic string cannot hold as it is: the quote, the backslash and control characters.
