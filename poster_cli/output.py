@@ -29,35 +29,29 @@ def _forced_tty() -> bool | None:
     return v not in ("0", "false", "no")
 
 
-def stdin_is_tty() -> bool:
+def _is_tty(stream_name: str) -> bool:
+    """Whether ``sys.<stream_name>`` (looked up now: tests swap it) is a terminal;
+    ``POSTER_CLI_TTY`` overrides."""
     forced = _forced_tty()
     if forced is not None:
         return forced
     try:
-        return sys.stdin.isatty()
+        return bool(getattr(sys, stream_name).isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def stdin_is_tty() -> bool:
+    return _is_tty("stdin")
 
 
 def stdout_is_tty() -> bool:
-    """stdout is a terminal (``POSTER_CLI_TTY`` overrides): tables for people, plain lines for pipes."""
-    forced = _forced_tty()
-    if forced is not None:
-        return forced
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
+    """stdout is a terminal: tables for people, plain lines for pipes."""
+    return _is_tty("stdout")
 
 
 def stderr_is_tty() -> bool:
-    forced = _forced_tty()
-    if forced is not None:
-        return forced
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return _is_tty("stderr")
 
 
 def color_allowed() -> bool:
@@ -83,8 +77,7 @@ def out_console() -> "Console":
     """A console on stdout for human tables (data); plain when piped."""
     from rich.console import Console
 
-    tty = _forced_tty()
-    is_tty = tty if tty is not None else sys.stdout.isatty()
+    is_tty = stdout_is_tty()
     colour = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
     return Console(file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120)
 
