@@ -31,6 +31,15 @@ def key(name: str) -> tuple[str, ...]:
         ("Вареники з картоплею", "Dumplings with potatoes"),  # inflection and plural endings
         ("Гамбургер", "Hamburger"),  # г/h
         ("Морозиво", "ice cream"),  # a phrase
+        ("Брауні", "Brownie"),  # English ow / ie spelled the Cyrillic way
+        ("Брю", "brew"),  # ew is ю
+        ("Салямі", "Salami"),  # a soft vowel after a consonant
+        ("Картопля", "Kartoplia"),  # ... in Cyrillic and in a Latin transliteration alike
+        ("Ньокі", "Gnocchi"),  # Italian gn and cch
+        ("Лазанья", "Lasagna"),  # s and z are one letter
+        ("Сметана", "sour cream"),  # a two-word phrase of the vocabulary
+        ("Лісовий горіх", "hazelnut"),
+        ("Какао", "cocoa"),  # a vocabulary word as written wins over a stem shared with кокос
     ],
 )
 def test_names_that_mean_the_same_normalise_alike(a: str, b: str) -> None:
@@ -59,6 +68,26 @@ def test_size_letters_are_kept_apart_from_the_name(text: str, letter: str) -> No
 
 def test_negation_is_not_a_spelling_variant() -> None:
     assert key("Вода газована") != key("Вода негазована")
+
+
+@pytest.mark.parametrize("a, b", [("Cocoa", "Coconut"), ("Mocha", "Mochi"), ("Ribs", "Fish"), ("Bun", "Roll")])
+def test_vocabulary_words_that_share_a_stem_stay_apart(a: str, b: str) -> None:
+    assert key(a) != key(b)
+
+
+def test_every_vocabulary_word_means_its_own_concept() -> None:
+    from poster_cli.matching.vocabulary import CONCEPTS
+
+    for line in CONCEPTS.splitlines():
+        words = line.split()
+        assert {normalise(w).tokens for w in words} == {normalise(words[0]).tokens}, line
+
+
+def test_words_in_parentheses_are_a_gloss() -> None:
+    n = normalise("Medovyk (honey cake) 0,5 kg")
+    assert n.tokens == normalise("medovyk honey cake").tokens and n.sizes == {"g": 500}
+    assert n.glossed == frozenset(normalise("honey cake").tokens)
+    assert normalise("Latte (oat").glossed == frozenset(normalise("oat").tokens)  # left open
 
 
 def product(pid: int, name: str, price: int | None = None, mods: tuple[tuple[int, str, int], ...] = (), *,
@@ -163,6 +192,23 @@ def test_thresholds() -> None:
     strict = run(CatalogueItem("a", "Капучіно"), accept=100.0)
     assert accepted(strict["a"]) is None
     assert run(CatalogueItem("a", "Tiramisu"), review=99.0)["a"].candidates  # review only filters what is shown
+
+
+def test_a_generic_word_is_said_by_the_section_but_a_dish_is_not() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Наполеон", 110, category="Десерти"), product(2, "Тірамісу", 130, category="Десерти"),
+                                          product(3, "Лате", 60)]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    r = {x.item.local_id: x for x in match_items([CatalogueItem("n", "Napoleon cake"), CatalogueItem("c", "Cheesecake", category="Desserts"),
+                                                  CatalogueItem("o", "Latte (oat milk)", 6000)], index)}
+    assert accepted(r["n"]) == (1, None, ())  # "cake" is what "Десерти" holds
+    assert accepted(r["c"]) is None  # a cheesecake is not any dessert
+    assert accepted(r["o"]) is None  # a gloss counts less, but still counts: no plain latte for an oat one
+
+
+def test_a_negation_prefix_is_not_any_ne() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Неаполітана", 209, category="Піца")]})
+    [r] = match_items([CatalogueItem("n", "Napoletana", 20900)], MenuIndex.from_products(menu.products.values(), 1))
+    assert accepted(r) == (1, None, ())
 
 
 def test_search_finds_menu_items_by_text() -> None:

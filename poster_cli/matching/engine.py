@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Iterable, Iterator, Sequence
 from rapidfuzz import fuzz, process
 
 from poster_cli.catalogue.items import CatalogueItem
-from poster_cli.matching.normalize import NormalName, normalise
+from poster_cli.matching.normalize import NormalName, kind_members, normalise
 from poster_cli.matching.parallel import parallel_map, workers_for
 from poster_cli.matching.targets import MatchTarget, build_targets
 from poster_cli.poster.models import Product
@@ -31,6 +32,7 @@ BARCODE_REASON = "same barcode/code"
 POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
+GLOSS_SHARE = 0.5  # weight of a word in parentheses, an explanation rather than the name
 PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -96,8 +98,10 @@ class MatchResult:
 def _negation_of(a: str, b: str) -> bool:
     """"negazovan" is not "gazovan": Slavic ne-/bez- turn a word into its opposite."""
     for prefix in ("ne", "bez"):
-        if a.startswith(prefix) and not b.startswith(prefix) and fuzz.ratio(a[len(prefix):], b) >= 80:
-            return True
+        if a.startswith(prefix) and not b.startswith(prefix):
+            rest = fuzz.ratio(a[len(prefix):], b)
+            if rest >= 80 and rest > fuzz.ratio(a, b):  # closer without it: a prefix, not a root (neapolitan)
+                return True
     return False
 
 
@@ -109,6 +113,10 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
+    elif r < 0.8 and len(a) >= 5 and len(b) >= 5:  # the same root, other suffixes: bavarian / bavarsk
+        same = len(os.path.commonprefix((a, b)))
+        if same >= 5 and same >= 0.7 * min(len(a), len(b)):
+            r = 0.8
     return r if r >= 0.72 else 0.0
 
 
@@ -190,24 +198,30 @@ class MenuIndex:
                 for i in self._by_code.get(code, ()) if code else ():
                     acc[i] += 1000.0
         tokens = set(norm.tokens)
-        by_token, crowd = self._by_token, self._crowd
+        by_token, by_prefix, crowd = self._by_token, self._by_prefix, self._crowd
+        idf, unknown = self._idf, self._unknown_weight
         rare_enough = [t for t in tokens if len(by_token.get(t, ())) <= crowd]
         searched = rare_enough if rare_enough else tokens
-        longest = crowd * 3
-        routes = ((by_token, 0, 1.0), (self._by_prefix, 4, 0.5))
-        for tries in (routes, ((self._by_short, 3, 0.25),)):
+        longest = crowd * 3  # a posting list longer than this says too little to walk it
+        for tok in searched:  # the word itself, and words that begin the same (inflections)
+            w = idf.get(tok, unknown)
+            postings = by_token.get(tok, ())
+            if len(postings) <= longest:
+                for i in postings:
+                    acc[i] += w
+            if len(tok) >= 4:
+                postings = by_prefix.get(tok[:4], ())
+                if len(postings) <= longest:
+                    add = 0.5 * w
+                    for i in postings:
+                        acc[i] += add
+        if len(acc) < size:  # few found: words that share only their first three letters
             for tok in searched:
-                w = self._idf.get(tok, self._unknown_weight)
-                for table, cut, share in tries:
-                    if len(tok) < cut:
-                        continue
-                    postings = table.get(tok[:cut] if cut else tok, ())
-                    if len(postings) <= longest:
-                        add = share * w
-                        for i in postings:
-                            acc[i] += add
-            if len(acc) >= size:
-                break
+                postings = self._by_short.get(tok[:3], ()) if len(tok) >= 3 else ()
+                if len(postings) <= longest:
+                    add = 0.25 * idf.get(tok, unknown)
+                    for i in postings:
+                        acc[i] += add
         if not acc and norm.tokens:
             if self._keys is None:
                 self._keys = [t.norm.key for t in self.targets]
@@ -244,11 +258,14 @@ class MenuIndex:
 
     def words(self, norm: NormalName, category: NormalName | None = None) -> "_Words":
         """A name prepared for alignment: weights, the words it matches, its category's words."""
-        idf, unknown, tokens = self._idf, self._unknown_weight, norm.tokens
-        weights = tuple([idf.get(tok, unknown) for tok in tokens])
+        idf, unknown, tokens, glossed = self._idf, self._unknown_weight, norm.tokens, norm.glossed
+        weights = tuple([idf.get(tok, unknown) * (GLOSS_SHARE if tok in glossed else 1.0) for tok in tokens])
         token_set = frozenset(tokens)
         match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
-        context = frozenset(category.tokens) - match_set if category is not None and category.tokens else _NOTHING
+        if category is not None and category.tokens:
+            context = (frozenset(category.tokens) | kind_members(category)) - match_set
+        else:
+            context = _NOTHING
         sized = bool(norm.sizes or norm.letter) or any(tok.isdigit() for tok in tokens)
         return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized)
 
@@ -329,10 +346,10 @@ class MenuIndex:
     def candidate(self, index: int, score: float, name: float, reasons: list[str]) -> MatchCandidate:
         """A ranked target as a candidate to show and to accept."""
         t = self.targets[index]
-        return MatchCandidate(product_id=t.product_id, modificator_id=t.modificator_id,
-                              dish_modifications=t.dish_modifications, name=t.name, category=t.category, price=t.price,
-                              size=self._label(t), score=round(max(0.0, min(100.0, score)), 1), evidence=reasons,
-                              hidden=t.hidden, visible=t.visible, name_score=name, raw=score)
+        shown = round(100.0 if score > 100.0 else 0.0 if score < 0.0 else score, 1)
+        # positional: ten thousand items make fifty thousand of these
+        return MatchCandidate(t.product_id, t.modificator_id, t.dish_modifications, t.name, t.category, t.price,
+                              self._label(t), shown, reasons, t.hidden, t.visible, name, score)
 
     def _label(self, t: MatchTarget) -> str:
         label = self._labels.get(t.index)

@@ -6,7 +6,9 @@
 * Ukrainian and Russian are transliterated, then Latin spellings are simplified the same way on
   both sides (``cappuccino`` and ``капучіно`` meet at ``kapuchino``), doubled letters collapse,
   common Slavic and English endings are cut;
-* general menu words are translated to one concept (:mod:`.vocabulary`);
+* general menu words are translated to one concept (:mod:`.vocabulary`); a vocabulary word as
+  written wins over a stem it shares with another word ("cocoa" is not "coconut");
+* words in parentheses are a gloss ("Medovyk (honey cake)"): kept, but marked, so they count less;
 * sizes and units become one form: ``0,5 л = 500 мл = 500ml = 0.5L`` -> ``ml 500``; ``30 см =
   30cm`` -> ``cm 30``; ``8 шт = 8 pcs``; ``S/M/L/XL`` and words like "large", "великий" are kept as a
   size letter.
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from poster_cli.matching.vocabulary import CONCEPTS, PHRASES, SIZE_WORDS, STOPWORDS
+from poster_cli.matching.vocabulary import CONCEPTS, KINDS, PHRASES, SIZE_WORDS, STOPWORDS
 
 _CYR = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e",
@@ -33,14 +35,19 @@ _TRANSLIT = str.maketrans(_CYR)
 
 # Latin spelling variants -> one form, applied in order to the whole (lower-case) string. The
 # sounds sh/ch/zh are held as upper-case letters meanwhile, so the rules for c and h leave them be.
+# English spellings of sounds a Cyrillic name writes otherwise fold too: brown/браун, show/шоу,
+# brew/брю, brownie/брауні, cheese/чіз; Italian ones: gnocchi/ньокі, lasagna/лазанья; s and z are
+# one letter (rosemary/розмарин, basil/базилік). Last, a soft vowel after a consonant loses its
+# softness (салямі/salami, картопля/kartoplia/kartopla).
 _SPELLING = (
-    ("dzh", "j"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
+    ("dzh", "j"), ("cch", "k"), ("gn", "n"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
     ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("kh", "h"),
-    ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"),
-    ("ee", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
+    ("own", "aun"), ("ow", "ou"), ("ew", "iu"), ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"), ("z", "s"),
+    ("ee", "i"), ("ie", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
     ("c", "k"), ("h", "g"), ("S", "sh"), ("C", "ch"), ("Z", "j"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
+_SOFT = re.compile(r"(?<=[b-df-hj-np-tv-z])i(?=[au])")
 _ENDINGS = ("omu", "ogo", "imi", "iami", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "ev", "iv", "om",
             "em", "im", "a", "o", "u", "e", "i", "s")
 
@@ -59,7 +66,6 @@ _SIZE_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*([a-zа-яіїєґё]*)\.
 _BARE_LITRES = re.compile(r"[0-2][.,]\d{1,3}")
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_SEPARATORS = str.maketrans({c: " " for c in ".,-_"})
 _MARKS = re.compile(r"[^\w\s.,'’ʼ`-]", re.UNICODE)  # emoji, symbols, quotes of every kind
 
 
@@ -70,6 +76,7 @@ class NormalName:
     tokens: tuple[str, ...]
     sizes: dict[str, int] = field(default_factory=dict)
     letter: str | None = None
+    glossed: frozenset[str] = frozenset()  # tokens found only in parentheses
 
     @property
     def key(self) -> str:
@@ -87,7 +94,7 @@ def spell(text: str) -> str:
     text = text.translate(_TRANSLIT)
     for old, new in _SPELLING:
         text = text.replace(old, new)
-    return _DOUBLE.sub(r"\1", text)
+    return _DOUBLE.sub(r"\1", _SOFT.sub("", text))
 
 
 _ENDINGS_BY_LAST: dict[str, list[str]] = {}
@@ -110,35 +117,44 @@ def _word_key(word: str) -> str:
 
 
 
-def _build_concepts() -> tuple[dict[str, str], dict[str, str]]:
-    concepts: dict[str, str] = {}
+def _build_concepts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    concepts: dict[str, str] = {}  # stem of each word -> its concept
+    exact: dict[str, str] = {}  # each word as spelled, unstemmed -> its concept
     letters: dict[str, str] = {}
     for line in CONCEPTS.splitlines():
         words = line.split()
         head = _word_key(words[0])
         for w in words:
             concepts.setdefault(_word_key(w), head)
+            exact.setdefault(_NON_WORD.sub("", spell(w.lower())), head)
         if words[0] in SIZE_WORDS:
             letters[head] = SIZE_WORDS[words[0]]
-    return concepts, letters
+    return concepts, exact, letters
 
 
-_CONCEPTS, _CONCEPT_LETTERS = _build_concepts()
+_CONCEPTS, _EXACT, _CONCEPT_LETTERS = _build_concepts()
 _STOP = frozenset(STOPWORDS)
 _PHRASE_RE = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
 _HAS_DIGIT = re.compile(r"\d")
+_GLOSS = re.compile(r"\(([^()]*)\)?")  # a parenthesis, closed or left open at the end
 
 
 @lru_cache(maxsize=65536)
 def concept(word: str) -> str:
     """One lower-case word as its spelled stem, or the concept it translates to."""
-    s = _NON_WORD.sub("", stem(_NON_WORD.sub("", spell(word))))
+    spelled = _NON_WORD.sub("", spell(word))
+    if spelled in _EXACT:
+        return _EXACT[spelled]
+    s = stem(spelled)
     if s in _CONCEPTS:
         return _CONCEPTS[s]
     for n in range(len(s) - 1, max(3, len(s) - 5), -1):  # an inflected or derived form of a known word
         if s[:n] in _CONCEPTS:
             return _CONCEPTS[s[:n]]
     return s
+
+
+_KIND_MEMBERS = {concept(kind): frozenset(concept(w) for w in words.split()) for kind, words in KINDS.items()}
 
 
 def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
@@ -172,15 +188,28 @@ def normalise(name: str) -> NormalName:
     """The comparable form of a menu or catalogue name."""
     text = name if unicodedata.is_normalized("NFKC", name) else unicodedata.normalize("NFKC", name)
     text = text.lower()
+    if "(" not in text:
+        tokens, sizes, letter = _read(text, [], {}, None)
+        return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter)
+    tokens, sizes, letter = _read(_GLOSS.sub(" ", text), [], {}, None)
+    plain = len(tokens)
+    tokens, sizes, letter = _read(" ".join(_GLOSS.findall(text)), tokens, sizes, letter)
+    glossed = frozenset(tokens[plain:]) - frozenset(tokens[:plain])
+    return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter, glossed=glossed)
+
+
+def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | None) -> tuple[list[str], dict[str, int], str | None]:
+    """Add the words, sizes and size letter of ``text`` to those read so far (first ones win)."""
     text = _MARKS.sub(" ", text)
-    text, sizes = extract_sizes(text)
+    text, found = extract_sizes(text)
+    for dim, value in found.items():
+        sizes.setdefault(dim, value)
     if " " in text:
         text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], text)
-    letter: str | None = None
-    tokens: list[str] = []
-    for word in text.translate(_SEPARATORS).split():
+    # (str.replace is several times faster than str.translate on Cyrillic text)
+    for word in text.replace("-", " ").replace(".", " ").replace(",", " ").replace("_", " ").split():
         if word in _LETTERS:
-            letter = _LETTERS[word]
+            letter = letter or _LETTERS[word]
             continue
         if word in _STOP:
             continue
@@ -188,7 +217,15 @@ def normalise(name: str) -> NormalName:
         if not tok:
             continue
         if tok in _CONCEPT_LETTERS:
-            letter = _CONCEPT_LETTERS[tok]
+            letter = letter or _CONCEPT_LETTERS[tok]
             continue
         tokens.append(tok)
-    return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter)
+    return tokens, sizes, letter
+
+
+def kind_members(category: NormalName) -> frozenset[str]:
+    """The generic words a menu section stands for ("Десерти" -> cake, pastry)."""
+    members: set[str] = set()
+    for tok in category.tokens:
+        members.update(_KIND_MEMBERS.get(tok, ()))
+    return frozenset(members)

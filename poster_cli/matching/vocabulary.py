@@ -120,7 +120,7 @@ CONCEPTS = """
 свіжий свежий fresh
 домашній домашний homemade
 класичний классический classic
-вегетаріанський вегетарианский vegetarian
+вегетаріанський вегетарианский vegetarian veggie
 гарнір гарнир side
 закуска snack starter appetizer
 напій напиток drink beverage напої напитки drinks
@@ -166,6 +166,44 @@ CONCEPTS = """
 грінки гренки croutons
 кільця кольца rings
 мокко мока mocha mokka
+булочка булка bun buns
+кляр batter
+міцні крепкие spirits
+базилік базилик basil
+теплий теплый warm
+додатковий дополнительный extra additional
+трав'яний травяной herbal herb herbs
+чебрець чабрец thyme
+сметана smetana
+англійський английский english
+французький французский french
+італійський итальянский italian
+американський американский american
+японський японский japanese
+грузинський грузинский georgian
+мексиканський мексиканский mexican
+тайський тайский thai
+бельгійський бельгийский belgian
+віденський венский viennese
+дитячий детский kids kid children child
+солодкий сладкий sweet
+кислий кислый sour
+солоний соленый salted salty
+козячий козий goat
+буряк свекла beetroot beet beets
+пашот poached
+тост тости toast
+гарбуз тыква pumpkin гарбузовий тыквенный
+банан banana банановий банановый
+лаванда lavender лавандовий лавандовый
+карамель caramel карамельний карамельный
+розливне разливное draft draught
+пляшкове бутылочное bottled
+сендвіч сэндвич sandwich
+грудка breast
+філе филе fillet
+випічка выпечка bakery pastries
+мілкшейк милкшейк milkshake shake
 чотири четыре four quattro 4
 два дві две two 2
 три three 3
@@ -183,6 +221,22 @@ PHRASES = {
     "french fries": "fries",
     "sea buckthorn": "обліпиха",
     "flat white": "флет вайт",
+    "sour cream": "сметана",
+    "лісовий горіх": "фундук",
+    "лесной орех": "фундук",
+    "молочний коктейль": "мілкшейк",
+    "молочный коктейль": "мілкшейк",
+    "milk shake": "мілкшейк",
+}
+
+# Generic words for a kind of dish, by the menu section that holds that kind: a site's "Napoleon
+# cake" is Poster's "Наполеон" in "Десерти". Only generic words here, never a particular dish
+# ("cheesecake" in "Desserts" must not look like "tiramisu").
+KINDS = {
+    "десерт": "торт тістечко",
+    "випічка": "булочка тістечко пиріг",
+    "напій": "лимонад сік",
+    "міцні": "віскі горілка ром джин текіла коньяк",
 }
 
 # Words that carry no identity: prepositions, conjunctions, marketing noise.
