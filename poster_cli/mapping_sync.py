@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
@@ -109,6 +110,53 @@ def check_mapping(mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None)
 
 
 # -- matching a catalogue into the mapping ---------------------------------------------------
+
+BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker process while the menu loads
+
+
+def load_for_match(catalogue: Path, columns: Any, menu: Path, spot_id: int | None) -> tuple[list[Any], MenuSnapshot, int | None, Any]:
+    """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
+    or the menu's only one) and the menu's index. A big catalogue is read, and its names
+    normalised, by a worker process while this one loads and indexes the menu. Errors are the
+    same either way, the catalogue's first."""
+    from poster_cli.catalogue import read_catalogue
+    from poster_cli.matching import MenuIndex
+    from poster_cli.matching.normalize import normalise, remember
+    from poster_cli.matching.parallel import Background, can_fork
+    from poster_cli.menu import load_snapshot
+
+    def read_and_normalise() -> tuple[list[Any], list[str], list[Any]]:
+        items = read_catalogue(catalogue, columns)
+        names = list(dict.fromkeys(n for i in items for n in (i.name, i.category) if n))
+        return items, names, [normalise(n) for n in names]
+
+    pending = Background(read_and_normalise) if can_fork() and _size(catalogue) >= BIG_CATALOGUE else None
+    try:
+        try:
+            snapshot = load_snapshot(menu)
+        except Exception:
+            if pending is None or pending.result() is None:
+                read_catalogue(catalogue, columns)  # the catalogue's own error, if it has one, comes first
+            raise
+        spot = snapshot.default_spot(spot_id)
+        index = MenuIndex.from_products(snapshot.products.values(), spot)
+        done = pending.result() if pending is not None else None
+    finally:
+        if pending is not None:
+            pending.cancel()
+    if done is None:
+        return read_catalogue(catalogue, columns), snapshot, spot, index
+    items, names, norms = done
+    remember(names, norms)
+    return items, snapshot, spot, index
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
 
 
 def protected_targets(mapping: Mapping) -> dict[Any, str]:

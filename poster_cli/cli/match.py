@@ -39,26 +39,21 @@ def match(
 
     Example: poster-cli match site.csv --spot 1
     """
-    from poster_cli.catalogue import ColumnOverrides, read_catalogue
+    from poster_cli.catalogue import ColumnOverrides
     from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import load_mapping, save_mapping
-    from poster_cli.mapping_sync import run_match
-    from poster_cli.matching import MatchOptions, MenuIndex
+    from poster_cli.mapping_sync import load_for_match, run_match
+    from poster_cli.matching import MatchOptions
     from poster_cli.matching.engine import gc_paused
-    from poster_cli.menu import load_snapshot
     from poster_cli.output import emit_json, say
 
     s = common.settings(ctx, spot_id=spot)
     columns = ColumnOverrides(id=id_col, name=name_col, price=price_col, category=category_col, barcode=barcode_col)
-    with gc_paused():  # many small objects, no cycles: see gc_paused
-        items = read_catalogue(catalogue, columns)
-        snapshot = load_snapshot(menu or s.menu_path)
-        spot_id = snapshot.default_spot(s.spot_id)
+    with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
+        items, snapshot, spot_id, index = load_for_match(catalogue, columns, menu or s.menu_path, s.spot_id)
         mapping_path = mapping_file or s.mapping_path
         mapping = load_mapping(mapping_path)
         options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
-
-        index = MenuIndex.from_products(snapshot.products.values(), spot_id)
         results = run_match(items, index, mapping, options)
     save_mapping(mapping, mapping_path)
     accepted = [r for r in results if r.accepted is not None]

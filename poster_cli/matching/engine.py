@@ -83,16 +83,29 @@ class MatchCandidate:
 
 @dataclass
 class MatchResult:
-    """The outcome for one site item: its ranked candidates and the automatically accepted one."""
+    """The outcome for one site item: its ranked candidates and the automatically accepted one.
+
+    The candidates are made from the ranking when first asked for: a run over ten thousand items
+    that shows none of them need not build fifty thousand."""
 
     item: CatalogueItem
-    candidates: list[MatchCandidate] = field(default_factory=list)
+    ranked: list["Ranked"] = field(default_factory=list)
+    index: "MenuIndex | None" = field(default=None, repr=False, compare=False)
     accepted: MatchCandidate | None = None
     note: str = ""
+    best: MatchCandidate | None = field(default=None, init=False)
+    _candidates: list[MatchCandidate] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.ranked and self.index is not None:
+            self.best = self.index.candidate(*self.ranked[0])
 
     @property
-    def best(self) -> MatchCandidate | None:
-        return self.candidates[0] if self.candidates else None
+    def candidates(self) -> list[MatchCandidate]:
+        if self._candidates is None:
+            index = self.index
+            self._candidates = [self.best, *(index.candidate(*r) for r in self.ranked[1:])] if index and self.best else []
+        return self._candidates
 
 
 def _negation_of(a: str, b: str) -> bool:
@@ -113,7 +126,7 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
-    elif r < 0.8 and len(a) >= 5 and len(b) >= 5:  # the same root, other suffixes: bavarian / bavarsk
+    elif r < 0.8 and len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:  # the same root, other suffixes: bavarian / bavarsk
         same = len(os.path.commonprefix((a, b)))
         if same >= 5 and same >= 0.7 * min(len(a), len(b)):
             r = 0.8
@@ -127,9 +140,13 @@ _NO_NAME = NormalName(tokens=())
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(*, freeze: bool = False) -> Iterator[None]:
     """Hold the cyclic garbage collector off: building an index and matching make hundreds of
-    thousands of small objects and no cycles, and each collection would walk them all again."""
+    thousands of small objects and no cycles, and each collection would walk them all again.
+
+    ``freeze``: for a command that ends soon after, leave every object made so far out of future
+    collections (``gc.freeze``) rather than have the next allocation walk them all once more.
+    Reference counting still frees them."""
     if not gc.isenabled():
         yield
         return
@@ -137,6 +154,8 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 
@@ -150,6 +169,7 @@ class _Words:
     token_set: frozenset[str]
     joined: str
     sized: bool  # says something about size: a size, a size letter or a bare number
+    category_key: str  # its category's words, joined ("" when it has none)
 
 
 class MenuIndex:
@@ -267,7 +287,8 @@ class MenuIndex:
         else:
             context = _NOTHING
         sized = bool(norm.sizes or norm.letter) or any(tok.isdigit() for tok in tokens)
-        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized)
+        category_key = " ".join(category.tokens) if category is not None else ""
+        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized, category_key)
 
     def _target_words(self, i: int) -> "_Words":
         words = self._words[i]
@@ -285,8 +306,10 @@ class MenuIndex:
         if q.token_set == t.token_set:
             return 1.0
         aligned = QUERY_SHARE * _align(q, t, similar) + (1 - QUERY_SHARE) * _align(t, q, similar)
-        joined = fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0
-        return max(aligned, joined)
+        shorter, longer = sorted((len(q.joined), len(t.joined)))
+        if 200 * shorter < 85 * (shorter + longer):  # lengths alone keep the ratio under 85
+            return aligned
+        return max(aligned, fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0)
 
     def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget,
               similar: Similar | None = None, query: "_Words | None" = None) -> tuple[float, float, list[str]]:
@@ -297,7 +320,8 @@ class MenuIndex:
             query = self.words(norm, cat)
         if similar is None:
             similar = self.similar_words(norm.tokens, t.norm.tokens)
-        name = self.name_similarity(query, self._target_words(t.index), similar)
+        words = self._words[t.index] or self._target_words(t.index)
+        name = self.name_similarity(query, words, similar)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
         reasons: list[str] = []  # "name N" goes first when the reason is written out
         if query.sized or t.rank_letter:  # else _size_evidence has nothing to say
@@ -316,7 +340,7 @@ class MenuIndex:
             elif gap >= 0.5:
                 score -= 8
                 reasons.append("price far off")
-        if cat.tokens and t.category_norm.tokens and self._same_category(cat, t.category_norm, (cat.key, self._category_keys[t.index])):
+        if query.category_key and t.category_norm.tokens and self._same_category(cat, t.category_norm, (query.category_key, self._category_keys[t.index])):
             score += 3
             reasons.append("same category")
         if t.hidden:
@@ -418,14 +442,15 @@ def match_items(
     (``taken``: targets already linked by a person's decision, to the local id that holds them)."""
     with gc_paused():
         ranked = rank_all(items, index, options)
-        results = [MatchResult(item=item, candidates=[index.candidate(*r) for r in rs]) for item, rs in zip(items, ranked)]
+        results = [MatchResult(item, rs, index) for item, rs in zip(items, ranked)]
+    targets = index.targets
     claims: dict[TargetKey, list[MatchResult]] = defaultdict(list)
     for r in results:
         best = r.best
         if best is None:
             r.note = "no candidate"
             continue
-        second = next((c.raw for c in r.candidates[1:] if c.key != best.key), 0.0)
+        second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != best.key), 0.0)
         if best.score < options.accept:
             r.note = "below the accept score"
         elif best.evidence != [BARCODE_REASON] and best.raw - second < options.margin:
@@ -445,13 +470,13 @@ def match_items(
                 r.note = f"target already mapped to {taken[key]}"
             continue
         else:
-            claimants.sort(key=lambda r: -r.candidates[0].raw)
-            lead = claimants[0].candidates[0].raw - (claimants[1].candidates[0].raw if len(claimants) > 1 else 0)
+            claimants.sort(key=lambda r: -r.ranked[0][1])
+            lead = claimants[0].ranked[0][1] - (claimants[1].ranked[0][1] if len(claimants) > 1 else 0)
             winners = claimants[:1] if lead >= 3 else []
             for r in claimants[len(winners):]:
                 r.note = "another site item claims the same target"
         for r in winners:
-            r.accepted = r.candidates[0]
+            r.accepted = r.best
             r.note = ""
     return results
 

@@ -21,7 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Iterable, Sequence
 
+from poster_cli.matching.parallel import parallel_map
 from poster_cli.matching.vocabulary import CONCEPTS, KINDS, PHRASES, SIZE_WORDS, STOPWORDS
 
 _CYR = {
@@ -183,9 +185,40 @@ def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
     return _SIZE_RE.sub(take, text), sizes
 
 
-@lru_cache(maxsize=131072)
+_NORMAL: dict[str, NormalName] = {}  # names normalised so far (or by a worker process)
+_NORMAL_LIMIT = 200_000
+
+
 def normalise(name: str) -> NormalName:
-    """The comparable form of a menu or catalogue name."""
+    """The comparable form of a menu or catalogue name (remembered)."""
+    found = _NORMAL.get(name)
+    if found is None:
+        if len(_NORMAL) >= _NORMAL_LIMIT:
+            _NORMAL.clear()
+        found = _NORMAL[name] = _normalise(name)
+    return found
+
+
+def normalise_all(names: Iterable[str], workers: int) -> None:
+    """Normalise many names ahead of use, shared between ``workers`` processes (a big menu's
+    names are most of the work of indexing it); the answers are remembered here."""
+    todo = [n for n in dict.fromkeys(names) if n not in _NORMAL]
+    if todo:
+        _NORMAL.update(zip(todo, parallel_map(lambda part: [_normalise(n) for n in part], todo, workers)))
+
+
+def remember(names: Sequence[str], norms: Sequence[NormalName]) -> None:
+    """Take names normalised in another process."""
+    _NORMAL.update(zip(names, norms))
+
+
+def clear_caches() -> None:
+    """Forget every normalised name and word (a benchmark's cold start)."""
+    _NORMAL.clear()
+    concept.cache_clear()
+
+
+def _normalise(name: str) -> NormalName:
     text = name if unicodedata.is_normalized("NFKC", name) else unicodedata.normalize("NFKC", name)
     text = text.lower()
     if "(" not in text:

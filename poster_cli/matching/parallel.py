@@ -14,7 +14,7 @@ import pickle
 import signal
 import sys
 import threading
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,11 +22,41 @@ R = TypeVar("R")
 MAX_WORKERS = 4
 
 
+def can_fork() -> bool:
+    """Whether work may go to forked children here (Linux, more than one core, no other thread)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
+
+
 def workers_for(count: int, min_per_worker: int) -> int:
     """How many processes ``count`` pieces of work are worth (1: do it here)."""
-    if count < 2 * min_per_worker or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if count < 2 * min_per_worker or not can_fork():
         return 1
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, count // min_per_worker))
+
+
+class Background(Generic[R]):
+    """``work()`` started in a forked child at once; :meth:`result` waits for its answer, which
+    is None when the child failed (the caller then does the work itself, and sees its error)."""
+
+    def __init__(self, work: Callable[[], R]) -> None:
+        self._child: tuple[int, int] | None = _fork(lambda _: [work()], ())
+        self._answer: R | None = None
+
+    def result(self) -> R | None:
+        if self._child is not None:
+            try:
+                answer = _collect(self._child)
+                self._answer = answer[0] if answer else None
+            finally:
+                _reap(self._child)
+                self._child = None
+        return self._answer
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (after an error or an interruption here)."""
+        if self._child is not None:
+            _reap(self._child)
+            self._child = None
 
 
 def parallel_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], workers: int) -> list[R]:

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from poster_cli.matching.normalize import NormalName, normalise
-from poster_cli.matching.parallel import parallel_map, workers_for
+from poster_cli.matching.normalize import NormalName, normalise, normalise_all
+from poster_cli.matching.parallel import workers_for
 from poster_cli.poster.models import Product
 
 KIND_PRODUCT = "product"
@@ -112,11 +112,22 @@ def build_targets(products: Iterable[Product], spot_id: int | None) -> list[Matc
     """Every target of the menu, with size letters by rank inside each family of sizes. A big menu
     is shared between worker processes (normalising thousands of names is most of the work)."""
     products = list(products)
-    workers = workers_for(len(products), PARALLEL_MIN_PRODUCTS)
-    per_product = parallel_map(lambda part: [targets_for(p, spot_id) for p in part], products, workers)
-    targets = [t for ts in per_product for t in ts]
+    normalise_all((name for p in products for name in _likely_names(p)), workers_for(len(products), PARALLEL_MIN_PRODUCTS))
+    targets = [t for p in products for t in targets_for(p, spot_id)]
     assign_rank_letters(targets)
     return targets
+
+
+def _likely_names(product: Product) -> Iterable[str]:
+    """The names :func:`targets_for` will normalise for ``product``, or a few more: normalised
+    ahead in worker processes; a name missed here is simply normalised when it is needed."""
+    yield product.category_name or ""
+    yield product.name
+    for mod in product.modifications:
+        yield f"{product.name} {mod.name}"
+    for group in product.group_modifications:
+        for m in group.modifiers:
+            yield f"{product.name} {m.name}"
 
 
 def assign_rank_letters(targets: list[MatchTarget]) -> None:
