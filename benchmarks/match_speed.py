@@ -93,7 +93,7 @@ def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path, list[str]
     return menu, cat, poster_names, site_names
 
 
-def run(menu: Path, cat: Path, out: Path) -> tuple[int, int, dict[str, float]]:
+def run(menu: Path, cat: Path, out: Path) -> tuple[int, int, int, dict[str, float]]:
     """What ``poster-cli match`` does, stage by stage (wall seconds per stage)."""
     stages: dict[str, float] = {}
     clear_caches()  # each run starts as cold as a new `poster-cli match` process
@@ -112,7 +112,9 @@ def run(menu: Path, cat: Path, out: Path) -> tuple[int, int, dict[str, float]]:
         lap("match")
     save_mapping(mapping, out)
     lap("write mapping")
-    return len(results), sum(1 for r in results if r.accepted is not None), stages
+    accepted = [r.accepted for r in results if r.accepted is not None]
+    wrong = sum(1 for r in results if r.accepted is not None and r.accepted.product_id != int(r.item.local_id[1:]))
+    return len(results), len(accepted), wrong, stages  # site item S00042 is product 42
 
 
 def cpu_seconds() -> float:
@@ -130,7 +132,7 @@ def main() -> None:
         walls, cpus, splits = [], [], []
         for k in range(repeat):
             started, cpu = time.perf_counter(), cpu_seconds()
-            matched, auto, stages = run(menu, cat, folder / f"mapping{k}.toml")
+            matched, auto, wrong, stages = run(menu, cat, folder / f"mapping{k}.toml")
             walls.append(time.perf_counter() - started)
             cpus.append(cpu_seconds() - cpu)
             splits.append(stages)
@@ -149,7 +151,7 @@ def main() -> None:
         child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     best = min(range(repeat), key=walls.__getitem__)
-    print(f"{n} site items x {n} products ({matched} matched, {auto} accepted automatically)")
+    print(f"{n} site items x {n} products ({matched} matched, {auto} accepted automatically, {wrong} of them wrong)")
     print(f"match end to end, {repeat} runs: best {walls[best]:.2f} s wall, median {statistics.median(walls):.2f} s wall; "
           f"CPU best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s (incl. workers; load average now {os.getloadavg()[0]:.1f})")
     print("best run by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in splits[best].items()))

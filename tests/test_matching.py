@@ -232,3 +232,12 @@ def test_big_jobs_split_between_processes_give_the_same_answer(monkeypatch: pyte
 
     monkeypatch.setattr(MenuIndex, "ranked", dies_in_a_worker)
     assert rank_all(items, index, MatchOptions(), workers=3) == alone  # this process makes up for lost workers
+
+
+def test_a_common_word_still_tells_apart_the_targets_a_rare_one_found() -> None:
+    kinds = ["Кава", "Чай", "Сік", "Вода", "Пиво", "Хліб", "Соус", "Торт", "Суп", "Салат", "Піца", "Рол", "Морозиво", "Йогурт"]
+    cheeses = [product(100 + i, f"Сир {brand}", 100, category="Сири") for i, brand in enumerate(f"Марка{i}" for i in range(70))]
+    menu = MenuSnapshot(raw={"products": [*(product(i, f"{k} Наху", 50) for i, k in enumerate(kinds, 1)),
+                                          product(99, "Сир Наху", 120, category="Сири"), *cheeses]})
+    [r] = match_items([CatalogueItem("x", "Nakhu cheese")], MenuIndex.from_products(menu.products.values(), 1))
+    assert r.best is not None and r.best.product_id == 99

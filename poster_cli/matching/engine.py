@@ -199,6 +199,7 @@ class MenuIndex:
         self._categories: dict[tuple[str, str], bool] = {}
         self._words: list[_Words | None] = [None] * len(self.targets)  # prepared when first scored
         self._category_keys = [t.category_norm.key for t in self.targets]
+        self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
         self._labels: dict[int, str] = {}  # size labels of the targets shown so far
 
     @classmethod
@@ -235,6 +236,19 @@ class MenuIndex:
                     add = 0.5 * w
                     for i in postings:
                         acc[i] += add
+        crowded = tokens.difference(searched)
+        if crowded and acc:  # a common word does not find targets, but it still tells those found apart
+            token_sets = self._token_sets
+            for i in list(acc):
+                for tok in crowded:
+                    if tok in token_sets[i]:
+                        acc[i] += idf.get(tok, unknown)
+        if not rare_enough and len(tokens) > 1:  # every word is common: the targets that have them all
+            together = set.intersection(*(set(by_token.get(t, ())) for t in tokens))
+            if len(together) <= longest:
+                both = sum(idf.get(t, unknown) for t in tokens)
+                for i in sorted(together):
+                    acc[i] += both
         if len(acc) < size:  # few found: words that share only their first three letters
             for tok in searched:
                 postings = self._by_short.get(tok[:3], ()) if len(tok) >= 3 else ()
