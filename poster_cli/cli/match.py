@@ -75,7 +75,7 @@ def match(
         )
         say(f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
             + (" (stopped; run again to continue)" if outcome.quit else ""))
-    save_mapping(mapping, mapping_path)
+        save_mapping(mapping, mapping_path)
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]

@@ -45,7 +45,7 @@ class Background(Generic[R]):
     def result(self) -> R | None:
         if self._child is not None:
             try:
-                answer = _collect(self._child)
+                answer: list[R] | None = _collect(self._child)
                 self._answer = answer[0] if answer else None
             finally:
                 _reap(self._child)
@@ -71,7 +71,7 @@ def parallel_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], wor
         children = [_fork(work, part) for part in slices[1:]]
         result = work(slices[0])
         for part, child in zip(slices[1:], children):
-            answer = _collect(child)
+            answer: list[R] | None = _collect(child)
             result.extend(answer if answer is not None and len(answer) == len(part) else work(part))
     finally:
         for child in children:
