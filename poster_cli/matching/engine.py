@@ -464,17 +464,19 @@ def match_items(
         if best is None:
             r.note = "no candidate"
             continue
-        second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != best.key), 0.0)
         if best.score < options.accept:
             r.note = "below the accept score"
-        elif best.evidence != [BARCODE_REASON] and best.raw - second < options.margin:
+            continue
+        key, by_code = best.key, best.evidence == [BARCODE_REASON]
+        second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
+        if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
         elif best.hidden or not best.visible:
             r.note = "best target is " + " and ".join(m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on)
-        elif best.name_score < 0.75 and best.evidence != [BARCODE_REASON]:
+        elif best.name_score < 0.75 and not by_code:
             r.note = "names differ too much"
         else:
-            claims[best.key].append(r)
+            claims[key].append(r)
     taken = taken or {}
     for key, claimants in claims.items():
         if options.allow_shared:
