@@ -200,6 +200,7 @@ class MenuIndex:
         self._words: list[_Words | None] = [None] * len(self.targets)  # prepared when first scored
         self._category_keys = [t.category_norm.key for t in self.targets]
         self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
+        self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._labels: dict[int, str] = {}  # size labels of the targets shown so far
 
     @classmethod
@@ -296,12 +297,15 @@ class MenuIndex:
         weights = tuple([idf.get(tok, unknown) * (GLOSS_SHARE if tok in glossed else 1.0) for tok in tokens])
         token_set = frozenset(tokens)
         match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
-        if category is not None and category.tokens:
-            context = (frozenset(category.tokens) | kind_members(category)) - match_set
+        category_key = " ".join(category.tokens) if category is not None else ""
+        if category is not None and category_key:
+            said = self._sections.get(category_key)
+            if said is None:
+                said = self._sections[category_key] = frozenset(category.tokens) | kind_members(category)
+            context = said - match_set
         else:
             context = _NOTHING
         sized = bool(norm.sizes or norm.letter) or any(tok.isdigit() for tok in tokens)
-        category_key = " ".join(category.tokens) if category is not None else ""
         return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized, category_key)
 
     def _target_words(self, i: int) -> "_Words":
