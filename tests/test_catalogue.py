@@ -105,3 +105,26 @@ def test_any_bytes_either_read_or_a_clean_input_error(data: bytes) -> None:
             read_catalogue(p)
         except InputFileError as err:
             assert err.exit_code == 2
+
+
+@pytest.mark.parametrize("name,text", [("site.csv", "sku,name,price\n"), ("site.json", "[]"), ("items.json", '{"items": []}')])
+def test_an_empty_catalogue_is_bad_input_not_nothing_to_map(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match="has no items") as info:
+        read_catalogue(path)
+    assert info.value.exit_code == 2 and name in str(info.value)
+
+
+def test_match_on_an_empty_catalogue_leaves_the_mapping_alone(cli_env: object, tmp_path: Path) -> None:
+    env = cli_env  # type: ignore[assignment]
+    assert env.run("pull").exit_code == 0  # type: ignore[attr-defined]
+    site = tmp_path / "site.csv"
+    site.write_text("sku,name,price\nESP,Espresso,45\n", encoding="utf-8")
+    env.run("--no-input", "match", str(site))  # type: ignore[attr-defined]
+    mapping = env.data_dir / "mapping.toml"  # type: ignore[attr-defined]
+    before = mapping.read_bytes()
+    site.write_text("sku,name,price\n", encoding="utf-8")
+    result = env.run("--no-input", "match", str(site))  # type: ignore[attr-defined]
+    assert result.exit_code == 2 and "has no items" in result.stderr
+    assert mapping.read_bytes() == before
