@@ -36,7 +36,7 @@ def read_catalogue(path: Path, columns: ColumnOverrides | None = None) -> list[C
         rows = _json_rows(path, text)
     else:
         rows = _csv_rows(path, text)
-    items = _items(path, rows, columns)
+    items = _items(path, rows, columns) if rows[1] else []
     if not items:  # an empty site export is a broken export, not "nothing to map"
         raise InputFileError(path, "has no items", hint="check the export: a header and at least one row")
     return items
