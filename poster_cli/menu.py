@@ -11,7 +11,6 @@ access to storage simply has no stock information (``leftovers`` is null).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -145,6 +144,8 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
             return None  # no storage access: the snapshot simply has no stock information
 
     # The menu goes first: it is by far the biggest answer, and the rate pacer spaces request starts.
+    import asyncio  # here, not at the top: reading a snapshot (match, show) needs no event loop
+
     products, spots, categories, currency, stock = await asyncio.gather(
         api.call("menu.getProducts"),
         api.call("access.getSpots"),

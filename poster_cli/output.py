@@ -92,7 +92,12 @@ def printable(text: str) -> str:
 
 def say(message: str, *, style: str | None = None, wrap: bool = True) -> None:
     """Talk to the user on stderr (redacted); ``wrap=False`` leaves wrapping to the terminal."""
-    err_console().print(printable(redact(message)), style=style, markup=False, soft_wrap=None if wrap else True)
+    text = printable(redact(message))
+    if not stderr_is_tty():  # a pipe or a log: plain lines, exactly what rich would print there
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        return
+    err_console().print(text, style=style, markup=False, soft_wrap=None if wrap else True)
 
 
 def warn(message: str) -> None:
