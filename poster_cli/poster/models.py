@@ -31,14 +31,14 @@ class ParseError(ValueError):
 
 def as_int(value: Any, default: int | None = None) -> int | None:
     """Read an int sent as int, string (``"139"``, ``"1.00000"``) or null."""
+    if type(value) is str and value.isdigit() and value.isascii():
+        return int(value)  # the common case ("139"), first and without Decimal: menus have 10,000+ products
     if value is None or value == "":
         return default
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)  # the common case ("139"), without Decimal: menus have 10,000+ products
     try:
         d = Decimal(str(value).strip())
     except InvalidOperation:
@@ -102,15 +102,20 @@ class SpotPrice:
     profit: int | None = None
 
 
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, quick for the dicts JSON gives (the ABC check is slow)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def parse_spot_prices(raw: Any) -> dict[int, SpotPrice]:
     """Read ``spots[]``; repeated entries for one spot (seen in real answers) keep the first."""
     result: dict[int, SpotPrice] = {}
     if not raw:
         return result
-    if isinstance(raw, Mapping):
+    if type(raw) is not list and isinstance(raw, Mapping):
         raw = list(raw.values())
     for entry in raw:
-        if not isinstance(entry, Mapping):
+        if not _is_mapping(entry):
             raise ParseError("spots[] entry is not an object")
         spot_id = req_int(entry.get("spot_id"), "spots[].spot_id")
         if spot_id in result:
@@ -243,12 +248,12 @@ def _parse_modifier_group(raw: Mapping[str, Any]) -> ModifierGroup:
 
 def parse_product(raw: Any) -> Product:
     """Parse one ``menu.getProducts`` / ``menu.getProduct`` entry."""
-    if not isinstance(raw, Mapping):
+    if not _is_mapping(raw):
         raise ParseError("product is not an object")
     spots = parse_spot_prices(raw.get("spots"))
     # Some answers carry ``price`` as an object keyed by spot id, with no ``spots``.
     price_obj = raw.get("price")
-    if not spots and isinstance(price_obj, Mapping):
+    if not spots and price_obj is not None and _is_mapping(price_obj):
         spots = {
             int(k): SpotPrice(spot_id=int(k), price=as_int(v, 0) or 0, visible=True)
             for k, v in price_obj.items()
@@ -280,7 +285,7 @@ def parse_product(raw: Any) -> Product:
         spots=spots,
         modifications=mods,
         group_modifications=groups,
-        extras=extras if isinstance(extras, Mapping) else {},
+        extras=extras if extras is not None and _is_mapping(extras) else {},
     )
 
 
