@@ -17,7 +17,7 @@ import os
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -133,7 +133,6 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     return r if r >= 0.72 else 0.0
 
 
-Similar = dict[tuple[str, str], float]
 Ranked = tuple[int, float, float, list[str]]
 _NOTHING: frozenset[str] = frozenset()
 _NO_NAME = NormalName(tokens=())
@@ -202,6 +201,7 @@ class MenuIndex:
         self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._labels: dict[int, str] = {}  # size labels of the targets shown so far
+        self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None) -> "MenuIndex":
@@ -272,24 +272,18 @@ class MenuIndex:
     def _same_category(self, a: NormalName, b: NormalName, key: tuple[str, str]) -> bool:
         agrees = self._categories.get(key)
         if agrees is None:
-            agrees = _align(self.words(a), self.words(b), self.similar_words(a.tokens, b.tokens)) >= 0.6
+            agrees = _align(self.words(a), self.words(b), self.word_similarity) >= 0.6
             self._categories[key] = agrees
         return agrees
 
-    def similar_words(self, words: Iterable[str], others: Iterable[str]) -> Similar:
-        """Fuzzy similarities between two sets of words, both ways round (one C call per word)."""
-        table: Similar = {}
-        pool = list(set(others) - set(words))
-        if not pool:
-            return table
-        for a in set(words):
-            if a.isdigit():
-                continue
-            for b, ratio, _ in process.extract(a, pool, scorer=fuzz.ratio, score_cutoff=50, limit=None):
-                sim = _token_similarity(a, b, ratio)
-                if sim:
-                    table[(a, b)] = table[(b, a)] = sim
-        return table
+    def word_similarity(self, a: str, b: str) -> float:
+        """Similarity of two different words (0 or 0.72..1), remembered: the same pairs of words
+        meet again and again over a catalogue."""
+        sim = self._similar.get((a, b))
+        if sim is None:
+            ratio = fuzz.ratio(a, b, score_cutoff=50)
+            sim = self._similar[(a, b)] = self._similar[(b, a)] = _token_similarity(a, b, ratio) if ratio else 0.0
+        return sim
 
     def words(self, norm: NormalName, category: NormalName | None = None) -> "_Words":
         """A name prepared for alignment: weights, the words it matches, its category's words."""
@@ -315,7 +309,7 @@ class MenuIndex:
             words = self._words[i] = self.words(t.norm, t.category_norm)
         return words
 
-    def name_similarity(self, q: "_Words", t: "_Words", similar: Similar) -> float:
+    def name_similarity(self, q: "_Words", t: "_Words") -> float:
         """0..1: rarity-weighted word alignment both ways, the site item's words counting most (a
         site often shortens a name: "Пельмені" for "Пельмені домашні"); or, when it is closer, the
         similarity of the names written without spaces ("Panna cotta" / "Панакота")."""
@@ -323,23 +317,22 @@ class MenuIndex:
             return 0.0
         if q.token_set == t.token_set:
             return 1.0
-        aligned = QUERY_SHARE * _align(q, t, similar) + (1 - QUERY_SHARE) * _align(t, q, similar)
+        sim = self.word_similarity
+        aligned = QUERY_SHARE * _align(q, t, sim) + (1 - QUERY_SHARE) * _align(t, q, sim)
         shorter, longer = sorted((len(q.joined), len(t.joined)))
         if 200 * shorter < 85 * (shorter + longer):  # lengths alone keep the ratio under 85
             return aligned
         return max(aligned, fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0)
 
     def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget,
-              similar: Similar | None = None, query: "_Words | None" = None) -> tuple[float, float, list[str]]:
+              query: "_Words | None" = None) -> tuple[float, float, list[str]]:
         """(score 0-100, name similarity 0-1, reasons) of one target for one site item."""
         if t.codes and ((item.barcode and item.barcode.strip().lower() in t.codes) or item.local_id.strip().lower() in t.codes):
             return 100.0 + NAME_SHARE, 1.0, [BARCODE_REASON]
         if query is None:
             query = self.words(norm, cat)
-        if similar is None:
-            similar = self.similar_words(norm.tokens, t.norm.tokens)
         words = self._words[t.index] or self._target_words(t.index)
-        name = self.name_similarity(query, words, similar)
+        name = self.name_similarity(query, words)
         score = NAME_SHARE * name  # the rest of 100 is left for size, price and category evidence
         reasons: list[str] = []  # "name N" goes first when the reason is written out
         if query.sized or t.rank_letter:  # else _size_evidence has nothing to say
@@ -379,9 +372,8 @@ class MenuIndex:
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]
-        similar = self.similar_words(norm.tokens, set().union(*[self._target_words(i).token_set for i in found]))
         query = self.words(norm, cat)
-        scored = [(self.score(item, norm, cat, t, similar, query), t) for t in pool]
+        scored = [(self.score(item, norm, cat, t, query), t) for t in pool]
         scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
         return [(t.index, score, name, reasons) for (score, name, reasons), t in scored[: options.top]]
 
@@ -405,24 +397,25 @@ class MenuIndex:
         return self.candidates(probe, MatchOptions(top=limit, pool=max(limit * 3, 24)))
 
 
-def _align(a: _Words, b: _Words, similar: Similar) -> float:
+def _align(a: _Words, b: _Words, similarity: Callable[[str, str], float]) -> float:
     """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
-    similar word."""
+    similar word (not one a itself has: that word is matched already)."""
     if not a.total:
         return 0.0
     got = 0.0
-    match_set, context, others = b.match_set, b.context, b.tokens
+    match_set, context, others, own = b.match_set, b.context, b.tokens, a.token_set
     for tok, w in zip(a.tokens, a.weights):
         if tok in match_set:
             got += w
         elif tok in context:
             got += CONTEXT_CREDIT * w
-        elif similar:
+        else:
             best = 0.0
             for u in others:
-                sim = similar.get((tok, u))
-                if sim is not None and sim > best:
-                    best = sim
+                if u not in own:
+                    sim = similarity(tok, u)
+                    if sim > best:
+                        best = sim
             got += w * best
     return got / a.total
 
