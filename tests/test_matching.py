@@ -90,6 +90,19 @@ def test_words_in_parentheses_are_a_gloss() -> None:
     assert normalise("Latte (oat").glossed == frozenset(normalise("oat").tokens)  # left open
 
 
+def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
+    n = normalise("Lobiani – bean-stuffed bread")
+    assert n.glossed == frozenset(normalise("bean stuffed bread").tokens)
+    assert normalise("Elarji — fried cornmeal balls").glossed == frozenset(normalise("fried cornmeal balls").tokens)
+    assert normalise("Піца - Маргарита").glossed == frozenset()  # one word after it: a name written so
+    assert normalise("Хот-дог класичний").glossed == frozenset()  # a hyphen inside a word is not a dash
+    menu = MenuSnapshot(raw={"products": [product(1, "Лобіані", 120), product(2, "Хліб шоті", 30)]})
+    glossed, plain = match_items([CatalogueItem("g", "Lobiani – bean-stuffed bread"), CatalogueItem("p", "Lobiani bean-stuffed bread")],
+                                 MenuIndex.from_products(menu.products.values(), 1))
+    assert glossed.best is not None and plain.best is not None and glossed.best.product_id == plain.best.product_id == 1
+    assert glossed.best.score >= plain.best.score + 5  # the explanation counts less than the name
+
+
 def product(pid: int, name: str, price: int | None = None, mods: tuple[tuple[int, str, int], ...] = (), *,
             category: str = "Кава", hidden: bool = False, visible: bool = True, barcode: str = "", dish: bool = False,
             groups: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -139,6 +139,9 @@ _STOP = frozenset(STOPWORDS)
 _PHRASE_RE = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
 _HAS_DIGIT = re.compile(r"\d")
 _GLOSS = re.compile(r"\(([^()]*)\)?")  # a parenthesis, closed or left open at the end
+# "Lobiani – bean-stuffed bread": a spaced dash then two words or more explains the name, as a
+# parenthesis does ("Піца - Маргарита", one word, is just a name written so)
+_DASH_GLOSS = re.compile(r"(?<=\S)\s+[–—-]\s+(\S+[\s-]+\S.*)$")
 
 
 @lru_cache(maxsize=65536)
@@ -221,6 +224,8 @@ def clear_caches() -> None:
 def _normalise(name: str) -> NormalName:
     text = name if unicodedata.is_normalized("NFKC", name) else unicodedata.normalize("NFKC", name)
     text = text.lower()
+    if " " in text and ("–" in text or "—" in text or " -" in text):
+        text = _DASH_GLOSS.sub(r" (\1)", text)
     if "(" not in text:
         tokens, sizes, letter = _read(text, [], {}, None)
         return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter)
