@@ -17,7 +17,7 @@ import os
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -272,7 +272,7 @@ class MenuIndex:
     def _same_category(self, a: NormalName, b: NormalName, key: tuple[str, str]) -> bool:
         agrees = self._categories.get(key)
         if agrees is None:
-            agrees = _align(self.words(a), self.words(b), self.word_similarity) >= 0.6
+            agrees = _align(self.words(a), self.words(b), self) >= 0.6
             self._categories[key] = agrees
         return agrees
 
@@ -317,10 +317,8 @@ class MenuIndex:
             return 0.0
         if q.token_set == t.token_set:
             return 1.0
-        sim = self.word_similarity
-        aligned = QUERY_SHARE * _align(q, t, sim) + (1 - QUERY_SHARE) * _align(t, q, sim)
-        shorter, longer = sorted((len(q.joined), len(t.joined)))
-        if 200 * shorter < 85 * (shorter + longer):  # lengths alone keep the ratio under 85
+        aligned = QUERY_SHARE * _align(q, t, self) + (1 - QUERY_SHARE) * _align(t, q, self)
+        if 200 * min(len(q.joined), len(t.joined)) < 85 * (len(q.joined) + len(t.joined)):  # lengths alone keep the ratio under 85
             return aligned
         return max(aligned, fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0)
 
@@ -397,13 +395,14 @@ class MenuIndex:
         return self.candidates(probe, MatchOptions(top=limit, pool=max(limit * 3, 24)))
 
 
-def _align(a: _Words, b: _Words, similarity: Callable[[str, str], float]) -> float:
+def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
     """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
     similar word (not one a itself has: that word is matched already)."""
     if not a.total:
         return 0.0
     got = 0.0
     match_set, context, others, own = b.match_set, b.context, b.tokens, a.token_set
+    known = index._similar
     for tok, w in zip(a.tokens, a.weights):
         if tok in match_set:
             got += w
@@ -413,7 +412,9 @@ def _align(a: _Words, b: _Words, similarity: Callable[[str, str], float]) -> flo
             best = 0.0
             for u in others:
                 if u not in own:
-                    sim = similarity(tok, u)
+                    sim = known.get((tok, u))
+                    if sim is None:
+                        sim = index.word_similarity(tok, u)
                     if sim > best:
                         best = sim
             got += w * best
