@@ -1,7 +1,10 @@
 """Load the labelled matching benchmark: venues, each a Poster menu and a site catalogue.
 
-Three venues the engine was developed on (``VENUES``) and a held-out one (``HELD_OUT``), written
-fresh and never tuned on, reported apart as a check on menus the engine has not seen.
+Three venues the engine was developed on (``VENUES``: the benchmark the targets are set on), and
+venues written later by someone who had not seen the engine, reported apart as a check on menus it
+has not seen: ``FRESH`` (their misses were looked at once, so they are development data now) and
+``SEALED`` (only their totals are ever printed; nobody tunes on them). ``burgers`` was held out in the
+first session, but a few general words were added after its misses were seen once.
 
 Each ``<venue>.txt`` holds a ``[poster]`` section (``key | category | name | price | flags``) and
 a ``[site]`` section (``name | category | price | label``); see the comment at the top of
@@ -20,7 +23,8 @@ from poster_cli.menu import MenuSnapshot
 
 HERE = Path(__file__).parent
 VENUES = {"cafe": 1000, "sushi": 2000, "pizzeria": 3000}
-HELD_OUT = {"burgers": 4000}
+FRESH = {"georgian": 5000, "bar": 8000}
+SEALED = {"wok": 6000, "bakery": 7000, "burgers": 4000}
 
 Key = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -42,7 +46,7 @@ def _spots(price: int, visible: bool = True) -> list[dict[str, Any]]:
 
 
 def load_venue(name: str) -> Venue:
-    base = {**VENUES, **HELD_OUT}[name]
+    base = {**VENUES, **FRESH, **SEALED}[name]
     section = None
     products: list[dict[str, Any]] = []
     keys: dict[str, dict[str, Any]] = {}
@@ -112,5 +116,9 @@ def load_all() -> list[Venue]:
     return [load_venue(v) for v in VENUES]
 
 
-def load_held_out() -> list[Venue]:
-    return [load_venue(v) for v in HELD_OUT]
+def load_fresh() -> list[Venue]:
+    return [load_venue(v) for v in FRESH]
+
+
+def load_sealed() -> list[Venue]:
+    return [load_venue(v) for v in SEALED]
