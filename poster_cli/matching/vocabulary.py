@@ -212,7 +212,7 @@ CONCEPTS = """
 великий большой велика большая large big
 гавайська гавайская hawaiian
 мисливська охотничья hunter
-баранина ягнятина ягняти ягнячий ягненок lamb mutton баранячий
+баранина ягнятина ягняти ягнячий ягненок ягненка lamb mutton баранячий
 ламбруско lambrusco
 кролик кролятина кроляча кролячий кроличий rabbit
 шия шея neck ошийок ошийку
@@ -482,7 +482,7 @@ KINDS = {
 
 # Words that carry no identity: prepositions, conjunctions, marketing noise.
 STOPWORDS = """
-з із зі с со в у на та і й и и а the a an of with and in on for from по для від от
+з із зі с со из в у на та і й и и а the a an of with and in on for from по для від от
 new нове новинка новинки хіт хит hit top топ sale акція акция promo bestseller бестселер
 """.split()
 
