@@ -84,9 +84,9 @@ def test_every_vocabulary_word_means_its_own_concept() -> None:
 
 
 def test_words_in_parentheses_are_a_gloss() -> None:
-    n = normalise("Medovyk (honey cake) 0,5 kg")
-    assert n.tokens == normalise("medovyk honey cake").tokens and n.sizes == {"g": 500}
-    assert n.glossed == frozenset(normalise("honey cake").tokens)
+    n = normalise("Medovyk (cake with honey) 0,5 kg")  # ("honey cake" is one word now: медовик)
+    assert n.tokens == normalise("medovyk cake with honey").tokens and n.sizes == {"g": 500}
+    assert n.glossed == frozenset(normalise("cake with honey").tokens)
     assert normalise("Latte (oat").glossed == frozenset(normalise("oat").tokens)  # left open
 
 
@@ -254,3 +254,47 @@ def test_a_common_word_still_tells_apart_the_targets_a_rare_one_found() -> None:
                                           product(99, "Сир Наху", 120, category="Сири"), *cheeses]})
     [r] = match_items([CatalogueItem("x", "Nakhu cheese")], MenuIndex.from_products(menu.products.values(), 1))
     assert r.best is not None and r.best.product_id == 99
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Lamb shashlik", "Шашлик з баранини"),  # meat: lamb / баранина, and the dish itself
+        ("Chicken skewer", "Шашлик з курки"),  # skewer / шашлик
+        ("Шашлик из ягненка", "Шашлык из баранины"),  # ягня and баранина, Ukrainian and Russian
+        ("Trout steak", "Стейк з форелі"),  # fish: trout / форель, steak / стейк
+        ("Grilled sea bass", "Морський окунь на мангалі"),  # phrases both sides, на мангалі is grilled
+        ("Pike perch", "Судак"),
+        ("Aubergine", "Баклажан"), ("Eggplant", "Баклажан"),
+        ("Pork in a clay pot", "Свинина в горщику"),
+        ("Steamed fish", "Риба на пару"),
+        ("Вареники с творогом", "Вареники з сиром"),  # Ukrainian сир is also cottage cheese
+        ("Pine nuts", "Кедрові горіхи"),
+        ("Honey cake", "Медовик"),  # a well-known dish whose name is translated
+        ("Whiskey sour", "Віскі сауер"),  # English spelling of a transliterated word
+        ("Bloody Mary", "Кровавая Мэри"),
+        ("Turkish coffee", "Кава по-східному"), ("Coffee in cezve", "Кава в турці"),
+        ("Rosé wine", "Рожеве вино"), ("Sparkling wine", "Ігристе вино"),
+        ("Cherry compote jug", "Компот вишневий (глечик)"),  # a jug is a serving size, not a word of the name
+    ],
+)
+def test_translated_food_and_drink_words_meet(a: str, b: str) -> None:
+    assert key(a) == key(b)
+
+
+@pytest.mark.parametrize("a, b", [("Sprite", "Spritz"), ("Lambrusco", "Lamb"), ("Striploin", "Chicken strips"),
+                                  ("Carp", "Carpathian"), ("Butter", "Бутерброд"), ("Варенуха", "Варення"),
+                                  ("Cornichons", "Corn"), ("Кукурудза", "Корнішони"), ("Rack of lamb", "Crayfish")])
+def test_a_short_food_word_does_not_swallow_a_longer_one(a: str, b: str) -> None:
+    assert key(a) != key(b)
+
+
+def test_a_translated_name_finds_its_dish_among_neighbours() -> None:
+    names = ["Шашлик зі свинини", "Шашлик з баранини", "Шашлик з курки", "Стейк з форелі", "Стейк з лосося",
+             "Сібас на грилі", "Судак смажений", "Печінка куряча", "Язик яловичий", "Баклажани на мангалі"]
+    menu = MenuSnapshot(raw={"products": [product(i, n, 200, category="Гриль") for i, n in enumerate(names, 1)]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    site = {"Lamb skewers": 2, "Trout steak": 4, "Grilled sea bass": 6, "Fried pike perch": 7, "Chicken liver": 8,
+            "Beef tongue": 9, "Grilled eggplant": 10}
+    results = match_items([CatalogueItem(n, n) for n in site], index)
+    assert {r.item.name: accepted(r) for r in results} == {n: (pid, None, ()) for n, pid in site.items()}

@@ -11,8 +11,8 @@ CONCEPTS = """
 чай tea
 сік сок juice
 вода water
-молоко milk
-вершки сливки cream вершковий сливочный creamy
+молоко milk молочний молочный
+вершки сливки cream вершковий сливочный creamy сливок
 цукор сахар sugar
 мед мёд honey
 лимон lemon
@@ -22,7 +22,7 @@ CONCEPTS = """
 вишня cherry вишневий вишневый
 полуниця клубника strawberry полуничний клубничный
 малина raspberry малиновий малиновый
-чорниця черника blueberry
+чорниця черника blueberry лохина голубика
 шоколад chocolate шоколадний шоколадный
 ваніль ваниль vanilla ванільний ванильный
 кокос coconut кокосовий кокосовый
@@ -40,36 +40,36 @@ CONCEPTS = """
 суші суши sushi nigiri нігірі нигири
 салат salad
 курка курятина курица куриный курячий chicken
-яловичина говядина beef
+яловичина говядина beef яловичий говяжий
 свинина pork свинячі свиные свинячий свиной
-телятина veal
-качка утка duck
+телятина veal телячий телячі телячья
+качка утка duck качиний утиный
 індичка индейка turkey
 лосось salmon сьомга семга лососем
-тунець тунец tuna тунцом тунцем тунца
-вугор угорь eel угрем угря вугрем
-креветка креветки shrimp shrimps prawn prawns
+тунець тунец tuna тунцом тунцем тунца магуро maguro
+вугор угорь eel угрем угря вугрем унагі unagi
+креветка креветки shrimp shrimps prawn prawns ебі ebi
 кальмар squid calamari
 мідії мидии mussels
-риба рыба fish
-гриби грибы грибами mushroom mushrooms
-сир сыр cheese сирний сырный formaggi
+риба рыба fish рибний рыбный
+гриби грибы грибами mushroom mushrooms шампіньйони шампиньоны печериці champignons
+сир сыр cheese сирний сырный formaggi творог творожный curd
 картопля картофель potato potatoes картопляний
 фрі фри fries
 рис rice
 локшина лапша noodles
 вареники dumplings
 пельмені пельмени pelmeni
-млинці блины блинчики pancakes crepes панкейки pancake
+млинці блины блинчики pancakes crepes панкейки pancake млинець млинчики
 сирники сырники syrniki
 деруни драники
-яйце яйцо egg eggs
+яйце яйцо egg eggs тамаго tamago
 хліб хлеб bread
 бекон bacon
 шинка ветчина ham
 ковбаса колбаса sausage ковбаски колбаски сосиски
 томат помідор помидор tomato tomatoes томатний томатный
-огірок огурец cucumber огурцом огірком огурца
+огірок огурец cucumber огурцом огірком огурца каппа kappa
 цибуля лук onion цибулеві луковые
 часник чеснок garlic часниковий чесночный
 перець перец pepper
@@ -80,15 +80,15 @@ CONCEPTS = """
 гострий острый spicy спайси
 копчений копченый smoked
 смажений жареный fried
-запечений запеченный baked
-гриль grill grilled
-барбекю bbq
+запечений запеченный baked roasted roast
+гриль grill grilled мангал мангалі mangal вугіллі charcoal
+барбекю bbq barbecue
 безалкогольний безалкогольный virgin nonalcoholic
-тарілка тарелка plate platter
-маринований маринованный pickled
+тарілка тарелка plate platter нарізка нарезка дошка доска board boards
+маринований маринованный pickled marinated маринад marinade
 морепродукти морепродукты seafood морський морская морська морской
 окунь perch
-гребінець гребешок scallop
+гребінець гребешок scallop хотате hotate
 восьминіг осьминог octopus
 асорті ассорти mix assorted assortment
 студентський студенческий student
@@ -115,9 +115,9 @@ CONCEPTS = """
 подвійний двойной double doppio
 стакан glass келих бокал келиху
 пляшка бутылка bottle
-газований газированный sparkling
+газований газированный sparkling ігристе игристое
 негазований негазированный still
-свіжий свежий fresh
+свіжий свежий fresh свіжовичавлений свежевыжатый
 домашній домашний homemade
 класичний классический classic
 вегетаріанський вегетарианский vegetarian veggie
@@ -139,7 +139,7 @@ CONCEPTS = """
 круасан круассан croissant
 бейгл bagel
 кіноа киноа quinoa
-ікра икра caviar roe
+ікра икра caviar roe ікура ikura
 соєвий соевый soy
 м'ята мята mint
 імбир имбирь ginger імбирний имбирный
@@ -157,13 +157,13 @@ CONCEPTS = """
 ром rum
 джин gin
 текіла текила tequila
-коньяк cognac brandy
+коньяк cognac brandy бренді бренди
 сидр cider
 шампанське шампанское champagne
 світле светлое lager light
 темне темное dark
 нефільтроване нефильтрованное unfiltered
-грінки гренки croutons
+грінки гренки croutons сухарики
 кільця кольца rings
 мокко мока mocha mokka
 булочка булка bun buns
@@ -187,7 +187,7 @@ CONCEPTS = """
 віденський венский viennese
 дитячий детский kids kid children child
 солодкий сладкий sweet
-кислий кислый sour
+кислий кислый sour сауер сауэр
 солоний соленый salted salty
 козячий козий goat
 буряк свекла beetroot beet beets
@@ -199,7 +199,7 @@ CONCEPTS = """
 карамель caramel карамельний карамельный
 розливне разливное draft draught
 пляшкове бутылочное bottled
-сендвіч сэндвич sandwich
+сендвіч сэндвич sandwich бутерброд
 грудка breast
 філе филе fillet
 випічка выпечка bakery pastries
@@ -212,6 +212,187 @@ CONCEPTS = """
 великий большой велика большая large big
 гавайська гавайская hawaiian
 мисливська охотничья hunter
+баранина ягнятина ягняти ягнячий ягненок ягненка lamb mutton баранячий
+ламбруско lambrusco
+кролик кролятина кроляча кролячий кроличий rabbit
+шия шея neck ошийок ошийку
+лопатка shoulder
+стегно бедро thigh thighs стегенця стегенце бедрышко
+гомілка голень drumstick drumsticks гомілки
+ніжка ножка leg legs ніжки ножки
+вирізка вырезка tenderloin
+корейка loin
+печінка liver печінкою
+язик язык tongue
+фарш minced mince
+тефтелі тефтели meatballs meatball фрикадельки
+серце сердце heart hearts серця сердечки сердечка
+шлунки желудки пупки gizzards
+грудинка brisket
+гуска гусяча гусиный
+перепілка перепел quail перепелка
+оленина venison
+кабан кабанятина
+сало lard
+хамон jamon
+прошуто прошутто prosciutto
+форель trout
+сібас сибас seabass лаврак
+судак zander
+тріска треска cod
+оселедець оселедця сельдь селедка herring
+скумбрія скумбрия mackerel
+лобстер lobster омар
+устриці устрицы oysters oyster
+короп карп carp
+карпатський карпатский carpathian карпати карпаты
+сом catfish
+щука pike
+камбала flounder
+хек hake
+анчоус анчоуси анчоусы anchovy anchovies
+баклажан eggplant aubergine eggplants
+кабачок кабачки цукіні цукини zucchini courgette
+морква морковь carrot carrots
+капуста cabbage
+спаржа asparagus
+горох горошок горошку peas
+квасоля фасоль beans bean
+сочевиця чечевица lentils lentil
+кукурудза кукуруза corn maize
+корнішон корнишон корнішони корнишоны gherkins gherkin pickles соління соленья
+редиска редис radish radishes
+селера сельдерей celery
+айсберг iceberg
+кріп укроп dill
+петрушка parsley
+кінза кинза коріандр кориандр cilantro coriander
+розмарин rosemary
+щавель sorrel
+шафран saffron
+куркума turmeric
+трюфель truffle truffles
+лисички chanterelles chanterelle
+porcini порчині порчини
+оливки маслини маслины olives
+халапеньо jalapeno
+батат
+кунжут sesame
+гірчиця горчица mustard гірчичний горчичный
+майонез mayonnaise
+оцет уксус vinegar
+масло butter
+олія oil
+аджика adjika
+сироп syrup
+слива plum plums
+абрикос apricot apricots
+гранат pomegranate
+інжир инжир fig figs
+фініки финики dates
+родзинки изюм raisins
+чорнослив prunes
+лайм lime limes
+грейпфрут grapefruit
+мандарин tangerine tangerines
+виноград grape grapes
+ожина ежевика blackberry blackberries
+брусниця брусника lingonberry cowberry
+агрус крыжовник gooseberry
+обліпиха облепиха buckthorn
+айва quince
+walnut волоський волоські
+фісташка фисташка pistachio pistachios фісташки фисташки
+кедровий кедровый pinenut
+арахіс арахис peanut peanuts
+пшоно пшено millet
+перловка перлова перловая barley
+манка semolina
+ряжанка ряженка
+згущене згущенка сгущенка сгущенное condensed
+тушкований тушеный stewed braised
+відварний отварной boiled
+паровий паровой steamed
+фарширований фаршированный stuffed
+панірований панированный breaded паніровці панировке
+горщик горщику горшок горшочек горшочке pot
+шашлик шашлык shashlik kebab kebabs шампур skewer skewers шпажка
+шаурма шаверма shawarma
+сушений сушеный dried
+хрусткий хрустящий crispy crunchy
+соковитий сочный juicy
+фірмовий фирменный signature
+шеф chef
+традиційний традиционный traditional
+селянський деревенский country rustic
+український украинский ukrainian
+азійський азиатский asian
+китайський китайский chinese
+корейський корейский korean
+іспанський испанский spanish
+німецький немецкий german
+норвезький норвежский norwegian
+ірландський ирландский irish айріш
+східний восточный oriental турецький турецкий turkish турка турці турке джезва cezve jezve ibrik
+королівський королевский king royal
+рагу ragout stew
+плов pilaf
+юшка уха ukha
+бульйон бульон broth bouillon
+оладки оладьи оладі fritters
+яєчня яичница глазунья
+стейк steak steaks
+рибай ribeye
+рибацький рыбацкий рибальський fisherman
+стриплойн striploin
+паштет pate
+карпачо карпаччо carpaccio
+брускета брускетта bruschetta
+фокача фокачча focaccia
+багет baguette
+нагетси наггетсы нагетс nuggets nugget
+стрипси стріпси strips
+клаб club клуб
+чізбургер чизбургер cheeseburger
+вейджес wedges
+порція порции порції portion portions
+чашка cup
+глечик кувшин jug pitcher графин графін carafe
+шот shot стопка чарка
+рожевий розовый рожеве розовое rose rosé
+сухе сухий сухое сухой dry
+сухофрукти сухофрукты
+напівсухе полусухое semidry
+напівсолодке полусладкое semisweet
+лікер ликер liqueur
+настоянка настойка tincture
+пшеничне пшеничное wheat weizen вайцен пшениця пшеница
+пунш punch
+шпріц шприц spritz
+спрайт sprite sprites
+абсент absinthe
+фешн фешен fashioned fashion
+айленд island
+мохіто мохито mojito
+санрайз sunrise
+блакитний синій синий blue
+ройбуш rooibos
+улун oolong
+пуер пуэр puerh
+каркаде hibiscus
+пахлава баклава baklava
+кулька шарик scoop scoops
+еклер эклер eclair éclair
+штрудель strudel
+пончик пончики donut donuts doughnut doughnuts
+мафін маффін маффин muffin muffins кекс cupcake
+безе меренга meringue
+джелато gelato
+зефір зефир marshmallow marshmallows
+варення варенье jam джем конфітюр
+варенуха
+заправка dressing
+половина half
 """.strip()
 
 # Phrases first written as two words, joined before lookup ("ice cream" -> "icecream").
@@ -227,6 +408,66 @@ PHRASES = {
     "молочний коктейль": "мілкшейк",
     "молочный коктейль": "мілкшейк",
     "milk shake": "мілкшейк",
+    "sea bass": "сібас",
+    "морський окунь": "сібас",
+    "морской окунь": "сібас",
+    "pike perch": "судак",
+    "pike-perch": "судак",
+    "wild boar": "кабан",
+    "roast beef": "ростбіф",
+    "rib eye": "рибай",
+    "rib-eye": "рибай",
+    "cottage cheese pancakes": "сирники",
+    "curd pancakes": "сирники",
+    "cottage cheese": "сир",
+    "cold cuts": "нарізка",
+    "fish soup": "юшка",
+    "honey cake": "медовик",
+    "mulled wine": "глінтвейн",
+    "bloody mary": "кривава мері",
+    "кровавая мэри": "кривава мері",
+    "sweet potato": "батат",
+    "sweet potatoes": "батат",
+    "potato pancakes": "деруни",
+    "cabbage rolls": "голубці",
+    "fried eggs": "яєчня",
+    "fried egg": "яєчня",
+    "bell pepper": "болгарський перець",
+    "bell peppers": "болгарський перець",
+    "цвітна капуста": "cauliflower",
+    "цветная капуста": "cauliflower",
+    "квашена капуста": "sauerkraut",
+    "квашеная капуста": "sauerkraut",
+    "білі гриби": "porcini",
+    "білий гриб": "porcini",
+    "белые грибы": "porcini",
+    "белый гриб": "porcini",
+    "білих грибів": "porcini",
+    "білими грибами": "porcini",
+    "белых грибов": "porcini",
+    "белыми грибами": "porcini",
+    "pine nut": "кедровий",
+    "pine nuts": "кедровий",
+    "кедрові горіхи": "кедровий",
+    "кедровий горіх": "кедровий",
+    "кедровые орехи": "кедровий",
+    "кедровый орех": "кедровий",
+    "волоський горіх": "walnut",
+    "волоські горіхи": "walnut",
+    "волоськими горіхами": "walnut",
+    "грецький горіх": "walnut",
+    "грецкий орех": "walnut",
+    "грецкие орехи": "walnut",
+    "грецкими орехами": "walnut",
+    "на пару": "паровий",
+    "clay pot": "горщик",
+    "semi-dry": "напівсухе",
+    "semi dry": "напівсухе",
+    "semi-sweet": "напівсолодке",
+    "semi sweet": "напівсолодке",
+    "tom yum": "том ям",
+    "dried fruit": "сухофрукти",
+    "dried fruits": "сухофрукти",
 }
 
 # Generic words for a kind of dish, by the menu section that holds that kind: a site's "Napoleon
@@ -241,9 +482,9 @@ KINDS = {
 
 # Words that carry no identity: prepositions, conjunctions, marketing noise.
 STOPWORDS = """
-з із зі с со в у на та і й и и а the a an of with and in on for from по для від от
+з із зі с со из в у на та і й и и а the a an of with and in on for from по для від от
 new нове новинка новинки хіт хит hit top топ sale акція акция promo bestseller бестселер
 """.split()
 
 # Concepts that say which size: a glass is the smallest serving, a bottle the largest.
-SIZE_WORDS = {"маленький": "S", "середній": "M", "великий": "L", "стакан": "S", "пляшка": "L"}
+SIZE_WORDS = {"маленький": "S", "середній": "M", "великий": "L", "стакан": "S", "пляшка": "L", "глечик": "L"}
