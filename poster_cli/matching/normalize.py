@@ -136,7 +136,9 @@ def _build_concepts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 _CONCEPTS, _EXACT, _CONCEPT_LETTERS = _build_concepts()
 _STOP = frozenset(STOPWORDS)
-_PHRASE_RE = re.compile(r"\b(" + "|".join(map(re.escape, PHRASES)) + r")\b")
+_PHRASES = {tuple(phrase.replace("-", " ").split()): tuple(one.split()) for phrase, one in PHRASES.items()}
+_PHRASE_START = frozenset(words[0] for words in _PHRASES)
+_PHRASE_LENGTHS = sorted({len(words) for words in _PHRASES}, reverse=True)  # the longest phrase wins
 _HAS_DIGIT = re.compile(r"\d")
 _GLOSS = re.compile(r"\(([^()]*)\)?")  # a parenthesis, closed or left open at the end
 # "Lobiani – bean-stuffed bread": a spaced dash then two words or more explains the name, as a
@@ -242,10 +244,11 @@ def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | Non
     text, found = extract_sizes(text)
     for dim, value in found.items():
         sizes.setdefault(dim, value)
-    if " " in text:
-        text = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], text)
     # (str.replace is several times faster than str.translate on Cyrillic text)
-    for word in text.replace("-", " ").replace(".", " ").replace(",", " ").replace("_", " ").split():
+    words = text.replace("-", " ").replace(".", " ").replace(",", " ").replace("_", " ").split()
+    if not _PHRASE_START.isdisjoint(words):
+        words = _join_phrases(words)
+    for word in words:
         if word in _LETTERS:
             letter = letter or _LETTERS[word]
             continue
@@ -259,6 +262,27 @@ def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | Non
             continue
         tokens.append(tok)
     return tokens, sizes, letter
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    """Words with each known phrase ("ice cream", "pike-perch") replaced by its one word."""
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] in _PHRASE_START:
+            for n in _PHRASE_LENGTHS:
+                one = _PHRASES.get(tuple(words[i:i + n]))
+                if one is not None:
+                    joined.extend(one)
+                    i += n
+                    break
+            else:
+                joined.append(words[i])
+                i += 1
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
 
 
 def kind_members(category: NormalName) -> frozenset[str]:
