@@ -90,6 +90,19 @@ def test_words_in_parentheses_are_a_gloss() -> None:
     assert normalise("Latte (oat").glossed == frozenset(normalise("oat").tokens)  # left open
 
 
+
+def test_spellings_that_cross_alphabets() -> None:
+    same = [("Пхалі", "Pkhali"),  # п + х is not ф
+            ("Аджарулі", "Adjaruli"),  # Latin dj is дж
+            ("мороженое", "мороженым"),  # a Russian neuter adjective and its inflection
+            ("Heineken 0.0", "Heineken безалкогольне"),  # 0.0 is the alcohol-free one
+            ("Hennessy V.S", "Hennessy VS"), ("Macallan 12 y.o.", "Macallan 12 років"),  # letters with dots are one word
+            ("Rib-eye", "Рибай")]  # a hyphenated phrase on its own
+    for a, b in same:
+        assert normalise(a).tokens == normalise(b).tokens, (a, b)
+    assert normalise("Схід").tokens != normalise("Шід").tokens  # с + х is not ш
+    assert normalise("Latte 0.5").sizes == {"ml": 500} and normalise("Латте 0.5").tokens == normalise("Latte").tokens
+
 def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
     n = normalise("Lobiani – bean-stuffed bread")
     assert n.glossed == frozenset(normalise("bean stuffed bread").tokens)

@@ -29,7 +29,7 @@ from poster_cli.matching.vocabulary import CONCEPTS, KINDS, PHRASES, SIZE_WORDS,
 _CYR = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e",
     "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
     "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
     "я": "ia", "'": "", "’": "", "ʼ": "", "`": "",
 }
@@ -42,7 +42,7 @@ _TRANSLIT = str.maketrans(_CYR)
 # one letter (rosemary/розмарин, basil/базилік). Last, a soft vowel after a consonant loses its
 # softness (салямі/salami, картопля/kartoplia/kartopla).
 _SPELLING = (
-    ("dzh", "j"), ("cch", "k"), ("gn", "n"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
+    ("dzh", "j"), ("dj", "j"), ("cch", "k"), ("gn", "n"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
     ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("kh", "h"),
     ("own", "aun"), ("ow", "ou"), ("ew", "iu"), ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"), ("z", "s"),
     ("ee", "i"), ("ie", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
@@ -51,7 +51,7 @@ _SPELLING = (
 _DOUBLE = re.compile(r"(.)\1+")
 _SOFT = re.compile(r"(?<=[b-df-hj-np-tv-z])i(?=[au])")
 _ENDINGS = ("omu", "ogo", "imi", "iami", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "ev", "iv", "om",
-            "em", "im", "a", "o", "u", "e", "i", "s")
+            "em", "im", "oe", "a", "o", "u", "e", "i", "s")
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNITS: dict[str, tuple[str, int | Decimal]] = {
@@ -69,6 +69,7 @@ _BARE_LITRES = re.compile(r"[0-2][.,]\d{1,3}")
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _MARKS = re.compile(r"[^\w\s.,'’ʼ`-]", re.UNICODE)  # emoji, symbols, quotes of every kind
+_DOTTED = re.compile(r"(?<![\w.])([^\W\d_](?:\.[^\W\d_])+)\.?(?!\w)")  # letters with dots: "V.S.O.P", "y.o."
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,8 @@ def extract_sizes(text: str) -> tuple[str, dict[str, int]]:
             value = int(number) * factor  # the common case, exact without Decimal
         else:
             value = int((Decimal(number.replace(",", ".")) * Decimal(factor)).to_integral_value())
-        if value == 0:
-            return m.group(0)
+        if value == 0:  # "Heineken 0.0" is the alcohol-free one
+            return " безалкогольний " if not unit and "0" in number[2:] else m.group(0)
         sizes.setdefault(dim, value)
         return " "
 
@@ -241,6 +242,8 @@ def _normalise(name: str) -> NormalName:
 def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | None) -> tuple[list[str], dict[str, int], str | None]:
     """Add the words, sizes and size letter of ``text`` to those read so far (first ones win)."""
     text = _MARKS.sub(" ", text)
+    if "." in text:
+        text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text, found = extract_sizes(text)
     for dim, value in found.items():
         sizes.setdefault(dim, value)
