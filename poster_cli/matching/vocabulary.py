@@ -39,7 +39,7 @@ CONCEPTS = """
 суп soup
 суші суши sushi nigiri нігірі нигири
 салат salad
-курка курятина курица куриный курячий chicken
+курка курятина курица куриный курячий chicken курча курчатко цыпленок цыплёнок
 яловичина говядина beef яловичий говяжий
 свинина pork свинячі свиные свинячий свиной
 телятина veal телячий телячі телячья
@@ -53,7 +53,7 @@ CONCEPTS = """
 мідії мидии mussels
 риба рыба fish рибний рыбный
 гриби грибы грибами mushroom mushrooms шампіньйони шампиньоны печериці champignons
-сир сыр cheese сирний сырный formaggi творог творожный curd
+сир сыр cheese сирний сырный formaggi творог творожный curd чіз чиз
 картопля картофель potato potatoes картопляний
 фрі фри fries
 рис rice
@@ -393,6 +393,10 @@ walnut волоський волоські
 варенуха
 заправка dressing
 половина half
+кизил кизиловий кизиловый dogwood cornel
+палички палочки sticks stick
+рік років лет год year years yo
+пінта пинта pint
 """.strip()
 
 # Phrases first written as two words, joined before lookup ("ice cream" -> "icecream").
