@@ -29,7 +29,7 @@ from poster_cli.poster.models import Product
 
 NAME_SHARE = 90.0
 BARCODE_REASON = "same barcode/code"
-POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
+POOL_FLOOR = 0.4  # score in full only targets with at least this share of the best retrieval weight
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 GLOSS_SHARE = 0.5  # weight of a word in parentheses, an explanation rather than the name
