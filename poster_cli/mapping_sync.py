@@ -139,7 +139,8 @@ def load_for_match(catalogue: Path, columns: Any, menu: Path, spot_id: int | Non
                 read_catalogue(catalogue, columns)  # the catalogue's own error, if it has one, comes first
             raise
         spot = snapshot.default_spot(spot_id)
-        index = MenuIndex.from_products(snapshot.products.values(), spot)
+        # with the catalogue worker busy, a second one for the menu's names costs more than it saves
+        index = MenuIndex.from_products(snapshot.products.values(), spot, share=pending is None)
         done = pending.result() if pending is not None else None
     finally:
         if pending is not None:

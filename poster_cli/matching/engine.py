@@ -204,9 +204,11 @@ class MenuIndex:
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
 
     @classmethod
-    def from_products(cls, products: Iterable[Product], spot_id: int | None) -> "MenuIndex":
+    def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
+        """The index of a menu's targets (``share``: a big menu's names may be normalised by worker
+        processes; not when another process already keeps the other cores busy)."""
         with gc_paused():
-            return cls(build_targets(products, spot_id))
+            return cls(build_targets(products, spot_id, share=share))
 
     def weight(self, token: str) -> float:
         return self._idf.get(token, self._unknown_weight)

@@ -108,11 +108,13 @@ def _any_price(spots: object) -> int | None:
     return prices[0] if prices else None
 
 
-def build_targets(products: Iterable[Product], spot_id: int | None) -> list[MatchTarget]:
+def build_targets(products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> list[MatchTarget]:
     """Every target of the menu, with size letters by rank inside each family of sizes. A big menu
-    is shared between worker processes (normalising thousands of names is most of the work)."""
+    is shared between worker processes (normalising thousands of names is most of the work)
+    unless ``share`` is false."""
     products = list(products)
-    normalise_all((name for p in products for name in _likely_names(p)), workers_for(len(products), PARALLEL_MIN_PRODUCTS))
+    workers = workers_for(len(products), PARALLEL_MIN_PRODUCTS) if share else 1
+    normalise_all((name for p in products for name in _likely_names(p)), workers)
     targets = [t for p in products for t in targets_for(p, spot_id)]
     assign_rank_letters(targets)
     return targets
