@@ -124,12 +124,15 @@ def _build_concepts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     concepts: dict[str, str] = {}  # stem of each word -> its concept
     exact: dict[str, str] = {}  # each word as spelled, unstemmed -> its concept
     letters: dict[str, str] = {}
-    for line in CONCEPTS.splitlines():
-        words = line.split()
-        head = _word_key(words[0])
-        for w in words:
-            concepts.setdefault(_word_key(w), head)
-            exact.setdefault(_NON_WORD.sub("", spell(w.lower())), head)
+    lines = [line.split() for line in CONCEPTS.splitlines()]
+    # every word spelled in one pass (no spelling rule reaches across a line break): start-up time
+    spelled = iter(spell("\n".join(w.lower() for words in lines for w in words)).split("\n"))
+    for words in lines:
+        keys = [_NON_WORD.sub("", next(spelled)) for _ in words]
+        head = stem(keys[0])
+        for key in keys:
+            concepts.setdefault(stem(key), head)
+            exact.setdefault(key, head)
         if words[0] in SIZE_WORDS:
             letters[head] = SIZE_WORDS[words[0]]
     return concepts, exact, letters
