@@ -57,7 +57,7 @@ class MatchCandidate:
     name: str
     category: str
     price: int | None
-    size: str
+    target: MatchTarget = field(repr=False, compare=False)
     score: float
     evidence: list[str]  # what moved the score besides the name
     hidden: bool = False
@@ -75,6 +75,11 @@ class MatchCandidate:
     @property
     def key(self) -> TargetKey:
         return (self.product_id, self.modificator_id, self.dish_modifications)
+
+    @property
+    def size(self) -> str:
+        """Its size as shown at review ("400 ml", "L"); worked out only when shown."""
+        return self.target.size_label
 
     def to_json(self) -> dict[str, object]:
         return {"product_id": self.product_id, "modificator_id": self.modificator_id, "name": self.name,
@@ -200,7 +205,6 @@ class MenuIndex:
         self._category_keys = [t.category_norm.key for t in self.targets]
         self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
-        self._labels: dict[int, str] = {}  # size labels of the targets shown so far
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
 
     @classmethod
@@ -383,13 +387,7 @@ class MenuIndex:
         shown = round(100.0 if score > 100.0 else 0.0 if score < 0.0 else score, 1)
         # positional: ten thousand items make fifty thousand of these
         return MatchCandidate(t.product_id, t.modificator_id, t.dish_modifications, t.name, t.category, t.price,
-                              self._label(t), shown, reasons, t.hidden, t.visible, name, score)
-
-    def _label(self, t: MatchTarget) -> str:
-        label = self._labels.get(t.index)
-        if label is None:
-            label = self._labels[t.index] = t.size_label
-        return label
+                              t, shown, reasons, t.hidden, t.visible, name, score)
 
     def search(self, text: str, limit: int = 8) -> list[MatchCandidate]:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""
