@@ -103,6 +103,20 @@ def test_spellings_that_cross_alphabets() -> None:
     assert normalise("Схід").tokens != normalise("Шід").tokens  # с + х is not ш
     assert normalise("Latte 0.5").sizes == {"ml": 500} and normalise("Латте 0.5").tokens == normalise("Latte").tokens
 
+
+def test_accented_latin_letters_are_their_plain_letters() -> None:
+    assert normalise("Piña Colada").tokens == normalise("Пина колада").tokens
+    assert normalise("Jägermeister").tokens == normalise("Jagermeister").tokens
+    assert normalise("Crème brûlée").tokens == normalise("Creme brulee").tokens
+
+
+def test_a_long_shared_word_does_not_make_different_dishes_one() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Рис з морепродуктами", 269), product(2, "Панакота", 95)]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    soba, panna = match_items([CatalogueItem("s", "Soba with seafood", 26900), CatalogueItem("p", "Panna cotta")], index)
+    assert accepted(soba) is None  # "soba" is not "рис", however long "seafood" is
+    assert accepted(panna) == (2, None, ())  # words cut differently still meet
+
 def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
     n = normalise("Lobiani – bean-stuffed bread")
     assert n.glossed == frozenset(normalise("bean stuffed bread").tokens)

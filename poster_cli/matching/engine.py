@@ -317,13 +317,16 @@ class MenuIndex:
 
     def name_similarity(self, q: "_Words", t: "_Words") -> float:
         """0..1: rarity-weighted word alignment both ways, the site item's words counting most (a
-        site often shortens a name: "Пельмені" for "Пельмені домашні"); or, when it is closer, the
-        similarity of the names written without spaces ("Panna cotta" / "Панакота")."""
+        site often shortens a name: "Пельмені" for "Пельмені домашні"); or, when it is closer and the
+        words are cut differently, the similarity of the names written without spaces ("Panna cotta" /
+        "Панакота")."""
         if not q.tokens or not t.tokens:
             return 0.0
         if q.token_set == t.token_set:
             return 1.0
         aligned = QUERY_SHARE * _align(q, t, self) + (1 - QUERY_SHARE) * _align(t, q, self)
+        if len(q.tokens) == len(t.tokens):  # the same number of words: nothing is run together ("Soba"/"Рис")
+            return aligned
         if 200 * min(len(q.joined), len(t.joined)) < 85 * (len(q.joined) + len(t.joined)):  # lengths alone keep the ratio under 85
             return aligned
         return max(aligned, fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0)

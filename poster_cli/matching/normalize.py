@@ -33,7 +33,11 @@ _CYR = {
     "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
     "я": "ia", "'": "", "’": "", "ʼ": "", "`": "",
 }
-_TRANSLIT = str.maketrans(_CYR)
+# Latin letters with accents are their plain letters (Piña, Jägermeister, crème brûlée, Café)
+_LATIN = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0xC0, 0x250)
+          if unicodedata.normalize("NFD", chr(c))[0].isascii() and unicodedata.normalize("NFD", chr(c))[0].isalpha()}
+_LATIN.update({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d"})
+_TRANSLIT = str.maketrans({**_LATIN, **_CYR})
 
 # Latin spelling variants -> one form, applied in order to the whole (lower-case) string. The
 # sounds sh/ch/zh are held as upper-case letters meanwhile, so the rules for c and h leave them be.
