@@ -117,6 +117,14 @@ def test_a_long_shared_word_does_not_make_different_dishes_one() -> None:
     assert accepted(soba) is None  # "soba" is not "рис", however long "seafood" is
     assert accepted(panna) == (2, None, ())  # words cut differently still meet
 
+
+def test_a_serving_size_the_menu_does_not_name_is_not_taken_on_trust() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Апероль шприц", 190)]})
+    [pitcher] = match_items([CatalogueItem("p", "Aperol Spritz pitcher")], MenuIndex.from_products(menu.products.values(), 1))
+    [glass] = match_items([CatalogueItem("g", "Aperol Spritz")], MenuIndex.from_products(menu.products.values(), 1))
+    assert accepted(glass) == (1, None, ())
+    assert accepted(pitcher) is None and pitcher.best is not None and "size L not on the menu" in pitcher.best.reason
+
 def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
     n = normalise("Lobiani – bean-stuffed bread")
     assert n.glossed == frozenset(normalise("bean stuffed bread").tokens)

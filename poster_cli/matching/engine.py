@@ -444,6 +444,8 @@ def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
         return -3.0, "size unclear"
     if t.rank_letter and not (q.sizes or q.letter):
         return -3.0, "which size?"
+    if q.letter and not (tn.sizes or t.letter):  # "pitcher", "L": a size the menu does not name, so a person decides
+        return -12.0, f"size {q.letter} not on the menu"
     return 0.0, ""
 
 
