@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poster_cli.errors import InputFileError
-from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry, dump_mapping, load_mapping, parse_mapping, save_mapping
+from poster_cli.mapping import (DishModifierChoice, Mapping, MappingEntry, dump_mapping, load_mapping, parse_mapping, read_own_toml,
+                                save_mapping)
 from poster_cli.mapping_sync import auto_match, mapping_from_extras, plan_push
 from poster_cli.menu import load_snapshot
 
@@ -52,6 +53,37 @@ def test_any_text_survives_the_mapping_file(names: list[str], score: float) -> N
         (e.local_id, e.local_name, e.poster_name, e.product_id) for e in m]
     assert [e.score for e in back] == [round(score, 1)] * len(names)
 
+
+
+@given(names=st.lists(st.text(), min_size=1, max_size=5, unique=True), score=st.floats(min_value=0, max_value=100),
+       choices=st.lists(st.tuples(st.integers(1, 10**9), st.integers(1, 9)), max_size=3))
+@settings(max_examples=80, deadline=None)
+def test_the_quick_reader_reads_what_the_writer_writes_as_tomllib_does(names: list[str], score: float,
+                                                                       choices: list[tuple[int, int]]) -> None:
+    m = Mapping()
+    for i, name in enumerate(names):
+        status = ("auto", "confirmed", "unmatched", "ignored", "manual")[i % 5]
+        m.set(MappingEntry(name or f"empty{i}", name, status, product_id=i + 1, modificator_id=i * 7 or None, score=score,
+                           dish_modifications=tuple(DishModifierChoice(m=c, a=a) for c, a in choices), poster_name=name or None))
+    text = dump_mapping(m)
+    assert read_own_toml(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("[[items]]", "# checked by Olena\n[[items]]", 1),  # a comment
+    lambda t: t.replace("\n", "\r\n"),  # saved on Windows
+    lambda t: t.replace('local_name = "', "local_name = 'Latte' #", 1),  # other quoting
+    lambda t: t.replace("product_id = 140", "product_id = 1_40", 1),  # a number written otherwise
+    lambda t: t.replace("[[items]]\n", "[[items]]\n  ", 1),  # indented
+])
+def test_a_mapping_edited_by_hand_is_read_by_the_toml_library(tmp_path: Path, edit: Any) -> None:
+    m = Mapping()
+    m.set(MappingEntry("L-1", "Latte L", "confirmed", product_id=140, score=96.5, poster_name="Лате"))
+    text = edit(dump_mapping(m))
+    assert read_own_toml(text) is None  # not the writer's own form: the quick reader gives up
+    path = tmp_path / "mapping.toml"
+    path.write_bytes(text.encode("utf-8"))
+    assert load_mapping(path).get("L-1").product_id == 140  # and tomllib reads it
 
 def test_mapping_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "mapping.toml"
