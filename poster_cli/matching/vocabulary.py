@@ -388,7 +388,7 @@ walnut волоський волоські
 мафін маффін маффин muffin muffins кекс cupcake
 безе меренга meringue
 джелато gelato
-зефір зефир marshmallow marshmallows
+зефір зефир marshmallow marshmallows маршмелоу маршмеллоу маршмелов маршмэллоу
 варення варенье jam джем конфітюр
 варенуха
 заправка dressing
@@ -486,7 +486,7 @@ KINDS = {
 
 # Words that carry no identity: prepositions, conjunctions, marketing noise.
 STOPWORDS = """
-з із зі с со из в у на та і й и и а the a an of with and in on for from по для від от
+з із зі с со из в у на та і й и и а the a an of with and in on for from по для від от z iz zi
 new нове новинка новинки хіт хит hit top топ sale акція акция promo bestseller бестселер
 """.split()
 
