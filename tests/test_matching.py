@@ -125,11 +125,33 @@ def test_a_serving_size_the_menu_does_not_name_is_not_taken_on_trust() -> None:
     assert accepted(glass) == (1, None, ())
     assert accepted(pitcher) is None and pitcher.best is not None and "size L not on the menu" in pitcher.best.reason
 
+
+def test_a_lone_letter_that_is_not_a_size_costs_nothing() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Чай з лимоном", 45), product(2, "Jack Daniels", 90),
+                                          product(3, "Картопля фрі", 60), product(4, "Вареники з вишнею", 110)]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    names = {"c": "Chai s limonom", "j1": "Jack Daniel‘s", "j2": "Jack Daniel´s", "f": "Картопля фрі regular",
+             "v": "Vareniki s vishnei"}
+    r = {x.item.local_id: x for x in match_items([CatalogueItem(k, v) for k, v in names.items()], index, MatchOptions(allow_shared=True))}
+    assert accepted(r["c"]) == (1, None, ())  # Russian "с" written in Latin, not size S
+    assert accepted(r["j1"]) == accepted(r["j2"]) == (2, None, ())  # apostrophes of other kinds
+    assert accepted(r["f"]) == (3, None, ())  # a "regular" portion of a one-size item is that item
+    assert accepted(r["v"]) == (4, None, ())
+
+
+def test_on_a_small_menu_a_weakly_found_target_is_still_offered() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Шардоне Резерв", 120), product(2, "Вино біле сухе", 90),
+                                          product(3, "Совіньйон Блан", 110)]})
+    [r] = match_items([CatalogueItem("w", "Вино біле сухе Sauvignon Blanc")], MenuIndex.from_products(menu.products.values(), 1))
+    assert 3 in [c.product_id for c in r.candidates[:3]]
+
 def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
     n = normalise("Lobiani – bean-stuffed bread")
     assert n.glossed == frozenset(normalise("bean stuffed bread").tokens)
     assert normalise("Elarji — fried cornmeal balls").glossed == frozenset(normalise("fried cornmeal balls").tokens)
     assert normalise("Піца - Маргарита").glossed == frozenset()  # one word after it: a name written so
+    assert normalise("Хачапурі – по-аджарськи").glossed == frozenset()  # one hyphenated word is one word
+    assert normalise("Кава з молоком - Раф лавандовий").glossed == frozenset()  # a hyphen joins two names as often
     assert normalise("Хот-дог класичний").glossed == frozenset()  # a hyphen inside a word is not a dash
     menu = MenuSnapshot(raw={"products": [product(1, "Лобіані", 120), product(2, "Хліб шоті", 30)]})
     glossed, plain = match_items([CatalogueItem("g", "Lobiani – bean-stuffed bread"), CatalogueItem("p", "Lobiani bean-stuffed bread")],

@@ -29,7 +29,9 @@ from poster_cli.poster.models import Product
 
 NAME_SHARE = 90.0
 BARCODE_REASON = "same barcode/code"
-POOL_FLOOR = 0.4  # score in full only targets with at least this share of the best retrieval weight
+POOL_FLOOR = 0.3  # score in full only targets with at least this share of the best retrieval weight
+POOL_FLOOR_BIG = 0.4  # the same on a big menu, where each weak candidate scored costs time
+BIG_MENU = 2000  # targets
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 GLOSS_SHARE = 0.5  # weight of a word in parentheses, an explanation rather than the name
@@ -270,7 +272,7 @@ class MenuIndex:
                 acc[i] = 1.0
         ranked = sorted(acc, key=acc.__getitem__, reverse=True)[:size]
         # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
-        floor = POOL_FLOOR * acc[ranked[0]] if ranked else 0.0
+        floor = (POOL_FLOOR_BIG if len(self.targets) >= BIG_MENU else POOL_FLOOR) * acc[ranked[0]] if ranked else 0.0
         return [i for i in ranked if acc[i] >= floor]
 
     # -- scoring -------------------------------------------------------------------------------
@@ -444,8 +446,8 @@ def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
         return -3.0, "size unclear"
     if t.rank_letter and not (q.sizes or q.letter):
         return -3.0, "which size?"
-    if q.letter and not (tn.sizes or t.letter):  # "pitcher", "L": a size the menu does not name, so a person decides
-        return -12.0, f"size {q.letter} not on the menu"
+    if q.letter in ("L", "XL", "XXL") and not (tn.sizes or t.letter):  # "pitcher", "Latte L": a larger size
+        return -12.0, f"size {q.letter} not on the menu"  # than the one-size menu item may be: a person decides
     return 0.0, ""
 
 

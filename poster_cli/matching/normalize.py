@@ -31,7 +31,7 @@ _CYR = {
     "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
     "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
     "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
-    "я": "ia", "'": "", "’": "", "ʼ": "", "`": "",
+    "я": "ia", "'": "", "’": "", "ʼ": "", "`": "", "‘": "",
 }
 # Latin letters with accents are their plain letters (Piña, Jägermeister, crème brûlée, Café)
 _LATIN = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0xC0, 0x250)
@@ -72,7 +72,7 @@ _SIZE_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*([a-zа-яіїєґё]*)\.
 _BARE_LITRES = re.compile(r"[0-2][.,]\d{1,3}")
 _LETTERS = {"xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL"}
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_MARKS = re.compile(r"[^\w\s.,'’ʼ`-]", re.UNICODE)  # emoji, symbols, quotes of every kind
+_MARKS = re.compile(r"[^\w\s.,'’ʼ`‘-]", re.UNICODE)  # emoji, symbols, quotes of every kind (not apostrophes)
 _DOTTED = re.compile(r"(?<![\w.])([^\W\d_](?:\.[^\W\d_])+)\.?(?!\w)")  # letters with dots: "V.S.O.P", "y.o."
 
 
@@ -149,9 +149,10 @@ _PHRASE_START = frozenset(words[0] for words in _PHRASES)
 _PHRASE_LENGTHS = sorted({len(words) for words in _PHRASES}, reverse=True)  # the longest phrase wins
 _HAS_DIGIT = re.compile(r"\d")
 _GLOSS = re.compile(r"\(([^()]*)\)?")  # a parenthesis, closed or left open at the end
-# "Lobiani – bean-stuffed bread": a spaced dash then two words or more explains the name, as a
-# parenthesis does ("Піца - Маргарита", one word, is just a name written so)
-_DASH_GLOSS = re.compile(r"(?<=\S)\s+[–—-]\s+(\S+[\s-]+\S.*)$")
+# "Lobiani – bean-stuffed bread": a spaced en or em dash then two words or more explains the name,
+# as a parenthesis does ("Хачапурі – по-аджарськи", one word, is a name written so; and a hyphen,
+# "Кава з молоком - Раф", joins two names as often as it explains one)
+_DASH_GLOSS = re.compile(r"(?<=\S)\s+[–—]\s+(\S+\s+\S.*)$")
 
 
 @lru_cache(maxsize=65536)
@@ -232,9 +233,11 @@ def clear_caches() -> None:
 
 
 def _normalise(name: str) -> NormalName:
+    if "´" in name:  # an acute accent typed for an apostrophe (Daniel´s): NFKC would make it a space
+        name = name.replace("´", "'")
     text = name if unicodedata.is_normalized("NFKC", name) else unicodedata.normalize("NFKC", name)
     text = text.lower()
-    if " " in text and ("–" in text or "—" in text or " -" in text):
+    if " " in text and ("–" in text or "—" in text):
         text = _DASH_GLOSS.sub(r" (\1)", text)
     if "(" not in text:
         tokens, sizes, letter = _read(text, [], {}, None)
@@ -258,8 +261,11 @@ def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | Non
     words = text.replace("-", " ").replace(".", " ").replace(",", " ").replace("_", " ").split()
     if not _PHRASE_START.isdisjoint(words):
         words = _join_phrases(words)
-    for word in words:
+    last = len(words) - 1
+    for n, word in enumerate(words):
         if word in _LETTERS:
+            if word == "s" and n < last and words[n + 1].isalpha() and words[n + 1] not in _LETTERS:
+                continue  # "Chai s limonom": Russian "с" (with) written in Latin, not a size
             letter = letter or _LETTERS[word]
             continue
         if word in _STOP:
