@@ -9,6 +9,7 @@ import pytest
 
 from poster_cli.catalogue import CatalogueItem
 from poster_cli.matching import MatchOptions, MenuIndex, match_items, normalise
+from poster_cli.matching.normalize import normalise_pair
 from poster_cli.matching.engine import rank_all
 from poster_cli.menu import MenuSnapshot
 
@@ -144,6 +145,13 @@ def test_on_a_small_menu_a_weakly_found_target_is_still_offered() -> None:
                                           product(3, "Совіньйон Блан", 110)]})
     [r] = match_items([CatalogueItem("w", "Вино біле сухе Sauvignon Blanc")], MenuIndex.from_products(menu.products.values(), 1))
     assert 3 in [c.product_id for c in r.candidates[:3]]
+
+
+def test_a_product_and_its_modification_read_as_one_name() -> None:
+    for product_name, modification in [("Лате", "400 мл"), ("Піца Маргарита 30 см", "40 см"), ("Чай (зелений)", "L"),
+                                       ("Лимонад", "Маракуя 0,5 л"), ("Medovyk (honey cake)", "honey"), ("Кава 250", "мл"),
+                                       ("Морозиво ice", "cream"), ("Лате", "– з сиропом карамель"), ("Вода", "")]:
+        assert normalise_pair(product_name, modification) == normalise(f"{product_name} {modification}"), (product_name, modification)
 
 def test_a_spaced_dash_before_an_explanation_is_a_gloss() -> None:
     n = normalise("Lobiani – bean-stuffed bread")

@@ -213,6 +213,28 @@ def normalise(name: str) -> NormalName:
     return found
 
 
+def normalise_pair(first: str, second: str) -> NormalName:
+    """The comparable form of ``first second`` (a product and its modification), read as if
+    written one after the other, from the two parts: a menu's modifications repeat ("250 мл"), so
+    each part is normalised once."""
+    last = first.rstrip()[-1:]
+    lead = second.lstrip()[:1]
+    if (last.isdigit() or lead in "–—-" or any(mark in first for mark in "(–—")
+            or first.lower().split()[-1:] and first.lower().split()[-1] in _PHRASE_START):
+        return normalise(f"{first} {second}")  # the parts would read differently together: a size,
+        # a gloss or a phrase across the join
+    a, b = normalise(first), normalise(second)
+    if not (b.tokens or b.sizes or b.letter):
+        return a
+    sizes = dict(a.sizes)
+    for dim, value in b.sizes.items():
+        sizes.setdefault(dim, value)  # the first size of a kind wins, as in one name
+    glossed = a.glossed | b.glossed
+    if glossed:
+        glossed -= (frozenset(a.tokens) - a.glossed) | (frozenset(b.tokens) - b.glossed)
+    return NormalName(tokens=a.tokens + b.tokens, sizes=sizes, letter=a.letter or b.letter, glossed=glossed)
+
+
 def normalise_all(names: Iterable[str], workers: int) -> None:
     """Normalise many names ahead of use, shared between ``workers`` processes (a big menu's
     names are most of the work of indexing it); the answers are remembered here."""

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from poster_cli.matching.normalize import NormalName, normalise, normalise_all
+from poster_cli.matching.normalize import NormalName, normalise, normalise_all, normalise_pair
 from poster_cli.matching.parallel import workers_for
 from poster_cli.poster.models import Product
 
@@ -85,7 +85,7 @@ def targets_for(product: Product, spot_id: int | None) -> list[MatchTarget]:
         price = (mod.price_at(spot_id) if spot_id is not None else _any_price(mod.spots)) or base_price
         result.append(target(modificator_id=mod.modificator_id, dish_modifications=(), name=name, price=price,
                                   visible=visible, kind=KIND_MODIFICATION, codes=_codes(mod.barcode, mod.product_code),
-                                  norm=normalise(f"{product.name} {mod.name}")))
+                                  norm=normalise_pair(product.name, mod.name)))
     if result:  # a product with modifications is ordered by modification only
         return result
     required = next((g for g in product.active_groups() if g.num_min >= 1 and g.num_max == 1 and g.modifiers), None)
@@ -94,7 +94,7 @@ def targets_for(product: Product, spot_id: int | None) -> list[MatchTarget]:
             result.append(target(modificator_id=None, dish_modifications=((m.dish_modification_id, 1),),
                                       name=f"{product.name} / {m.name}", price=(base_price or 0) + m.price if base_price is not None else None,
                                       visible=base_visible, kind=KIND_DISH_CHOICE, codes=(),
-                                      norm=normalise(f"{product.name} {m.name}")))
+                                      norm=normalise_pair(product.name, m.name)))
         return result
     result.append(target(modificator_id=None, dish_modifications=(), name=product.name, price=base_price,
                               visible=base_visible, kind=KIND_DISH if product.is_dish else KIND_PRODUCT,
@@ -126,10 +126,10 @@ def _likely_names(product: Product) -> Iterable[str]:
     yield product.category_name or ""
     yield product.name
     for mod in product.modifications:
-        yield f"{product.name} {mod.name}"
+        yield mod.name
     for group in product.group_modifications:
         for m in group.modifiers:
-            yield f"{product.name} {m.name}"
+            yield m.name
 
 
 def assign_rank_letters(targets: list[MatchTarget]) -> None:
