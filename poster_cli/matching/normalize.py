@@ -2,13 +2,15 @@
 
 ``Лате 0,4 л`` and ``Latte 400ml`` both become tokens ``["lat"]`` and size ``{"ml": 400}``:
 
-* case, punctuation, quotes, emoji and marketing noise ("NEW", "хіт") go;
-* Ukrainian and Russian are transliterated, then Latin spellings are simplified the same way on
-  both sides (``cappuccino`` and ``капучіно`` meet at ``kapuchino``), doubled letters collapse,
-  common Slavic and English endings are cut;
+* case, punctuation, quotes, emoji and marketing noise ("NEW", "хіт") go; accented Latin letters
+  are plain ones (Piña); letters with dots are one word ("V.S.O.P"); "0.0" means alcohol-free;
+* Ukrainian and Russian are transliterated (х as "kh", so п+х is not ф), then Latin spellings are
+  simplified the same way on both sides (``cappuccino`` and ``капучіно`` meet at ``kapuchino``),
+  doubled letters collapse, common Slavic and English endings are cut;
 * general menu words are translated to one concept (:mod:`.vocabulary`); a vocabulary word as
   written wins over a stem it shares with another word ("cocoa" is not "coconut");
-* words in parentheses are a gloss ("Medovyk (honey cake)"): kept, but marked, so they count less;
+* words in parentheses, or after a spaced en dash, are a gloss ("Medovyk (honey cake)", "Lobiani –
+  bean-stuffed bread"): kept, but marked, so they count less;
 * sizes and units become one form: ``0,5 л = 500 мл = 500ml = 0.5L`` -> ``ml 500``; ``30 см =
   30cm`` -> ``cm 30``; ``8 шт = 8 pcs``; ``S/M/L/XL`` and words like "large", "великий" are kept as a
   size letter.
