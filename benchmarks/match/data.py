@@ -23,7 +23,7 @@ from poster_cli.menu import MenuSnapshot
 
 HERE = Path(__file__).parent
 VENUES = {"cafe": 1000, "sushi": 2000, "pizzeria": 3000}
-FRESH = {"georgian": 5000, "bar": 8000}
+FRESH = {"georgian": 5000, "bar": 8000, "kebab": 10000, "bowls": 10500}
 SEALED = {"wok": 6000, "bakery": 7000, "ukrainian": 9000, "italian": 9500, "burgers": 4000}
 
 Key = tuple[int, int | None, tuple[tuple[int, int], ...]]
