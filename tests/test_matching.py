@@ -363,3 +363,27 @@ def test_a_translated_name_finds_its_dish_among_neighbours() -> None:
             "Beef tongue": 9, "Grilled eggplant": 10}
     results = match_items([CatalogueItem(n, n) for n in site], index)
     assert {r.item.name: accepted(r) for r in results} == {n: (pid, None, ()) for n, pid in site.items()}
+
+
+def test_a_standard_size_is_a_size_and_the_price_picks_it() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Шаурма куриная", None, ((11, "Стандарт", 120), (12, "Большая", 150), (13, "XXL", 190)),
+                                                  category="Шаурма")]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    plain, big = match_items([CatalogueItem("p", "Шаурма з куркою", 12000), CatalogueItem("b", "Шаурма з куркою велика", 15000)], index)
+    assert accepted(plain) == (1, 11, ())  # "Стандарт" no longer reads as a word the site left out
+    assert accepted(big) == (1, 12, ())
+
+
+def test_a_long_list_of_ingredients_counts_no_more_than_a_short_explanation() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Поке з лососем", 290, category="Поке"), product(2, "Поке з тунцем", 310, category="Поке")]})
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    short, long = match_items([CatalogueItem("s", "Salmon poke — rice, avocado"),
+                               CatalogueItem("l", "Salmon poke — rice, avocado, edamame, cucumber, sesame, nori")], index)
+    assert short.best is not None and long.best is not None and short.best.product_id == long.best.product_id == 1
+    assert long.best.score >= short.best.score - 3
+
+
+def test_water_with_and_without_gas_in_words() -> None:
+    assert normalise("Вода Бон Буассон без газу").tokens == normalise("Вода Бон Буассон негазована").tokens
+    assert normalise("Вода з газом").tokens == normalise("Вода газована").tokens
+    assert normalise("Донер у булці").tokens == normalise("Донер в булке").tokens

@@ -35,6 +35,7 @@ BIG_MENU = 2000  # targets
 CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 GLOSS_SHARE = 0.5  # weight of a word in parentheses, an explanation rather than the name
+GLOSS_CAP = 0.5  # an explanation's words together weigh at most this share of the name's
 PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -297,6 +298,12 @@ class MenuIndex:
         """A name prepared for alignment: weights, the words it matches, its category's words."""
         idf, unknown, tokens, glossed = self._idf, self._unknown_weight, norm.tokens, norm.glossed
         weights = tuple([idf.get(tok, unknown) * (GLOSS_SHARE if tok in glossed else 1.0) for tok in tokens])
+        if glossed:  # a long explanation (a list of ingredients) counts at most GLOSS_CAP of the name
+            name_weight = sum(w for tok, w in zip(tokens, weights) if tok not in glossed)
+            gloss_weight = sum(weights) - name_weight
+            if name_weight and gloss_weight > GLOSS_CAP * name_weight:
+                scale = GLOSS_CAP * name_weight / gloss_weight
+                weights = tuple([w * scale if tok in glossed else w for tok, w in zip(tokens, weights)])
         token_set = frozenset(tokens)
         match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
         category_key = " ".join(category.tokens) if category is not None else ""
