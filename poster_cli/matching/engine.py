@@ -54,19 +54,43 @@ class MatchOptions:
 class MatchCandidate:
     """One possible target for a site item, with its score and why."""
 
-    product_id: int
-    modificator_id: int | None
-    dish_modifications: tuple[tuple[int, int], ...]
-    name: str
-    category: str
-    price: int | None
-    target: MatchTarget = field(repr=False, compare=False)
+    target: MatchTarget  # what it names: product, modification or dish choice, with its price and marks
     score: float
     evidence: list[str]  # what moved the score besides the name
-    hidden: bool = False
-    visible: bool = True
     name_score: float = 0.0
     raw: float = 0.0  # unclamped score, for ranking
+
+    @property
+    def product_id(self) -> int:
+        return self.target.product_id
+
+    @property
+    def modificator_id(self) -> int | None:
+        return self.target.modificator_id
+
+    @property
+    def dish_modifications(self) -> tuple[tuple[int, int], ...]:
+        return self.target.dish_modifications
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    @property
+    def category(self) -> str:
+        return self.target.category
+
+    @property
+    def price(self) -> int | None:
+        return self.target.price
+
+    @property
+    def hidden(self) -> bool:
+        return self.target.hidden
+
+    @property
+    def visible(self) -> bool:
+        return self.target.visible
 
     @property
     def reason(self) -> str:
@@ -77,7 +101,7 @@ class MatchCandidate:
 
     @property
     def key(self) -> TargetKey:
-        return (self.product_id, self.modificator_id, self.dish_modifications)
+        return self.target.key
 
     @property
     def size(self) -> str:
@@ -398,8 +422,7 @@ class MenuIndex:
         t = self.targets[index]
         shown = round(100.0 if score > 100.0 else 0.0 if score < 0.0 else score, 1)
         # positional: ten thousand items make fifty thousand of these
-        return MatchCandidate(t.product_id, t.modificator_id, t.dish_modifications, t.name, t.category, t.price,
-                              t, shown, reasons, t.hidden, t.visible, name, score)
+        return MatchCandidate(t, shown, reasons, name, score)
 
     def search(self, text: str, limit: int = 8) -> list[MatchCandidate]:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""
