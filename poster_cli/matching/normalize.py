@@ -36,8 +36,8 @@ _CYR = {
     "я": "ia", "'": "", "’": "", "ʼ": "", "`": "", "‘": "",
 }
 # Latin letters with accents are their plain letters (Piña, Jägermeister, crème brûlée, Café)
-_LATIN = {chr(c): unicodedata.normalize("NFD", chr(c))[0] for c in range(0xC0, 0x250)
-          if unicodedata.normalize("NFD", chr(c))[0].isascii() and unicodedata.normalize("NFD", chr(c))[0].isalpha()}
+_LATIN = {ch: base for ch, base in ((chr(c), unicodedata.normalize("NFD", chr(c))[0]) for c in range(0xC0, 0x250))
+          if base.isascii() and base.isalpha()}
 _LATIN.update({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d"})
 _TRANSLIT = str.maketrans({**_LATIN, **_CYR})
 
@@ -219,10 +219,9 @@ def normalise_pair(first: str, second: str) -> NormalName:
     """The comparable form of ``first second`` (a product and its modification), read as if
     written one after the other, from the two parts: a menu's modifications repeat ("250 мл"), so
     each part is normalised once."""
-    last = first.rstrip()[-1:]
-    lead = second.lstrip()[:1]
-    if (last.isdigit() or lead in "–—-" or any(mark in first for mark in "(–—")
-            or first.lower().split()[-1:] and first.lower().split()[-1] in _PHRASE_START):
+    words = first.lower().split()
+    if (first.rstrip()[-1:].isdigit() or second.lstrip()[:1] in "–—-" or any(mark in first for mark in "(–—")
+            or (words and words[-1] in _PHRASE_START)):
         return normalise(f"{first} {second}")  # the parts would read differently together: a size,
         # a gloss or a phrase across the join
     a, b = normalise(first), normalise(second)
