@@ -16,13 +16,16 @@ Quick reference::
     def test_z(sandbox_server):
         httpx.get(f"{sandbox_server.api_url}/access.getSpots", params={"token": sandbox_server.token})
 
-Everything runs offline, on 127.0.0.1 or in memory; each test gets a fresh demo café.
+Everything runs offline, on 127.0.0.1 or in memory; each test gets a fresh demo café. A test that
+tried to reach anything but this machine (joinposter.com, say) fails at once: see ``_offline``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -35,6 +38,52 @@ import httpx
 import pytest
 
 from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
+
+OFFLINE_MESSAGE = "tests stay on this machine"
+
+
+def _is_local(host: object) -> bool:
+    if host is None or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline() -> Iterator[None]:
+    """Refuse, in this process, every name lookup and connection that would leave the machine:
+    the sandbox serves everything, so nothing a test runs may reach joinposter.com."""
+    real_getaddrinfo, real_connect, real_connect_ex = socket.getaddrinfo, socket.socket.connect, socket.socket.connect_ex
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _is_local(host.decode() if isinstance(host, bytes) else host):
+            raise socket.gaierror(f"{OFFLINE_MESSAGE}: {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+            raise OSError(f"{OFFLINE_MESSAGE}: {address[0]}")
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        check(sock, address)
+        real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = real_getaddrinfo  # type: ignore[assignment]
+        socket.socket.connect = real_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = real_connect_ex  # type: ignore[method-assign]
+
 
 SANDBOX_API_URL = "http://sandbox.test/api"
 # Fast retries so webhook tests take milliseconds, not Poster's two days.
