@@ -22,7 +22,9 @@ from match.data import Venue, load_all, load_fresh, load_sealed  # noqa: E402
 from poster_cli.matching import MatchOptions, MenuIndex, match_items  # noqa: E402
 
 
-def evaluate(accepted: dict[str, object], top3: dict[str, list[object]], venue: Venue) -> tuple[int, int, int, int, int]:
+def evaluate(
+    accepted: dict[str, object], top3: dict[str, list[object]], venue: Venue
+) -> tuple[int, int, int, int, int]:
     """(auto links, correct auto links, matchable items, top-3 hits, items)"""
     auto = sum(1 for k in accepted.values() if k is not None)
     correct = sum(1 for lid, k in accepted.items() if k is not None and k == venue.labels[lid])
@@ -42,9 +44,13 @@ def engine(venue: Venue, verbose: bool) -> tuple[int, int, int, int, int]:
             want = venue.labels[r.item.local_id]
             got = r.accepted.key if r.accepted else None
             if got is not None and got != want:
-                print(f"  WRONG  {r.item.name!r} -> {r.accepted.name!r} (want {names.get(want) if want else 'none'}) {r.accepted.reason}")
+                print(
+                    f"  WRONG  {r.item.name!r} -> {r.accepted.name!r} (want {names.get(want) if want else 'none'}) {r.accepted.reason}"
+                )
             elif want is not None and want not in top3[r.item.local_id]:
-                print(f"  NOTOP3 {r.item.name!r} want {names.get(want)!r}; got {[(c.name, c.score) for c in r.candidates[:3]]}")
+                print(
+                    f"  NOTOP3 {r.item.name!r} want {names.get(want)!r}; got {[(c.name, c.score) for c in r.candidates[:3]]}"
+                )
             elif want is not None and got is None and "-vv" in sys.argv:
                 print(f"  REVIEW {r.item.name!r} ({r.note}) {[(c.name, c.score) for c in r.candidates[:2]]}")
     return evaluate(accepted, top3, venue)
@@ -58,23 +64,29 @@ def baseline(venue: Venue) -> tuple[int, int, int, int, int]:
     for item in venue.items:
         best = process.extractOne(item.name, names, scorer=fuzz.WRatio, score_cutoff=85)
         accepted[item.local_id] = index.targets[best[2]].key if best else None
-        top3[item.local_id] = [index.targets[i].key for _, _, i in process.extract(item.name, names, scorer=fuzz.WRatio, limit=3)]
+        top3[item.local_id] = [
+            index.targets[i].key for _, _, i in process.extract(item.name, names, scorer=fuzz.WRatio, limit=3)
+        ]
     return evaluate(accepted, top3, venue)
 
 
 def line(label: str, f: tuple[int, int, int, int, int]) -> str:
     auto, correct, matchable, hits, n = f
     precision = correct / auto if auto else 1.0
-    return (f"{label:<22} precision {precision:6.3f}  recall {correct / matchable:6.3f}  top-3 recall {hits / matchable:6.3f}"
-            f"   ({correct}/{auto} auto correct, {matchable} matchable of {n})")
+    return (
+        f"{label:<22} precision {precision:6.3f}  recall {correct / matchable:6.3f}  top-3 recall {hits / matchable:6.3f}"
+        f"   ({correct}/{auto} auto correct, {matchable} matchable of {n})"
+    )
 
 
 def report(title: str, venues: list[Venue], verbose: bool) -> None:
     """Each venue's engine and baseline lines, then the group's totals."""
     totals = {"engine": [0] * 5, "baseline": [0] * 5}
     products = sum(len(v.snapshot.products) for v in venues)
-    print(f"{title}: {sum(len(v.items) for v in venues)} site items, {products} Poster products, "
-          f"{sum(1 for v in venues for k in v.labels.values() if k is None)} must stay unmatched")
+    print(
+        f"{title}: {sum(len(v.items) for v in venues)} site items, {products} Poster products, "
+        f"{sum(1 for v in venues for k in v.labels.values() if k is None)} must stay unmatched"
+    )
     for v in venues:
         if verbose:
             print(f"[{v.name}]")

@@ -42,16 +42,66 @@ from poster_cli.matching.normalize import clear_caches
 
 CONSONANTS = "бвгдзклмнпрстфхцчш"
 VOWELS = "аеиоуія"
-KINDS = [("Сік", "juice"), ("Чай", "tea"), ("Кава", "coffee"), ("Морозиво", "ice cream"), ("Шоколад", "chocolate"),
-         ("Вода", "water"), ("Пиво", "beer"), ("Сир", "cheese"), ("Ковбаса", "sausage"), ("Хліб", "bread"),
-         ("Печиво", "cookies"), ("Соус", "sauce"), ("Йогурт", "yogurt"), ("Молоко", "milk"), ("Торт", "cake")]
-FLAVOURS = [("яблучний", "apple"), ("вишневий", "cherry"), ("полуничний", "strawberry"), ("ванільний", "vanilla"),
-            ("шоколадний", "chocolate"), ("кокосовий", "coconut"), ("лимонний", "lemon"), ("мигдальний", "almond"),
-            ("класичний", "classic"), ("гострий", "spicy"), ("копчений", "smoked"), ("зелений", "green"), ("", "")]
+KINDS = [
+    ("Сік", "juice"),
+    ("Чай", "tea"),
+    ("Кава", "coffee"),
+    ("Морозиво", "ice cream"),
+    ("Шоколад", "chocolate"),
+    ("Вода", "water"),
+    ("Пиво", "beer"),
+    ("Сир", "cheese"),
+    ("Ковбаса", "sausage"),
+    ("Хліб", "bread"),
+    ("Печиво", "cookies"),
+    ("Соус", "sauce"),
+    ("Йогурт", "yogurt"),
+    ("Молоко", "milk"),
+    ("Торт", "cake"),
+]
+FLAVOURS = [
+    ("яблучний", "apple"),
+    ("вишневий", "cherry"),
+    ("полуничний", "strawberry"),
+    ("ванільний", "vanilla"),
+    ("шоколадний", "chocolate"),
+    ("кокосовий", "coconut"),
+    ("лимонний", "lemon"),
+    ("мигдальний", "almond"),
+    ("класичний", "classic"),
+    ("гострий", "spicy"),
+    ("копчений", "smoked"),
+    ("зелений", "green"),
+    ("", ""),
+]
 SIZES = [("0,5 л", "500ml"), ("1 л", "1L"), ("250 мл", "0.25 l"), ("200 г", "200g"), ("1 кг", "1000 g"), ("", "")]
-TRANSLIT = {"а": "a", "б": "b", "в": "v", "г": "h", "д": "d", "е": "e", "з": "z", "и": "y", "і": "i", "к": "k",
-            "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f",
-            "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "я": "ia"}
+TRANSLIT = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "д": "d",
+    "е": "e",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "я": "ia",
+}
 
 
 def word(rng: random.Random) -> str:
@@ -72,12 +122,25 @@ def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path, list[str]
         brand = rng.choice(brands)
         size, size_en = rng.choice(SIZES)
         name = " ".join(x for x in (kind, brand, flavour, size) if x)
-        raw = {"product_id": str(pid), "product_name": name, "category_name": kind, "type": "3", "hidden": "0",
-               "barcode": "", "product_code": "", "spots": [{"spot_id": "1", "price": str(rng.randint(20, 900) * 100), "visible": "1"}]}
+        raw = {
+            "product_id": str(pid),
+            "product_name": name,
+            "category_name": kind,
+            "type": "3",
+            "hidden": "0",
+            "barcode": "",
+            "product_code": "",
+            "spots": [{"spot_id": "1", "price": str(rng.randint(20, 900) * 100), "visible": "1"}],
+        }
         if pid % 5 == 0:  # sizes as modifications
-            raw["modifications"] = [{"modificator_id": str(pid * 10 + i), "modificator_name": s,
-                                     "spots": [{"spot_id": "1", "price": str((i + 2) * 2500), "visible": "1"}]}
-                                    for i, s in enumerate(("250 мл", "400 мл"))]
+            raw["modifications"] = [
+                {
+                    "modificator_id": str(pid * 10 + i),
+                    "modificator_name": s,
+                    "spots": [{"spot_id": "1", "price": str((i + 2) * 2500), "visible": "1"}],
+                }
+                for i, s in enumerate(("250 мл", "400 мл"))
+            ]
             del raw["spots"]
         products.append(raw)
         poster_names.append(name)
@@ -123,8 +186,20 @@ def run(menu: Path, cat: Path, out: Path) -> tuple[int, int, int, dict[str, floa
 
 def command(cat: Path, menu: Path, mapping_file: Path) -> float:
     """Wall time of `poster-cli --no-input match` in a new process."""
-    argv = [sys.executable, "-m", "poster_cli", "--no-input", "match", str(cat), "--menu", str(menu),
-            "--mapping", str(mapping_file), "--spot", "1"]
+    argv = [
+        sys.executable,
+        "-m",
+        "poster_cli",
+        "--no-input",
+        "match",
+        str(cat),
+        "--menu",
+        str(menu),
+        "--mapping",
+        str(mapping_file),
+        "--spot",
+        "1",
+    ]
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode not in (0, 3):  # 3: some items are left to review
@@ -170,16 +245,24 @@ def main() -> None:
 
     best = min(range(repeat), key=walls.__getitem__)
     print(f"{n} site items x {n} products ({matched} matched, {auto} accepted automatically, {wrong} of them wrong)")
-    print(f"match end to end, {repeat} runs: best {walls[best]:.2f} s wall, median {statistics.median(walls):.2f} s wall; "
-          f"CPU best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s (incl. workers; load average now {os.getloadavg()[0]:.1f})")
+    print(
+        f"match end to end, {repeat} runs: best {walls[best]:.2f} s wall, median {statistics.median(walls):.2f} s wall; "
+        f"CPU best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s (incl. workers; load average now {os.getloadavg()[0]:.1f})"
+    )
     print("best run by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in splits[best].items()))
-    print(f"the whole command (new process each time), {repeat} runs: best {min(commands):.2f} s, "
-          f"median {statistics.median(commands):.2f} s, worst {max(commands):.2f} s wall")
-    print(f"the same, run again over its own mapping (every auto link re-evaluated), {repeat} runs: best "
-          f"{min(reruns):.2f} s, median {statistics.median(reruns):.2f} s, worst {max(reruns):.2f} s wall")
+    print(
+        f"the whole command (new process each time), {repeat} runs: best {min(commands):.2f} s, "
+        f"median {statistics.median(commands):.2f} s, worst {max(commands):.2f} s wall"
+    )
+    print(
+        f"the same, run again over its own mapping (every auto link re-evaluated), {repeat} runs: best "
+        f"{min(reruns):.2f} s, median {statistics.median(reruns):.2f} s, worst {max(reruns):.2f} s wall"
+    )
     print(f"baseline extractOne/WRatio loop: {baseline:.1f} s CPU (timed on {len(sample)} items, scaled to {n})")
     print(f"speed-up: {baseline / min(cpus):.0f}x (CPU time, best run)")
-    print(f"peak memory: {peak / 2**20:.0f} MB traced (tracemalloc), max RSS {maxrss_mb:.0f} MB (a matching worker: {child_rss_mb:.0f} MB)")
+    print(
+        f"peak memory: {peak / 2**20:.0f} MB traced (tracemalloc), max RSS {maxrss_mb:.0f} MB (a matching worker: {child_rss_mb:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

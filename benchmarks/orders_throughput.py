@@ -61,10 +61,17 @@ async def _run(api_url: str, token: str, n: int, in_flight: int, journal: Path, 
         snapshot = await fetch_snapshot(api, api_url)
         builder = OrderBuilder(snapshot, Mapping(), default_spot=1)
         orders = [
-            builder.build(OrderRequest(
-                order_id=f"{tag}-{i}", phone=f"+38050{i:07d}", paid=i % 2 == 0,
-                items=[ItemRequest(ITEMS[i % len(ITEMS)], Decimal(1 + i % 3)), ItemRequest(ITEMS[(i + 3) % len(ITEMS)])],
-            ))
+            builder.build(
+                OrderRequest(
+                    order_id=f"{tag}-{i}",
+                    phone=f"+38050{i:07d}",
+                    paid=i % 2 == 0,
+                    items=[
+                        ItemRequest(ITEMS[i % len(ITEMS)], Decimal(1 + i % 3)),
+                        ItemRequest(ITEMS[(i + 3) % len(ITEMS)]),
+                    ],
+                )
+            )
             for i in range(n)
         ]
         sender = OrderSender(api, OrderJournal(journal))
@@ -81,8 +88,14 @@ async def _run(api_url: str, token: str, n: int, in_flight: int, journal: Path, 
         results = await run_batch(orders, sender, concurrency=in_flight, on_result=progress)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = sum(1 for r in results if r.outcome == "sent")
-    return {"in_flight": in_flight, "sent": sent, "seconds": elapsed, "per_second": sent / elapsed, "rss_mb": memory,
-            "cpu_ms_per_order": cpu * 1000 / max(1, n)}
+    return {
+        "in_flight": in_flight,
+        "sent": sent,
+        "seconds": elapsed,
+        "per_second": sent / elapsed,
+        "rss_mb": memory,
+        "cpu_ms_per_order": cpu * 1000 / max(1, n),
+    }
 
 
 def main() -> int:
@@ -103,29 +116,41 @@ def main() -> int:
     api_url = f"http://127.0.0.1:{port}/api"
     from poster_cli.sandbox import DEMO_TOKEN
 
-    print(f"sandbox on {api_url} in its own process, {args.latency_ms} ms latency per call; "
-          f"{args.orders} orders per run; client pacing OFF (rate_limit raised from the default 5/s)")
+    print(
+        f"sandbox on {api_url} in its own process, {args.latency_ms} ms latency per call; "
+        f"{args.orders} orders per run; client pacing OFF (rate_limit raised from the default 5/s)"
+    )
     try:
         _wait_up(port)
         rows = []
         with tempfile.TemporaryDirectory() as tmp:
             for in_flight in (args.low, args.high):
-                row = asyncio.run(_run(api_url, DEMO_TOKEN, args.orders, in_flight, Path(tmp) / f"j{in_flight}.sqlite", f"R{in_flight}"))
+                row = asyncio.run(
+                    _run(
+                        api_url, DEMO_TOKEN, args.orders, in_flight, Path(tmp) / f"j{in_flight}.sqlite", f"R{in_flight}"
+                    )
+                )
                 rows.append(row)
                 rss = ", ".join(f"{m:.1f}" for m in row["rss_mb"])
-                print(f"{row['in_flight']:>2} in flight: {row['sent']} sent in {row['seconds']:.1f} s = "
-                      f"{row['per_second']:.1f} orders/s; client CPU {row['cpu_ms_per_order']:.1f} ms/order; "
-                      f"RSS at 25/50/75/100%: {rss} MB")
+                print(
+                    f"{row['in_flight']:>2} in flight: {row['sent']} sent in {row['seconds']:.1f} s = "
+                    f"{row['per_second']:.1f} orders/s; client CPU {row['cpu_ms_per_order']:.1f} ms/order; "
+                    f"RSS at 25/50/75/100%: {rss} MB"
+                )
     finally:
         server.terminate()
         server.join(5)
     speedup = rows[1]["per_second"] / rows[0]["per_second"]
     growth = max(rows[1]["rss_mb"]) - min(rows[1]["rss_mb"])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine load average (1/5/15 min): {load} on {os.cpu_count()} cores; the client's CPU per order "
-          f"bounds the {args.high}-in-flight run, so a busy machine lowers the speed-up")
-    print(f"speed-up {args.high} vs {args.low} in flight: {speedup:.1f}x (target >= 6x); "
-          f"RSS growth during the {args.high}-in-flight run: {growth:.1f} MB")
+    print(
+        f"machine load average (1/5/15 min): {load} on {os.cpu_count()} cores; the client's CPU per order "
+        f"bounds the {args.high}-in-flight run, so a busy machine lowers the speed-up"
+    )
+    print(
+        f"speed-up {args.high} vs {args.low} in flight: {speedup:.1f}x (target >= 6x); "
+        f"RSS growth during the {args.high}-in-flight run: {growth:.1f} MB"
+    )
     return 0 if speedup >= 6 else 1
 
 

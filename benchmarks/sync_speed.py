@@ -44,9 +44,20 @@ def big_state(count: int) -> dict:
             return {s: {"price": kopecks, "visible": True} for s in spots}
 
         product = {
-            "id": pid, "cat": cats[i % len(cats)], "name": f"Позиція меню {i:05d}", "type": 3,
-            "hidden": i % 97 == 0, "barcode": f"482{i:010d}", "code": "", "unit": "", "weight": False,
-            "ingredient": 0, "spots": at_spots(price), "mods": [], "groups": [], "extras": {},
+            "id": pid,
+            "cat": cats[i % len(cats)],
+            "name": f"Позиція меню {i:05d}",
+            "type": 3,
+            "hidden": i % 97 == 0,
+            "barcode": f"482{i:010d}",
+            "code": "",
+            "unit": "",
+            "weight": False,
+            "ingredient": 0,
+            "spots": at_spots(price),
+            "mods": [],
+            "groups": [],
+            "extras": {},
         }
         if i % 4 == 1:
             product["spots"] = {}
@@ -56,10 +67,16 @@ def big_state(count: int) -> dict:
             ]
         elif i % 10 == 2:
             product["type"] = 2
-            product["groups"] = [{
-                "id": pid, "name": "Соус", "min": 0, "max": 2, "deleted": False,
-                "mods": [{"id": pid * 10 + k, "name": f"Соус {k}", "price": 1_500 + 500 * k} for k in range(3)],
-            }]
+            product["groups"] = [
+                {
+                    "id": pid,
+                    "name": "Соус",
+                    "min": 0,
+                    "max": 2,
+                    "deleted": False,
+                    "mods": [{"id": pid * 10 + k, "name": f"Соус {k}", "price": 1_500 + 500 * k} for k in range(3)],
+                }
+            ]
         products.append(product)
     doc["products"] = products
     doc["next"]["product"] = 100_000 + count
@@ -105,7 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3, help="edit+sync rounds to time")
-    parser.add_argument("--rate-limit", default="5", help="POSTER_RATE_LIMIT for sync (the default config is 5 requests/s)")
+    parser.add_argument(
+        "--rate-limit", default="5", help="POSTER_RATE_LIMIT for sync (the default config is 5 requests/s)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,10 +133,21 @@ def main() -> None:
         port = free_port()
         api = f"http://127.0.0.1:{port}/api"
         env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER")}
-        env.update(POSTER_API_URL=api, POSTER_TOKEN=DEMO_TOKEN, POSTER_CLI_DATA_DIR=str(Path(tmp) / "data"),
-                   POSTER_SPOT_ID="1", POSTER_RATE_LIMIT=args.rate_limit, NO_COLOR="1", XDG_CONFIG_HOME=tmp)
-        server = subprocess.Popen([*CLI, "sandbox", "serve", "--port", str(port), "--state", str(state)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env.update(
+            POSTER_API_URL=api,
+            POSTER_TOKEN=DEMO_TOKEN,
+            POSTER_CLI_DATA_DIR=str(Path(tmp) / "data"),
+            POSTER_SPOT_ID="1",
+            POSTER_RATE_LIMIT=args.rate_limit,
+            NO_COLOR="1",
+            XDG_CONFIG_HOME=tmp,
+        )
+        server = subprocess.Popen(
+            [*CLI, "sandbox", "serve", "--port", str(port), "--state", str(state)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -137,7 +167,9 @@ def main() -> None:
             changed, quiet, reports = [], [], []
             for round_no in range(args.rounds):
                 for edit in edits_for(round_no):
-                    subprocess.run([*CLI, "sandbox", "trigger", "--url", api, *edit], env=env, check=True, capture_output=True)
+                    subprocess.run(
+                        [*CLI, "sandbox", "trigger", "--url", api, *edit], env=env, check=True, capture_output=True
+                    )
                 wall, cpu, done = timed([*CLI, "sync", "--json"], env)
                 changed.append((wall, cpu))
                 reports.append((done.returncode, json.loads(done.stdout)["meta"]["counts"]))
@@ -151,11 +183,15 @@ def main() -> None:
             server.wait(timeout=10)
 
     code, counts = reports[-1]
-    print(f"menu: {args.products} products ({size / 1e6:.1f} MB snapshot), POSTER_RATE_LIMIT={args.rate_limit}, "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"menu: {args.products} products ({size / 1e6:.1f} MB snapshot), POSTER_RATE_LIMIT={args.rate_limit}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(show("sync, first run (baseline):", baseline))
-    print(show(f"sync after 5 cashier edits (x{args.rounds}):", changed)
-          + f"  -> {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, exit {code}")
+    print(
+        show(f"sync after 5 cashier edits (x{args.rounds}):", changed)
+        + f"  -> {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed, exit {code}"
+    )
     print(show(f"sync, nothing changed, --quiet (x{args.rounds}):", quiet))
     print(show("python start-up (--version):", startup))
     worst = max(sorted(w for w, _ in runs)[len(runs) // 2] for runs in (baseline, changed, quiet))

@@ -42,9 +42,11 @@ def main(count: int) -> None:
         with EventStore(db) as store:
             done = sum(1 for e in store.events() if e.state == "done")
     times.sort()
-    print(f"{count} events acknowledged: median {statistics.median(times):.1f} ms, "
-          f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms; "
-          f"processed by then: {done} (processing takes 50 ms each)")
+    print(
+        f"{count} events acknowledged: median {statistics.median(times):.1f} ms, "
+        f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms; "
+        f"processed by then: {done} (processing takes 50 ms each)"
+    )
 
 
 if __name__ == "__main__":

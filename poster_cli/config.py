@@ -25,16 +25,41 @@ DEFAULT_API_URL = "https://joinposter.com/api"
 
 # key -> (environment variable, type, default, comment for sample config / init)
 KEYS: dict[str, tuple[str, type, Any, str]] = {
-    "token": ("POSTER_TOKEN", str, None, "Personal or OAuth access token, ACCOUNT:32hex. Keep this file private (0600)."),
-    "api_url": ("POSTER_API_URL", str, DEFAULT_API_URL, "Base URL ending in /api; point it at `poster-cli sandbox serve` to try things."),
+    "token": (
+        "POSTER_TOKEN",
+        str,
+        None,
+        "Personal or OAuth access token, ACCOUNT:32hex. Keep this file private (0600).",
+    ),
+    "api_url": (
+        "POSTER_API_URL",
+        str,
+        DEFAULT_API_URL,
+        "Base URL ending in /api; point it at `poster-cli sandbox serve` to try things.",
+    ),
     "spot_id": ("POSTER_SPOT_ID", int, None, "The spot (location) online orders go to and whose prices count."),
     "app_id": ("POSTER_APP_ID", str, None, "Developer application id (OAuth)."),
     "app_secret": ("POSTER_APP_SECRET", str, None, "Developer application secret: verifies webhooks, OAuth."),
-    "account": ("POSTER_ACCOUNT", str, None, "Poster account name (the ACCOUNT in ACCOUNT.joinposter.com); `login --oauth` stores it."),
+    "account": (
+        "POSTER_ACCOUNT",
+        str,
+        None,
+        "Poster account name (the ACCOUNT in ACCOUNT.joinposter.com); `login --oauth` stores it.",
+    ),
     "data_dir": ("POSTER_CLI_DATA_DIR", str, "./poster-data", "Where menu.json, mapping.toml and the journals live."),
     "timeout": ("POSTER_TIMEOUT", float, 15.0, "Seconds to wait for each Poster answer."),
-    "rate_limit": ("POSTER_RATE_LIMIT", float, 5.0, "Requests per second at most (Poster answers error 700 above its limit)."),
-    "comment_template": ("POSTER_COMMENT_TEMPLATE", str, "Site order #{order_id}", "Marker put in each order's comment; must contain {order_id}."),
+    "rate_limit": (
+        "POSTER_RATE_LIMIT",
+        float,
+        5.0,
+        "Requests per second at most (Poster answers error 700 above its limit).",
+    ),
+    "comment_template": (
+        "POSTER_COMMENT_TEMPLATE",
+        str,
+        "Site order #{order_id}",
+        "Marker put in each order's comment; must contain {order_id}.",
+    ),
 }
 
 
@@ -138,10 +163,15 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         if kind is float:
             return float(value)
         if key == "api_url" and not str(value).startswith(("http://", "https://")):
-            raise ConfigError(f"{source}: api_url must start with http:// or https://, got {value!r}", hint="e.g. https://joinposter.com/api")
+            raise ConfigError(
+                f"{source}: api_url must start with http:// or https://, got {value!r}",
+                hint="e.g. https://joinposter.com/api",
+            )
         return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{source}: {key} must be {'a whole number' if kind is int else 'a number'}, got {value!r}") from None
+        raise ConfigError(
+            f"{source}: {key} must be {'a whole number' if kind is int else 'a number'}, got {value!r}"
+        ) from None
 
 
 def load_settings(
@@ -184,7 +214,9 @@ def load_settings(
             values[key] = _coerce(key, value, str(path))
             sources[key] = str(path)
     if not profile_found:
-        raise ConfigError(f"profile {profile!r} is not defined in any config file", hint="add [profiles." + str(profile) + "]")
+        raise ConfigError(
+            f"profile {profile!r} is not defined in any config file", hint="add [profiles." + str(profile) + "]"
+        )
     for key, (var, _, _, _) in KEYS.items():
         if env.get(var):
             values[key] = _coerce(key, env[var], var)

@@ -341,7 +341,9 @@ def report_from_diff(diff: MenuDiff, old: MenuSnapshot | None, new: MenuSnapshot
     )
 
 
-def compare_files(old_path: Path, new_path: Path, *, spot_id: int | None = None, mapping: Mapping | None = None) -> DriftReport:
+def compare_files(
+    old_path: Path, new_path: Path, *, spot_id: int | None = None, mapping: Mapping | None = None
+) -> DriftReport:
     """``menu diff OLD NEW``: the report for two snapshot files (``broken`` when a mapping is given)."""
     old, new = load_snapshot(old_path), load_snapshot(new_path)
     report = report_from_diff(diff_snapshots(old, new, spot_id=spot_id), old, new, spot_id)
@@ -530,7 +532,12 @@ Matcher = Callable[[list[Any], MenuSnapshot, Mapping, int | None], list[MappingE
 
 
 def _map_new_items(
-    catalogue: list[Any], mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None, matcher: Matcher, report: DriftReport
+    catalogue: list[Any],
+    mapping: Mapping,
+    snapshot: MenuSnapshot,
+    spot_id: int | None,
+    matcher: Matcher,
+    report: DriftReport,
 ) -> bool:
     """Auto-map confident new site items, record the others as ``unmatched``; ``confirmed``,
     ``manual`` and ``ignored`` entries are never looked at. True when the mapping changed."""
@@ -545,7 +552,12 @@ def _map_new_items(
         if entry.status == "auto" and entry.product_id is not None and mapping.merge_auto(entry):
             placed.add(entry.local_id)
             report.auto_mapped.append(
-                {"local_id": entry.local_id, "product_id": entry.product_id, "modificator_id": entry.modificator_id, "score": entry.score}
+                {
+                    "local_id": entry.local_id,
+                    "product_id": entry.product_id,
+                    "modificator_id": entry.modificator_id,
+                    "score": entry.score,
+                }
             )
     for item in pending:
         if item.local_id in placed:
@@ -557,7 +569,10 @@ def _map_new_items(
 
 
 def _attention_keys(report: dict[str, Any]) -> tuple[set[str], set[str]]:
-    broken = {f"{b.get('local_id')}|{b.get('product_id')}|{b.get('modificator_id')}|{b.get('reason')}" for b in report.get("broken", [])}
+    broken = {
+        f"{b.get('local_id')}|{b.get('product_id')}|{b.get('modificator_id')}|{b.get('reason')}"
+        for b in report.get("broken", [])
+    }
     unmatched = {str(u.get("local_id")) for u in report.get("unmatched", [])}
     return broken, unmatched
 
@@ -588,7 +603,9 @@ async def run_sync(
         catalogue = _load_catalogue(options.catalogue_path) if options.catalogue_path else None
         warnings: list[str] = []
         # read the previous snapshot while the network is busy: on a big menu both take a while
-        reading = asyncio.ensure_future(asyncio.to_thread(load_previous, options.snapshots_dir, options.menu_path, warnings))
+        reading = asyncio.ensure_future(
+            asyncio.to_thread(load_previous, options.snapshots_dir, options.menu_path, warnings)
+        )
         try:
             new = await pull()  # a failed pull raises here: nothing written yet
         finally:
@@ -620,7 +637,11 @@ async def run_sync(
         # An unchanged menu is not archived again: the kept snapshots stay a history of changes
         # (ten identical copies would push the last real change out), and cron runs stay cheap.
         unchanged = previous is not None and _is_archive(previous, options) and _same_menu(previous, new)
-        archive = previous.path if unchanged and previous is not None and previous.path else options.snapshots_dir / archive_name()
+        archive = (
+            previous.path
+            if unchanged and previous is not None and previous.path
+            else options.snapshots_dir / archive_name()
+        )
         report.snapshot = str(archive)
         if mapping_changed:
             step("mapping")
@@ -644,7 +665,9 @@ def _load_catalogue(path: Path) -> list[Any]:
     return read_catalogue(path)
 
 
-def _default_matcher(items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None) -> list[MappingEntry]:
+def _default_matcher(
+    items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None
+) -> list[MappingEntry]:
     """The matching engine's confident links (it also records the rest as ``unmatched``)."""
     from poster_cli.mapping_sync import auto_match
 

@@ -143,7 +143,9 @@ def parse_mapping(data: dict[str, Any], path: Path) -> Mapping:
         local_id = str(local_id)
         status = raw.get("status", "manual")
         if status not in STATUSES:
-            raise InputFileError(path, f"items[{i}] ({local_id}): status {status!r} is not one of {', '.join(STATUSES)}")
+            raise InputFileError(
+                path, f"items[{i}] ({local_id}): status {status!r} is not one of {', '.join(STATUSES)}"
+            )
         product_id = _int_or_none(raw.get("product_id"), path, i, "product_id")
         if status in LINKED and product_id is None:
             raise InputFileError(path, f"items[{i}] ({local_id}): status {status} needs a product_id")
@@ -191,8 +193,19 @@ def load_mapping(path: Path, *, missing_ok: bool = True) -> Mapping:
 # The mapping file as dump_mapping writes it, read line by line: several times quicker than a TOML
 # library on a 10,000-item file. Anything else a TOML file may hold (comments, other quoting,
 # numbers written otherwise, a key twice) makes read_own_toml give up, and tomllib reads the file.
-_OWN_KEYS = frozenset(("version", "local_id", "local_name", "status", "product_id", "modificator_id", "dish_modifications",
-                       "score", "poster_name"))
+_OWN_KEYS = frozenset(
+    (
+        "version",
+        "local_id",
+        "local_name",
+        "status",
+        "product_id",
+        "modificator_id",
+        "dish_modifications",
+        "score",
+        "poster_name",
+    )
+)
 _OWN_STRING = re.compile(r'"(?:[^"\\\x00-\x1f\x7f]|\\[btnfr"\\]|\\u00[01][0-9a-f]|\\u007f)*"')
 _OWN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _OWN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")

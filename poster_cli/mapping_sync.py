@@ -114,7 +114,9 @@ def check_mapping(mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None)
 BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker process while the menu loads
 
 
-def load_for_match(catalogue: Path, columns: Any, menu: Path, spot_id: int | None) -> tuple[list[Any], MenuSnapshot, int | None, Any]:
+def load_for_match(
+    catalogue: Path, columns: Any, menu: Path, spot_id: int | None
+) -> tuple[list[Any], MenuSnapshot, int | None, Any]:
     """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
     or the menu's only one) and the menu's index. A big catalogue is read, and its names
     normalised, by a worker process while this one loads and indexes the menu. Errors are the
@@ -159,7 +161,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-
 def protected_targets(mapping: Mapping) -> dict[Any, str]:
     """Targets a person already linked (confirmed / manual), to the local id holding each."""
     taken: dict[Any, str] = {}
@@ -172,7 +173,9 @@ def protected_targets(mapping: Mapping) -> dict[Any, str]:
 def entry_for(item_id: str, item_name: str, candidate: Any, status: str) -> MappingEntry:
     """A mapping entry linking a site item to a candidate (None: unmatched)."""
     if candidate is None:
-        return MappingEntry(local_id=item_id, local_name=item_name, status="unmatched" if status != "ignored" else status)
+        return MappingEntry(
+            local_id=item_id, local_name=item_name, status="unmatched" if status != "ignored" else status
+        )
     return MappingEntry(
         local_id=item_id,
         local_name=item_name,
@@ -240,8 +243,13 @@ class ExtrasWrite:
     local_ids: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity_type": "product", "entity_id": self.product_id, "extras": self.extras,
-                "product_name": self.product_name, "local_ids": list(self.local_ids)}
+        return {
+            "entity_type": "product",
+            "entity_id": self.product_id,
+            "extras": self.extras,
+            "product_name": self.product_name,
+            "local_ids": list(self.local_ids),
+        }
 
 
 def _link_record(e: MappingEntry) -> dict[str, Any]:
@@ -377,7 +385,9 @@ def mapping_from_extras(snapshot: MenuSnapshot) -> Mapping:
                     product_id=pid,
                     modificator_id=mod if isinstance(mod, int) else None,
                     dish_modifications=tuple(
-                        DishModifierChoice(m=int(x[0]), a=int(x[1])) for x in rec.get("dm") or [] if isinstance(x, list) and len(x) == 2
+                        DishModifierChoice(m=int(x[0]), a=int(x[1]))
+                        for x in rec.get("dm") or []
+                        if isinstance(x, list) and len(x) == 2
                     ),
                     poster_name=target_name,
                 )

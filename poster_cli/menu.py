@@ -111,14 +111,22 @@ def load_snapshot(path: Path) -> MenuSnapshot:
         with open(path, "rb") as fh:
             data = json.load(fh)
     except FileNotFoundError:
-        raise UsageError(f"no menu snapshot at {path}", hint="run `poster-cli pull` first, or pass --menu FILE") from None
+        raise UsageError(
+            f"no menu snapshot at {path}", hint="run `poster-cli pull` first, or pass --menu FILE"
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise InputFileError(path, f"not valid JSON ({exc.__class__.__name__})", line=line) from None
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror}") from None
     if isinstance(data, dict) and isinstance(data.get("response"), list):
-        data = {"format": SNAPSHOT_FORMAT, "products": data["response"], "spots": [], "categories": [], "currency": None}
+        data = {
+            "format": SNAPSHOT_FORMAT,
+            "products": data["response"],
+            "spots": [],
+            "categories": [],
+            "currency": None,
+        }
     elif isinstance(data, list):
         data = {"format": SNAPSHOT_FORMAT, "products": data, "spots": [], "categories": [], "currency": None}
     if not isinstance(data, dict) or not isinstance(data.get("products"), list):

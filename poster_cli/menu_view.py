@@ -62,9 +62,13 @@ def _category_ids(snap: MenuSnapshot, wanted: str) -> set[int]:
     if not roots:
         from rapidfuzz import process
 
-        names = sorted({c.name for c in cats.values()} | {p.category_name for p in snap.products.values() if p.category_name})
+        names = sorted(
+            {c.name for c in cats.values()} | {p.category_name for p in snap.products.values() if p.category_name}
+        )
         best = process.extractOne(text, names) if names else None
-        hint = f"did you mean {best[0]!r}?" if best and best[1] >= 60 else "see `poster-cli menu show` for the categories"
+        hint = (
+            f"did you mean {best[0]!r}?" if best and best[1] >= 60 else "see `poster-cli menu show` for the categories"
+        )
         raise UsageError(f"no category {wanted!r} in the snapshot", hint=hint)
     result, frontier = set(roots), set(roots)
     while frontier:
@@ -100,7 +104,9 @@ def product_row(snap: MenuSnapshot, p: models.Product, spot_id: int | None) -> P
             "name": g.name,
             "num_min": g.num_min,
             "num_max": g.num_max,
-            "modifiers": [{"dish_modification_id": d.dish_modification_id, "name": d.name, "price": d.price} for d in g.modifiers],
+            "modifiers": [
+                {"dish_modification_id": d.dish_modification_id, "name": d.name, "price": d.price} for d in g.modifiers
+            ],
         }
         for g in p.active_groups()
     ]

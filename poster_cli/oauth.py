@@ -116,7 +116,9 @@ async def exchange_code(
     )
 
 
-_REFUSAL_HINT = "check app_id and app_secret, and that the redirect URI matches the application settings; then log in again"
+_REFUSAL_HINT = (
+    "check app_id and app_secret, and that the redirect URI matches the application settings; then log in again"
+)
 
 
 def _refusal(payload: dict[str, Any]) -> str:
@@ -171,7 +173,9 @@ async def login_with_oauth(
     try:
         sock = bind(host, port)
     except OSError as exc:
-        raise PosterCliError(f"cannot listen on {host}:{port} for the redirect: {exc.strerror or exc}", hint="pick another --port") from None
+        raise PosterCliError(
+            f"cannot listen on {host}:{port} for the redirect: {exc.strerror or exc}", hint="pick another --port"
+        ) from None
     redirect_uri = f"http://{host}:{sock.getsockname()[1]}{CALLBACK_PATH}"
     state = secrets.token_urlsafe(16)
     answer: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
@@ -188,13 +192,18 @@ async def login_with_oauth(
         if answer not in done:
             if serving in done:  # the listener stopped: Ctrl-C
                 raise KeyboardInterrupt
-            raise AuthError(f"no redirect from Poster within {timeout:g}s", hint="run `poster-cli login --oauth` again and finish in the browser")
+            raise AuthError(
+                f"no redirect from Poster within {timeout:g}s",
+                hint="run `poster-cli login --oauth` again and finish in the browser",
+            )
         params = answer.result()
     finally:
         server.should_exit = True
         await asyncio.gather(serving, return_exceptions=True)
     if params.get("error"):
-        raise AuthError(f"authorization was not given: {redact(params['error'])}", hint="run the login again and allow access")
+        raise AuthError(
+            f"authorization was not given: {redact(params['error'])}", hint="run the login again and allow access"
+        )
     if params.get("state") and not secrets.compare_digest(params["state"], state):
         raise AuthError("the redirect does not belong to this login (state differs)", hint="run the login again")
     code, account = params.get("code"), params.get("account")
@@ -234,4 +243,6 @@ def show_authorization_url(url: str, redirect_uri: str, *, open_browser: bool, s
         except webbrowser.Error:
             opened = False
     say(("Opened your browser at:" if opened else "Open this address in a browser to allow access:") + f"\n  {url}")
-    say(f"Waiting for Poster to send the browser back to {redirect_uri} (it must match the application's redirect URI).")
+    say(
+        f"Waiting for Poster to send the browser back to {redirect_uri} (it must match the application's redirect URI)."
+    )

@@ -79,7 +79,9 @@ def out_console() -> "Console":
 
     is_tty = stdout_is_tty()
     colour = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    return Console(file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120)
+    return Console(
+        file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

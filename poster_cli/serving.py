@@ -44,7 +44,12 @@ def serve_forever(app: Any, sock: socket.socket) -> None:
 
 @contextlib.contextmanager
 def serving_in_thread(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 10.0, sock: socket.socket | None = None
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    startup_timeout: float = 10.0,
+    sock: socket.socket | None = None,
 ) -> Iterator[str]:
     """Run ``app`` in a background thread; yields its base URL (``http://127.0.0.1:PORT``).
 

@@ -55,7 +55,11 @@ def _is_local(host: object) -> bool:
 def _offline() -> Iterator[None]:
     """Refuse, in this process, every name lookup and connection that would leave the machine:
     the sandbox serves everything, so nothing a test runs may reach joinposter.com."""
-    real_getaddrinfo, real_connect, real_connect_ex = socket.getaddrinfo, socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo, real_connect, real_connect_ex = (
+        socket.getaddrinfo,
+        socket.socket.connect,
+        socket.socket.connect_ex,
+    )
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_local(host.decode() if isinstance(host, bytes) else host):

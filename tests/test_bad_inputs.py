@@ -35,7 +35,11 @@ UNUSABLE = [
     ("mapping-bad-status.toml", "mapping show --mapping {f}", ["'maybe'"]),
     ("mapping-bad-status.toml", "match site.csv --mapping {f}", ["'maybe'"]),
     ("mapping-missing-product-id.toml", "mapping check --mapping {f}", ["needs a product_id"]),
-    ("mapping-missing-product-id.toml", "order send -i ESP --phone +380501234567 --mapping {f} --dry-run", ["needs a product_id"]),
+    (
+        "mapping-missing-product-id.toml",
+        "order send -i ESP --phone +380501234567 --mapping {f} --dry-run",
+        ["needs a product_id"],
+    ),
     ("mapping-product-id-text.toml", "mapping push --dry-run --mapping {f}", ["product_id", "'one-oh-one'"]),
     ("orders-no-item-column.csv", "order batch {f}", [":1:", "no item column"]),
     ("orders-empty.csv", "order batch {f}", ["empty"]),
@@ -61,12 +65,21 @@ def saved_files(data_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(data_dir.iterdir()) if p.is_file()}
 
 
-@pytest.mark.parametrize("name,command,words", UNUSABLE, ids=lambda v: v if isinstance(v, str) and "." in v[-6:] else "")
-def test_an_unusable_file_is_exit_2_one_line_naming_it_and_nothing_saved_changes(cafe: Any, name: str, command: str, words: list[str]) -> None:
+@pytest.mark.parametrize(
+    "name,command,words", UNUSABLE, ids=lambda v: v if isinstance(v, str) and "." in v[-6:] else ""
+)
+def test_an_unusable_file_is_exit_2_one_line_naming_it_and_nothing_saved_changes(
+    cafe: Any, name: str, command: str, words: list[str]
+) -> None:
     target = Path(name)
     shutil.copy(BAD / name, target)
     if command.startswith("order"):  # a journal with an order in it, to see it stays as it was
-        assert cafe.run("order", "send", "-i", "ESP", "--phone", "+380501234567", "--order-id", "EARLIER", "--yes").exit_code == 0
+        assert (
+            cafe.run(
+                "order", "send", "-i", "ESP", "--phone", "+380501234567", "--order-id", "EARLIER", "--yes"
+            ).exit_code
+            == 0
+        )
     before = saved_files(cafe.data_dir)
     args = [a.replace("{f}", str(target)) for a in command.split()]
     result = cafe.run(*args, env=CONFIG_ENV if name.startswith("config-") else None)
@@ -79,14 +92,20 @@ def test_an_unusable_file_is_exit_2_one_line_naming_it_and_nothing_saved_changes
 # file, the orders that are still sent, "file:line: reason" fragments reported
 PARTLY_BAD = [
     ("orders-bad-counts.csv", ["O-1"], [":3: count 'two' is not a number", ":4: ESP: count -1", ":5: ESP: count 0"]),
-    ("orders-unknown-items.csv", ["O-1"], [":3: unknown item 'Expresso'; did you mean 'Espresso' (ESP)", ":4: poster:99999: no product 99999"]),
+    (
+        "orders-unknown-items.csv",
+        ["O-1"],
+        [":3: unknown item 'Expresso'; did you mean 'Espresso' (ESP)", ":4: poster:99999: no product 99999"],
+    ),
     ("orders-missing-phone.csv", ["O-1"], [":3: no phone and no client id", ":4: phone '12' has 2 digits"]),
     ("orders-bad-items.json", ["J-1"], [" orders[1]: items must be a non-empty list"]),
 ]
 
 
 @pytest.mark.parametrize("name,sent,problems", PARTLY_BAD, ids=lambda v: v if isinstance(v, str) else "")
-def test_an_order_batch_with_bad_rows_sends_the_valid_orders_and_reports_each_bad_one(cafe: Any, name: str, sent: list[str], problems: list[str]) -> None:
+def test_an_order_batch_with_bad_rows_sends_the_valid_orders_and_reports_each_bad_one(
+    cafe: Any, name: str, sent: list[str], problems: list[str]
+) -> None:
     shutil.copy(BAD / name, name)
     result = cafe.run("order", "batch", name, "--json")
     assert result.exit_code == 3, result.stderr
@@ -126,10 +145,17 @@ def test_control_characters_from_a_file_never_reach_the_terminal(cafe: Any) -> N
 # -- property tests: whatever the bytes, a clear answer and never a traceback ---------------
 
 PROPERTY = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-csv_text = st.text(alphabet=st.sampled_from(list("id,name;price\t\"'\n\r 0123456789.-:LatteЕспресо\x00\ufeff")), max_size=120)
+csv_text = st.text(
+    alphabet=st.sampled_from(list("id,name;price\t\"'\n\r 0123456789.-:LatteЕспресо\x00\ufeff")), max_size=120
+)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["id", "name", "price", "items", "order_id", "phone", "count", "item"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "name", "price", "items", "order_id", "phone", "count", "item"]), inner, max_size=5
+        )
+    ),
     max_leaves=12,
 )
 

@@ -21,25 +21,46 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 
 @pytest.mark.parametrize(
     "text, kopecks",
-    [("190", 19000), ("190.00", 19000), ("190,00", 19000), ("1 190,50 грн", 119050), ("1\u00a0190,50", 119050),
-     ("1,190.50", 119050), ("1.190,50", 119050), ("₴ 65", 6500), ("99,9", 9990), ("", None), ("  ", None)],
+    [
+        ("190", 19000),
+        ("190.00", 19000),
+        ("190,00", 19000),
+        ("1 190,50 грн", 119050),
+        ("1\u00a0190,50", 119050),
+        ("1,190.50", 119050),
+        ("1.190,50", 119050),
+        ("₴ 65", 6500),
+        ("99,9", 9990),
+        ("", None),
+        ("  ", None),
+    ],
 )
 def test_prices_become_kopecks(text: str, kopecks: int | None) -> None:
     assert parse_price(text) == kopecks
 
 
 def test_semicolon_cp1251_with_ukrainian_headers(tmp_path: Path) -> None:
-    p = write(tmp_path, "site.csv", "Код;Назва;Ціна, грн;Категорія\nL-1;Лате 0,4 л;70,00;Кава\nL-2;Чай;45;Чай\n", "cp1251")
+    p = write(
+        tmp_path, "site.csv", "Код;Назва;Ціна, грн;Категорія\nL-1;Лате 0,4 л;70,00;Кава\nL-2;Чай;45;Чай\n", "cp1251"
+    )
     items = read_catalogue(p)
     assert [(i.local_id, i.name, i.price, i.category) for i in items] == [
-        ("L-1", "Лате 0,4 л", 7000, "Кава"), ("L-2", "Чай", 4500, "Чай")]
+        ("L-1", "Лате 0,4 л", 7000, "Кава"),
+        ("L-2", "Чай", 4500, "Чай"),
+    ]
     assert items[0].line == 2
 
 
 def test_utf8_bom_comma_and_english_headers(tmp_path: Path) -> None:
     p = write(tmp_path, "site.csv", "\ufeffSKU,Title,Price_UAH,Section,Barcode\nA,\"Latte, large\",85,Coffee,482000\n")
     [item] = read_catalogue(p)
-    assert (item.local_id, item.name, item.price, item.category, item.barcode) == ("A", "Latte, large", 8500, "Coffee", "482000")
+    assert (item.local_id, item.name, item.price, item.category, item.barcode) == (
+        "A",
+        "Latte, large",
+        8500,
+        "Coffee",
+        "482000",
+    )
 
 
 def test_tab_separated_russian_headers(tmp_path: Path) -> None:
@@ -62,8 +83,11 @@ def test_json_list_and_items_object(tmp_path: Path) -> None:
     rows = [{"id": 1, "name": "Latte", "price": 70.5}, {"id": 2, "title": "Tea", "price": "45,00"}]
     a = read_catalogue(write(tmp_path, "a.json", json.dumps(rows)))
     b = read_catalogue(write(tmp_path, "b.json", json.dumps({"items": rows})))
-    assert [(i.local_id, i.name, i.price) for i in a] == [("1", "Latte", 7050), ("2", "Tea", 4500)] == [
-        (i.local_id, i.name, i.price) for i in b]
+    assert (
+        [(i.local_id, i.name, i.price) for i in a]
+        == [("1", "Latte", 7050), ("2", "Tea", 4500)]
+        == [(i.local_id, i.name, i.price) for i in b]
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,7 +131,9 @@ def test_any_bytes_either_read_or_a_clean_input_error(data: bytes) -> None:
             assert err.exit_code == 2
 
 
-@pytest.mark.parametrize("name,text", [("site.csv", "sku,name,price\n"), ("site.json", "[]"), ("items.json", '{"items": []}')])
+@pytest.mark.parametrize(
+    "name,text", [("site.csv", "sku,name,price\n"), ("site.json", "[]"), ("items.json", '{"items": []}')]
+)
 def test_an_empty_catalogue_is_bad_input_not_nothing_to_map(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -72,8 +72,15 @@ def test_token_goes_in_query_and_post_body_is_json():
 
 @pytest.mark.parametrize(
     "code,cls,exit_code",
-    [(10, PosterAuthError, 4), (11, PosterAuthError, 4), (12, PosterAuthError, 4), (41, PosterNotFound, 2),
-     (60, PosterNotFound, 2), (88, PosterValidationError, 2), (99, PosterValidationError, 2)],
+    [
+        (10, PosterAuthError, 4),
+        (11, PosterAuthError, 4),
+        (12, PosterAuthError, 4),
+        (41, PosterNotFound, 2),
+        (60, PosterNotFound, 2),
+        (88, PosterValidationError, 2),
+        (99, PosterValidationError, 2),
+    ],
 )
 def test_errors_are_typed_by_poster_code(code, cls, exit_code):
     h = scripted({"error": {"code": code, "message": f"token {TOKEN} bad"}})
@@ -109,8 +116,11 @@ def test_order_post_is_never_repeated_when_the_answer_was_lost():
 
 
 def test_order_post_is_retried_when_poster_certainly_did_not_act():
-    h = scripted(httpx.ConnectError("refused"), {"error": {"code": 700, "message": "slow down"}},
-                 {"response": {"incoming_order_id": 9, "products": []}})
+    h = scripted(
+        httpx.ConnectError("refused"),
+        {"error": {"code": 700, "message": "slow down"}},
+        {"response": {"incoming_order_id": 9, "products": []}},
+    )
     assert run(make(h).create_incoming_order({"spot_id": 1})).incoming_order_id == 9
     assert len(h.calls) == 3
 

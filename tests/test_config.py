@@ -37,7 +37,9 @@ def test_precedence_flags_env_config_local_user(home):
 
 
 def test_profiles_override_the_top_level(home):
-    cfg = write(home / "c.toml", 'spot_id = 1\n[profiles.staging]\nspot_id = 9\napi_url = "http://127.0.0.1:8765/api"\n')
+    cfg = write(
+        home / "c.toml", 'spot_id = 1\n[profiles.staging]\nspot_id = 9\napi_url = "http://127.0.0.1:8765/api"\n'
+    )
     assert load_settings(env={}, cwd=home, config_file=cfg).spot_id == 1
     s = load_settings(env={"POSTER_PROFILE": "staging"}, cwd=home, config_file=cfg)
     assert s.spot_id == 9 and s.is_local_api
@@ -53,7 +55,9 @@ def test_broken_toml_names_file_and_line(home):
     assert info.value.exit_code == 2
 
 
-@pytest.mark.parametrize("text,needle", [("spot = 1\n", "unknown key 'spot'"), ('spot_id = "abc"\n', "spot_id must be a whole number")])
+@pytest.mark.parametrize(
+    "text,needle", [("spot = 1\n", "unknown key 'spot'"), ('spot_id = "abc"\n', "spot_id must be a whole number")]
+)
 def test_wrong_keys_and_values(home, text, needle):
     cfg = write(home / "c.toml", text)
     with pytest.raises(ConfigError, match=needle):

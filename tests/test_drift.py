@@ -27,22 +27,47 @@ def base_menu() -> dict[str, Any]:
         "currency": {"currency_id": 1, "currency_name": "Гривня", "currency_code_iso": "UAH"},
         "leftovers": [{"ingredient_id": "501", "ingredient_left": "5"}],
         "products": [
-            {"product_id": "10", "product_name": "Еспресо", "menu_category_id": "1", "type": "3", "hidden": "0",
-             "ingredient_id": "501", "spots": spots(4500)},
-            {"product_id": "11", "product_name": "Лате", "menu_category_id": "1", "type": "3", "hidden": "0",
-             "modifications": [
-                 {"modificator_id": "111", "modificator_name": "300 мл", "spots": spots(6000)},
-                 {"modificator_id": "112", "modificator_name": "400 мл", "spots": spots(7000)},
-             ]},
-            {"product_id": "20", "product_name": "Сирники", "menu_category_id": "2", "type": "2", "hidden": "0",
-             "spots": spots(12000),
-             "group_modifications": [
-                 {"dish_modification_group_id": "7", "name": "Соус", "num_min": "0", "num_max": "1", "is_deleted": "0",
-                  "modifications": [
-                      {"dish_modification_id": "71", "name": "Сметана", "price": 15},
-                      {"dish_modification_id": "72", "name": "Варення", "price": 20.5},
-                  ]},
-             ]},
+            {
+                "product_id": "10",
+                "product_name": "Еспресо",
+                "menu_category_id": "1",
+                "type": "3",
+                "hidden": "0",
+                "ingredient_id": "501",
+                "spots": spots(4500),
+            },
+            {
+                "product_id": "11",
+                "product_name": "Лате",
+                "menu_category_id": "1",
+                "type": "3",
+                "hidden": "0",
+                "modifications": [
+                    {"modificator_id": "111", "modificator_name": "300 мл", "spots": spots(6000)},
+                    {"modificator_id": "112", "modificator_name": "400 мл", "spots": spots(7000)},
+                ],
+            },
+            {
+                "product_id": "20",
+                "product_name": "Сирники",
+                "menu_category_id": "2",
+                "type": "2",
+                "hidden": "0",
+                "spots": spots(12000),
+                "group_modifications": [
+                    {
+                        "dish_modification_group_id": "7",
+                        "name": "Соус",
+                        "num_min": "0",
+                        "num_max": "1",
+                        "is_deleted": "0",
+                        "modifications": [
+                            {"dish_modification_id": "71", "name": "Сметана", "price": 15},
+                            {"dish_modification_id": "72", "name": "Варення", "price": 20.5},
+                        ],
+                    },
+                ],
+            },
         ],
     }
 
@@ -73,49 +98,128 @@ def set_(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
 
 CASES = [
     # (mutation, expected single change)
-    (set_(["10", "product_name"], "Еспресо подвійний"),
-     {"product_id": 10, "field": "name", "old": "Еспресо", "new": "Еспресо подвійний"}),
-    (set_(["10", "menu_category_id"], "2"),
-     {"product_id": 10, "field": "category", "old": "Кава", "new": "Десерти"}),
-    (set_(["10", "hidden"], "1"),
-     {"product_id": 10, "field": "hidden", "old": False, "new": True}),
-    (set_(["10", "spots", 1, "price"], "5000"),
-     {"product_id": 10, "field": "price", "spot_id": 2, "old": 4500, "new": 5000}),
-    (set_(["10", "spots", 0, "visible"], "0"),
-     {"product_id": 10, "field": "visible", "spot_id": 1, "old": True, "new": False}),
-    (lambda raw: raw["leftovers"][0].update(ingredient_left="0"),
-     {"product_id": 10, "field": "out_of_stock", "old": False, "new": True}),
-    (lambda raw: product(raw, "11")["modifications"].append(
-        {"modificator_id": "113", "modificator_name": "500 мл", "spots": spots(8000)}),
-     {"product_id": 11, "field": "modification_added", "modificator_id": 113, "old": None, "new": "500 мл"}),
-    (lambda raw: product(raw, "11")["modifications"].pop(0),
-     {"product_id": 11, "field": "modification_removed", "modificator_id": 111, "old": "300 мл", "new": None}),
-    (set_(["11", "modifications", 1, "modificator_name"], "450 мл"),
-     {"product_id": 11, "field": "modification_name", "modificator_id": 112, "old": "400 мл", "new": "450 мл"}),
-    (set_(["11", "modifications", 1, "spots", 0, "price"], "7500"),
-     {"product_id": 11, "field": "modification_price", "spot_id": 1, "modificator_id": 112, "old": 7000, "new": 7500}),
-    (set_(["11", "modifications", 0, "spots", 1, "visible"], "0"),
-     {"product_id": 11, "field": "modification_visible", "spot_id": 2, "modificator_id": 111, "old": True, "new": False}),
-    (lambda raw: product(raw, "20")["group_modifications"].append(
-        {"dish_modification_group_id": "8", "name": "Топінг", "num_min": "0", "num_max": "2", "modifications": []}),
-     {"product_id": 20, "field": "group_added", "group_id": 8, "old": None, "new": "Топінг"}),
-    (set_(["20", "group_modifications", 0, "is_deleted"], "1"),
-     {"product_id": 20, "field": "group_removed", "group_id": 7, "old": "Соус", "new": None}),
-    (set_(["20", "group_modifications", 0, "num_min"], "1"),
-     {"product_id": 20, "field": "group_num_min", "group_id": 7, "old": 0, "new": 1}),
-    (set_(["20", "group_modifications", 0, "num_max"], "2"),
-     {"product_id": 20, "field": "group_num_max", "group_id": 7, "old": 1, "new": 2}),
-    (set_(["20", "group_modifications", 0, "modifications", 1, "price"], 22.75),
-     {"product_id": 20, "field": "modifier_price", "group_id": 7, "dish_modification_id": 72, "old": 2050, "new": 2275}),
-    (set_(["20", "group_modifications", 0, "name"], "Соуси"),
-     {"product_id": 20, "field": "group_name", "group_id": 7, "old": "Соус", "new": "Соуси"}),
-    (lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].append(
-        {"dish_modification_id": "73", "name": "Мед", "price": 10}),
-     {"product_id": 20, "field": "modifier_added", "group_id": 7, "dish_modification_id": 73, "old": None, "new": "Мед"}),
-    (set_(["20", "group_modifications", 0, "modifications", 0, "name"], "Сметанка"),
-     {"product_id": 20, "field": "modifier_name", "group_id": 7, "dish_modification_id": 71, "old": "Сметана", "new": "Сметанка"}),
-    (lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].pop(),
-     {"product_id": 20, "field": "modifier_removed", "group_id": 7, "dish_modification_id": 72, "old": "Варення", "new": None}),
+    (
+        set_(["10", "product_name"], "Еспресо подвійний"),
+        {"product_id": 10, "field": "name", "old": "Еспресо", "new": "Еспресо подвійний"},
+    ),
+    (set_(["10", "menu_category_id"], "2"), {"product_id": 10, "field": "category", "old": "Кава", "new": "Десерти"}),
+    (set_(["10", "hidden"], "1"), {"product_id": 10, "field": "hidden", "old": False, "new": True}),
+    (
+        set_(["10", "spots", 1, "price"], "5000"),
+        {"product_id": 10, "field": "price", "spot_id": 2, "old": 4500, "new": 5000},
+    ),
+    (
+        set_(["10", "spots", 0, "visible"], "0"),
+        {"product_id": 10, "field": "visible", "spot_id": 1, "old": True, "new": False},
+    ),
+    (
+        lambda raw: raw["leftovers"][0].update(ingredient_left="0"),
+        {"product_id": 10, "field": "out_of_stock", "old": False, "new": True},
+    ),
+    (
+        lambda raw: product(raw, "11")["modifications"].append(
+            {"modificator_id": "113", "modificator_name": "500 мл", "spots": spots(8000)}
+        ),
+        {"product_id": 11, "field": "modification_added", "modificator_id": 113, "old": None, "new": "500 мл"},
+    ),
+    (
+        lambda raw: product(raw, "11")["modifications"].pop(0),
+        {"product_id": 11, "field": "modification_removed", "modificator_id": 111, "old": "300 мл", "new": None},
+    ),
+    (
+        set_(["11", "modifications", 1, "modificator_name"], "450 мл"),
+        {"product_id": 11, "field": "modification_name", "modificator_id": 112, "old": "400 мл", "new": "450 мл"},
+    ),
+    (
+        set_(["11", "modifications", 1, "spots", 0, "price"], "7500"),
+        {
+            "product_id": 11,
+            "field": "modification_price",
+            "spot_id": 1,
+            "modificator_id": 112,
+            "old": 7000,
+            "new": 7500,
+        },
+    ),
+    (
+        set_(["11", "modifications", 0, "spots", 1, "visible"], "0"),
+        {
+            "product_id": 11,
+            "field": "modification_visible",
+            "spot_id": 2,
+            "modificator_id": 111,
+            "old": True,
+            "new": False,
+        },
+    ),
+    (
+        lambda raw: product(raw, "20")["group_modifications"].append(
+            {"dish_modification_group_id": "8", "name": "Топінг", "num_min": "0", "num_max": "2", "modifications": []}
+        ),
+        {"product_id": 20, "field": "group_added", "group_id": 8, "old": None, "new": "Топінг"},
+    ),
+    (
+        set_(["20", "group_modifications", 0, "is_deleted"], "1"),
+        {"product_id": 20, "field": "group_removed", "group_id": 7, "old": "Соус", "new": None},
+    ),
+    (
+        set_(["20", "group_modifications", 0, "num_min"], "1"),
+        {"product_id": 20, "field": "group_num_min", "group_id": 7, "old": 0, "new": 1},
+    ),
+    (
+        set_(["20", "group_modifications", 0, "num_max"], "2"),
+        {"product_id": 20, "field": "group_num_max", "group_id": 7, "old": 1, "new": 2},
+    ),
+    (
+        set_(["20", "group_modifications", 0, "modifications", 1, "price"], 22.75),
+        {
+            "product_id": 20,
+            "field": "modifier_price",
+            "group_id": 7,
+            "dish_modification_id": 72,
+            "old": 2050,
+            "new": 2275,
+        },
+    ),
+    (
+        set_(["20", "group_modifications", 0, "name"], "Соуси"),
+        {"product_id": 20, "field": "group_name", "group_id": 7, "old": "Соус", "new": "Соуси"},
+    ),
+    (
+        lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].append(
+            {"dish_modification_id": "73", "name": "Мед", "price": 10}
+        ),
+        {
+            "product_id": 20,
+            "field": "modifier_added",
+            "group_id": 7,
+            "dish_modification_id": 73,
+            "old": None,
+            "new": "Мед",
+        },
+    ),
+    (
+        set_(["20", "group_modifications", 0, "modifications", 0, "name"], "Сметанка"),
+        {
+            "product_id": 20,
+            "field": "modifier_name",
+            "group_id": 7,
+            "dish_modification_id": 71,
+            "old": "Сметана",
+            "new": "Сметанка",
+        },
+    ),
+    (
+        lambda raw: product(raw, "20")["group_modifications"][0]["modifications"].pop(),
+        {
+            "product_id": 20,
+            "field": "modifier_removed",
+            "group_id": 7,
+            "dish_modification_id": 72,
+            "old": "Варення",
+            "new": None,
+        },
+    ),
 ]
 
 

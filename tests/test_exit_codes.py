@@ -28,10 +28,28 @@ MAPPING = {
     "version": 1,
     "items": [
         {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {"local_id": "AMER-S", "local_name": "Americano small", "status": "confirmed", "product_id": 103, "modificator_id": 1001},
-        {"local_id": "LAT-L", "local_name": "Latte L", "status": "auto", "product_id": 105, "modificator_id": 1006, "score": 91.0},
-        {"local_id": "SYR", "local_name": "Syrnyky with condensed milk", "status": "manual", "product_id": 141,
-         "dish_modifications": [{"m": 2002, "a": 1}]},
+        {
+            "local_id": "AMER-S",
+            "local_name": "Americano small",
+            "status": "confirmed",
+            "product_id": 103,
+            "modificator_id": 1001,
+        },
+        {
+            "local_id": "LAT-L",
+            "local_name": "Latte L",
+            "status": "auto",
+            "product_id": 105,
+            "modificator_id": 1006,
+            "score": 91.0,
+        },
+        {
+            "local_id": "SYR",
+            "local_name": "Syrnyky with condensed milk",
+            "status": "manual",
+            "product_id": 141,
+            "dish_modifications": [{"m": 2002, "a": 1}],
+        },
         {"local_id": "GIFT", "local_name": "Gift card", "status": "unmatched"},
     ],
 }
@@ -92,6 +110,7 @@ def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
         return None
 
     monkeypatch.setattr(common, "client", lambda s, **kw: original(s, **{"sleep": no_wait, **kw}))
+
     def built_once(app: Any) -> Any:
         if id(app) not in _COMMANDS:
             _COMMANDS[id(app)] = build(app)
@@ -115,8 +134,12 @@ def cafe(cli_env: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     cli_env.data_dir.mkdir(exist_ok=True)
     (cli_env.data_dir / "menu.json").write_bytes(_PULLED["menu"])
     (cli_env.data_dir / "mapping.toml").write_text(tomli_w.dumps(MAPPING), encoding="utf-8")
-    for name, text in {"site.csv": SITE_MATCHED, "unmatched.csv": SITE_UNMATCHED,
-                       "orders.csv": ORDERS_OK, "one-bad.csv": ORDERS_ONE_BAD}.items():
+    for name, text in {
+        "site.csv": SITE_MATCHED,
+        "unmatched.csv": SITE_UNMATCHED,
+        "orders.csv": ORDERS_OK,
+        "one-bad.csv": ORDERS_ONE_BAD,
+    }.items():
         Path(name).write_text(text, encoding="utf-8")
     return cli_env
 
@@ -187,7 +210,9 @@ def test_login_and_doctor_exit_1_when_poster_is_unreachable(cafe: Any) -> None:
 
 
 def test_webhooks_test_exits_1_when_the_receiver_is_down(cafe: Any) -> None:
-    result = cafe.run("webhooks", "test", "--url", closed_url().replace("/api", "/webhook"), env={"POSTER_APP_SECRET": "s"})
+    result = cafe.run(
+        "webhooks", "test", "--url", closed_url().replace("/api", "/webhook"), env={"POSTER_APP_SECRET": "s"}
+    )
     assert_one_line(result, 1, "cannot reach", "webhooks serve")
 
 
@@ -317,8 +342,11 @@ def test_exit_4_for_a_rejected_token(cafe: Any, args: tuple[str, ...]) -> None:
     assert_one_line(cafe.run(*args, env={"POSTER_TOKEN": REJECTED_TOKEN}), 4, "token")
 
 
-@pytest.mark.parametrize("args", [("pull",), ("sync",), ("order", "status", "1001"), ("order", "send", "-i", "ESP", "--phone", PHONE, "--yes")],
-                         ids=" ".join)
+@pytest.mark.parametrize(
+    "args",
+    [("pull",), ("sync",), ("order", "status", "1001"), ("order", "send", "-i", "ESP", "--phone", PHONE, "--yes")],
+    ids=" ".join,
+)
 def test_exit_4_without_a_token(cafe: Any, args: tuple[str, ...]) -> None:
     assert_one_line(cafe.run(*args, env={"POSTER_TOKEN": None}), 4, "poster-cli login")
 
@@ -347,14 +375,18 @@ def interrupt(*_args: Any, **_kwargs: Any) -> Any:
     ],
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else v.rsplit(".", 1)[-1],
 )
-def test_ctrl_c_inside_the_core_exits_130_with_one_line(cafe: Any, monkeypatch: pytest.MonkeyPatch, target: str, args: tuple[str, ...]) -> None:
+def test_ctrl_c_inside_the_core_exits_130_with_one_line(
+    cafe: Any, monkeypatch: pytest.MonkeyPatch, target: str, args: tuple[str, ...]
+) -> None:
     mapping = (cafe.data_dir / "mapping.toml").read_bytes()
     monkeypatch.setattr(target, interrupt)
     assert_one_line(cafe.run(*args), 130, "interrupted")
     assert (cafe.data_dir / "mapping.toml").read_bytes() == mapping
 
 
-def test_an_unexpected_error_is_exit_1_one_line_and_a_traceback_only_with_debug(cafe: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_is_exit_1_one_line_and_a_traceback_only_with_debug(
+    cafe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*_a: Any, **_k: Any) -> Any:
         raise RuntimeError("disk on fire")
 
@@ -375,7 +407,9 @@ def test_an_unexpected_error_is_exit_1_one_line_and_a_traceback_only_with_debug(
     ],
     ids=["usage", "auth", "attention"],
 )
-def test_debug_shows_the_traceback_and_keeps_the_exit_code(cafe: Any, args: tuple[str, ...], env: dict[str, str], code: int) -> None:
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(
+    cafe: Any, args: tuple[str, ...], env: dict[str, str], code: int
+) -> None:
     plain = cafe.run(*args, env=env)
     debug = cafe.run("--debug", *args, env=env)
     assert plain.exit_code == debug.exit_code == code
@@ -413,7 +447,7 @@ def _invocations(example: str) -> list[list[str]]:
         words = shlex.split(part)
         if "poster-cli" not in words:
             continue
-        words = words[words.index("poster-cli") + 1:]
+        words = words[words.index("poster-cli") + 1 :]
         if "<" in words:
             words = words[: words.index("<")]
         runs.append(words)

@@ -24,7 +24,19 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # Fields that change from run to run, and nothing else: clock readings, and what is derived from
 # them (the webhook signature covers the event time; snapshot archives are named by time).
-TIME_KEYS = {"pulled_at", "previous_pulled_at", "created_at", "updated_at", "received_at", "processed_at", "time", "sent_at", "accepted_at", "closed_at", "attempted_at"}
+TIME_KEYS = {
+    "pulled_at",
+    "previous_pulled_at",
+    "created_at",
+    "updated_at",
+    "received_at",
+    "processed_at",
+    "time",
+    "sent_at",
+    "accepted_at",
+    "closed_at",
+    "attempted_at",
+}
 DERIVED_KEYS = {"verify"}
 ARCHIVE_NAME = re.compile(r"menu-\d{8}T\d{6,12}Z\.json")
 
@@ -59,7 +71,9 @@ def check(name: str, result: Any, tmp_root: Path, *, code: int = 0) -> Any:
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == doc, f"`{name}` --json differs from {path.name} (UPDATE_GOLDEN=1 to accept)"
+    assert json.loads(path.read_text(encoding="utf-8")) == doc, (
+        f"`{name}` --json differs from {path.name} (UPDATE_GOLDEN=1 to accept)"
+    )
     return doc
 
 
@@ -99,11 +113,27 @@ BATCH = f"order_id,phone,item,count,paid\nB-1,{PHONE},ESP,2,yes\nB-1,,SYR,1,\nB-
 
 def test_order_commands(cafe: Any, tmp_path: Path) -> None:
     Path("orders.csv").write_text(BATCH, encoding="utf-8")
-    send = ["order", "send", "-i", "ESP:2", "-i", "AMER-S", "--phone", PHONE, "--paid", "--order-id", "W-1", "--comment", "no sugar"]
+    send = [
+        "order",
+        "send",
+        "-i",
+        "ESP:2",
+        "-i",
+        "AMER-S",
+        "--phone",
+        PHONE,
+        "--paid",
+        "--order-id",
+        "W-1",
+        "--comment",
+        "no sugar",
+    ]
     check("order-send-dry-run", cafe.run(*send, "--dry-run", "--json"), tmp_path)
     check("order-send", cafe.run(*send, "--yes", "--json"), tmp_path)
     check("order-batch-dry-run", cafe.run("order", "batch", "orders.csv", "--dry-run", "--json"), tmp_path, code=3)
-    check("order-batch", cafe.run("order", "batch", "orders.csv", "--concurrency", "1", "--json"), tmp_path, code=3)  # ids in file order
+    check(
+        "order-batch", cafe.run("order", "batch", "orders.csv", "--concurrency", "1", "--json"), tmp_path, code=3
+    )  # ids in file order
     first = cafe.sandbox.state.doc["orders"][0]["incoming_order_id"]
     cafe.sandbox.trigger("order.accepted", str(first))
     check("order-status", cafe.run("order", "status", "W-1", "--json"), tmp_path)
@@ -128,14 +158,32 @@ def test_webhook_commands(cafe: Any, tmp_path: Path) -> None:
     poster_id = cafe.sandbox.state.doc["orders"][0]["incoming_order_id"]
     cafe.sandbox.trigger("order.accepted", str(poster_id))
     data = cafe.data_dir
-    processor = EventProcessor(cafe.sandbox.client(), menu_path=data / "menu.json", mapping_path=data / "mapping.toml",
-                               journal_path=data / "orders.sqlite", spot_id=1)
-    app = create_app(ReceiverConfig(secret=cafe.sandbox.app_secret, store_path=data / "webhooks.sqlite"), processor, log=lambda _line: None)
+    processor = EventProcessor(
+        cafe.sandbox.client(),
+        menu_path=data / "menu.json",
+        mapping_path=data / "mapping.toml",
+        journal_path=data / "orders.sqlite",
+        spot_id=1,
+    )
+    app = create_app(
+        ReceiverConfig(secret=cafe.sandbox.app_secret, store_path=data / "webhooks.sqlite"),
+        processor,
+        log=lambda _line: None,
+    )
     secret = {"POSTER_APP_SECRET": cafe.sandbox.app_secret}
     with TestClient(app) as receiver:
         common.TRANSPORT["sync_transport"] = receiver._transport
         try:
-            sent = cafe.run("webhooks", "test", "--object-id", str(poster_id), "--account", cafe.sandbox.state.doc["account"], "--json", env=secret)
+            sent = cafe.run(
+                "webhooks",
+                "test",
+                "--object-id",
+                str(poster_id),
+                "--account",
+                cafe.sandbox.state.doc["account"],
+                "--json",
+                env=secret,
+            )
         finally:
             common.TRANSPORT.pop("sync_transport", None)
         receiver.portal.call(app.state.receiver.idle)
@@ -153,7 +201,17 @@ def test_every_golden_file_is_used() -> None:
 
 
 def test_normalise_touches_only_volatile_fields(tmp_path: Path) -> None:
-    doc = {"pulled_at": "2026-01-01T00:00:00+00:00", "snapshot": f"{tmp_path}/data/snapshots/menu-20260101T000000123456Z.json",
-           "verify": "abc", "total": 9000, "items": [{"created_at": None, "name": "time"}]}
-    assert normalise(doc, tmp_path) == {"pulled_at": "<time>", "snapshot": "<tmp>/data/snapshots/menu-<time>.json",
-                                        "verify": "<signature>", "total": 9000, "items": [{"created_at": None, "name": "time"}]}
+    doc = {
+        "pulled_at": "2026-01-01T00:00:00+00:00",
+        "snapshot": f"{tmp_path}/data/snapshots/menu-20260101T000000123456Z.json",
+        "verify": "abc",
+        "total": 9000,
+        "items": [{"created_at": None, "name": "time"}],
+    }
+    assert normalise(doc, tmp_path) == {
+        "pulled_at": "<time>",
+        "snapshot": "<tmp>/data/snapshots/menu-<time>.json",
+        "verify": "<signature>",
+        "total": 9000,
+        "items": [{"created_at": None, "name": "time"}],
+    }

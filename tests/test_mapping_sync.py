@@ -18,7 +18,9 @@ def _snap() -> MenuSnapshot:
 
 
 def _linked(local_id: str, product_id: int, mod: int | None = None) -> MappingEntry:
-    return MappingEntry(local_id=local_id, local_name=local_id, status="confirmed", product_id=product_id, modificator_id=mod)
+    return MappingEntry(
+        local_id=local_id, local_name=local_id, status="confirmed", product_id=product_id, modificator_id=mod
+    )
 
 
 def test_check_reports_removed_product_and_missing_modification() -> None:
@@ -35,8 +37,20 @@ def test_check_reports_removed_product_and_missing_modification() -> None:
 def test_check_reports_hidden_and_invisible_at_spot() -> None:
     raw = {
         "products": [
-            {"product_id": "1", "product_name": "Лате", "hidden": "1", "spots": [{"spot_id": "1", "price": "100", "visible": "1"}]},
-            {"product_id": "2", "product_name": "Чай", "spots": [{"spot_id": "1", "price": "100", "visible": "0"}, {"spot_id": "2", "price": "100", "visible": "1"}]},
+            {
+                "product_id": "1",
+                "product_name": "Лате",
+                "hidden": "1",
+                "spots": [{"spot_id": "1", "price": "100", "visible": "1"}],
+            },
+            {
+                "product_id": "2",
+                "product_name": "Чай",
+                "spots": [
+                    {"spot_id": "1", "price": "100", "visible": "0"},
+                    {"spot_id": "2", "price": "100", "visible": "1"},
+                ],
+            },
         ]
     }
     snap = MenuSnapshot(raw=raw)
@@ -50,7 +64,9 @@ def test_check_reports_hidden_and_invisible_at_spot() -> None:
 
 
 @pytest.mark.parametrize("background", [False, True])
-def test_load_for_match_reads_a_big_catalogue_beside_the_menu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, background: bool) -> None:
+def test_load_for_match_reads_a_big_catalogue_beside_the_menu(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, background: bool
+) -> None:
     import poster_cli.mapping_sync as ms
     from poster_cli.errors import InputFileError, UsageError
     from poster_cli.matching import normalise

@@ -34,8 +34,13 @@ def invoke(files: dict[str, Path], *extra: str, input: str | None = None, tty: b
 
     from poster_cli.cli.main import app
 
-    env = {"POSTER_CLI_TTY": "1" if tty else "0", "NO_COLOR": "1", "POSTER_SPOT_ID": "1",
-           "POSTER_CLI_DATA_DIR": str(files["menu"].parent), "POSTER_TOKEN": None}
+    env = {
+        "POSTER_CLI_TTY": "1" if tty else "0",
+        "NO_COLOR": "1",
+        "POSTER_SPOT_ID": "1",
+        "POSTER_CLI_DATA_DIR": str(files["menu"].parent),
+        "POSTER_TOKEN": None,
+    }
     args = ["match", str(files["site"]), "--menu", str(files["menu"]), "--mapping", str(files["mapping"]), *extra]
     return CliRunner().invoke(app, args, input=input, env=env, catch_exceptions=False)
 
@@ -49,10 +54,21 @@ def test_without_a_terminal_only_confident_matches_are_linked_and_exit_is_3(file
     assert result.exit_code == 3, result.stderr
     doc = json.loads(result.stdout)
     items = {i["local_id"]: i for i in doc["items"]}
-    assert set(items["L-S"]) == {"local_id", "local_name", "status", "product_id", "modificator_id", "score", "candidates"}
+    assert set(items["L-S"]) == {
+        "local_id",
+        "local_name",
+        "status",
+        "product_id",
+        "modificator_id",
+        "score",
+        "candidates",
+    }
     assert (items["L-S"]["status"], items["L-S"]["product_id"], items["L-S"]["modificator_id"]) == ("auto", 1, 11)
     assert (items["L-L"]["status"], items["L-L"]["modificator_id"]) == ("auto", 12)
-    assert items["LAT"]["status"] == "unmatched" and {c["modificator_id"] for c in items["LAT"]["candidates"][:2]} == {11, 12}
+    assert items["LAT"]["status"] == "unmatched" and {c["modificator_id"] for c in items["LAT"]["candidates"][:2]} == {
+        11,
+        12,
+    }
     assert len(items["LAT"]["candidates"]) <= 5
     assert items["GIFT"]["status"] == "unmatched"
     assert statuses(files["mapping"])["CAP"] == ("auto", 2, None)
@@ -129,8 +145,14 @@ def loop(keys: list[str], items: list[CatalogueItem]) -> tuple[Mapping, list[str
     queue = [r for r in results if r.accepted is None]
     said: list[str] = []
     saves: list[Mapping] = []
-    outcome = review(queue, mapping, index, ask=scripted(keys), say=said.append,
-                     save=lambda: saves.append(Mapping(dict(mapping.entries))))
+    outcome = review(
+        queue,
+        mapping,
+        index,
+        ask=scripted(keys),
+        say=said.append,
+        save=lambda: saves.append(Mapping(dict(mapping.entries))),
+    )
     return mapping, said, saves, outcome
 
 
@@ -139,7 +161,11 @@ ITEMS = [CatalogueItem("A", "Latte"), CatalogueItem("B", "Flat white"), Catalogu
 
 def test_review_keys_choose_skip_no_match_with_progress_and_a_save_per_decision() -> None:
     mapping, said, saves, outcome = loop(["1", "s", "n"], ITEMS)
-    assert [line for line in said if line.startswith("[")] == ["[1/3] Latte (A)", "[2/3] Flat white (B)", "[3/3] Gift card (C)"]
+    assert [line for line in said if line.startswith("[")] == [
+        "[1/3] Latte (A)",
+        "[2/3] Flat white (B)",
+        "[3/3] Gift card (C)",
+    ]
     assert mapping.get("A").status == "confirmed" and mapping.get("A").product_id == 1
     assert mapping.get("B").status == "unmatched"
     assert mapping.get("C").status == "ignored"
@@ -169,13 +195,17 @@ def test_sandbox_pull_then_match_the_example_catalogue(cli_env: Any) -> None:
     assert cli_env.run("pull").exit_code == 0
     result = cli_env.run("match", str(ROOT / "examples" / "site-catalogue.csv"), "--json")
     doc = json.loads(result.stdout)
-    want = json.loads((ROOT / "tests" / "fixtures" / "example-catalogue-links.json").read_text(encoding="utf-8"))["links"]
+    want = json.loads((ROOT / "tests" / "fixtures" / "example-catalogue-links.json").read_text(encoding="utf-8"))[
+        "links"
+    ]
     mapping = load_mapping(cli_env.data_dir / "mapping.toml")
     got = {e.local_id: e.poster_name if e.status == "auto" else None for e in mapping}
     wrong = {k: (got[k], want[k]) for k in got if got[k] is not None and got[k] != want[k]}
     missed = {k: want[k] for k in want if want[k] is not None and got.get(k) is None}
     assert not wrong and not missed  # the demo's links, each checked by hand once: none wrong, none lost
-    assert {i["local_id"] for i in doc["items"] if i["status"] == "unmatched"} == {k for k, v in want.items() if v is None}
+    assert {i["local_id"] for i in doc["items"] if i["status"] == "unmatched"} == {
+        k for k, v in want.items() if v is None
+    }
     assert result.exit_code == 3  # six items are left for a person
 
 
@@ -192,6 +222,12 @@ def test_ctrl_c_in_the_loop_keeps_every_decision_made() -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        review(queue, mapping, index, ask=ask, say=lambda s: None,
-               save=lambda: saved.append({e.local_id: e.status for e in mapping}))
+        review(
+            queue,
+            mapping,
+            index,
+            ask=ask,
+            say=lambda s: None,
+            save=lambda: saved.append({e.local_id: e.status for e in mapping}),
+        )
     assert saved[-1]["A"] == "confirmed"

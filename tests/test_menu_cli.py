@@ -21,8 +21,15 @@ def env(tmp_path, monkeypatch):
     data.mkdir()
     raw = json.loads((DRIFT / "new.json").read_text(encoding="utf-8"))
     raw["categories"].append({"category_id": "3", "category_name": "Холодна кава", "parent_category": "1"})
-    raw["products"].append({"product_id": "40", "product_name": "Айс лате", "menu_category_id": "3", "type": "3",
-                            "spots": [{"spot_id": "2", "price": "9000", "visible": "0"}]})
+    raw["products"].append(
+        {
+            "product_id": "40",
+            "product_name": "Айс лате",
+            "menu_category_id": "3",
+            "type": "3",
+            "spots": [{"spot_id": "2", "price": "9000", "visible": "0"}],
+        }
+    )
     (data / "menu.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     return tmp_path
 
@@ -62,7 +69,9 @@ def test_show_json_is_per_spot_kopecks(env):
     doc = json.loads(result.stdout)
     assert doc["currency"] == "UAH" and doc["count"] == 2
     latte = next(p for p in doc["products"] if p["product_id"] == 11)
-    assert latte["modifications"] == [{"modificator_id": 112, "name": "450 мл", "prices": {"2": 7000}, "visible": {"2": True}}]
+    assert latte["modifications"] == [
+        {"modificator_id": 112, "name": "450 мл", "prices": {"2": 7000}, "visible": {"2": True}}
+    ]
     ice = next(p for p in doc["products"] if p["product_id"] == 40)
     assert ice["visible"] == {"2": False}
 
@@ -104,7 +113,9 @@ def test_diff_human_lines(monkeypatch):
 def test_diff_with_mapping_reports_broken_links(tmp_path, monkeypatch):
     monkeypatch.chdir(DRIFT)
     mapping = Mapping()
-    mapping.set(MappingEntry(local_id="S-1", local_name="Latte S", status="confirmed", product_id=11, modificator_id=111))
+    mapping.set(
+        MappingEntry(local_id="S-1", local_name="Latte S", status="confirmed", product_id=11, modificator_id=111)
+    )
     mapping.set(MappingEntry(local_id="S-2", local_name="Syrnyky", status="auto", product_id=20))
     save_mapping(mapping, tmp_path / "m.toml")
     result = run("menu", "diff", "old.json", "new.json", "--json", "--mapping", str(tmp_path / "m.toml"))

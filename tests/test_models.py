@@ -61,7 +61,9 @@ def test_other_answers():
 
 
 def test_missing_optional_keys_and_int_string_drift():
-    p = models.parse_product({"product_id": 7, "product_name": "X", "type": 3, "spots": [{"spot_id": 1, "price": 500, "visible": 1}]})
+    p = models.parse_product(
+        {"product_id": 7, "product_name": "X", "type": 3, "spots": [{"spot_id": 1, "price": 500, "visible": 1}]}
+    )
     assert p.price_at(1) == 500 and p.modifications == () and p.category_id == 0
 
 

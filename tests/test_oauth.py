@@ -38,7 +38,13 @@ def follow(url: str, redirect_uri: str) -> None:
 
 
 def login(sandbox_server, show, **kwargs):
-    params = dict(api_url=sandbox_server.api_url, app_id=APP_ID, app_secret=sandbox_server.handle.app_secret, show_url=show, timeout=10)
+    params = dict(
+        api_url=sandbox_server.api_url,
+        app_id=APP_ID,
+        app_secret=sandbox_server.handle.app_secret,
+        show_url=show,
+        timeout=10,
+    )
     params.update(kwargs)
     return asyncio.run(login_with_oauth(**params))
 
@@ -48,9 +54,15 @@ def test_the_urls_follow_the_docs():
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "joinposter.com", "/api/auth")
     assert parse_qs(parts.query) == {
-        "application_id": ["76"], "redirect_uri": ["http://127.0.0.1:8080/callback"], "response_type": ["code"], "state": ["xyz"],
+        "application_id": ["76"],
+        "redirect_uri": ["http://127.0.0.1:8080/callback"],
+        "response_type": ["code"],
+        "state": ["xyz"],
     }
-    assert token_url("https://joinposter.com/api", "api-demo") == "https://api-demo.joinposter.com/api/v2/auth/access_token"
+    assert (
+        token_url("https://joinposter.com/api", "api-demo")
+        == "https://api-demo.joinposter.com/api/v2/auth/access_token"
+    )
     assert token_url("http://127.0.0.1:8765/api", "api-demo") == "http://127.0.0.1:8765/api/v2/auth/access_token"
     with pytest.raises(AuthError):
         token_url("https://joinposter.com/api", "evil.example.com/x")
@@ -99,7 +111,9 @@ def test_oauth_needs_the_application_id_and_secret(sandbox_server):
 
 
 def test_login_oauth_command_prints_the_url_headless_and_stores_token_and_account(sandbox_server, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER_") and k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("POSTER_") and k not in ("DISPLAY", "WAYLAND_DISPLAY")
+    }
     env.update(
         POSTER_API_URL=sandbox_server.api_url,
         POSTER_APP_ID=APP_ID,
@@ -109,7 +123,12 @@ def test_login_oauth_command_prints_the_url_headless_and_stores_token_and_accoun
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "poster_cli", "login", "--oauth", "--oauth-timeout", "20"],
-        env=env, cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     seen = []
     for line in proc.stderr:

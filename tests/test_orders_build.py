@@ -102,7 +102,10 @@ def test_count_must_be_positive(count: str) -> None:
 
 def test_unknown_item_suggests_the_nearest() -> None:
     msgs = problems(req("Evian watr"))
-    assert msgs == ["unknown item 'Evian watr'; did you mean 'Evian water' (EV)?"] or "did you mean 'Evian water' (EV)" in msgs[0]
+    assert (
+        msgs == ["unknown item 'Evian watr'; did you mean 'Evian water' (EV)?"]
+        or "did you mean 'Evian water' (EV)" in msgs[0]
+    )
 
 
 def test_hidden_invisible_unlinked_and_missing_items_are_refused_all_at_once() -> None:

@@ -15,9 +15,20 @@ MAPPING = {
     "version": 1,
     "items": [
         {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {"local_id": "AMER-S", "local_name": "Americano small", "status": "confirmed", "product_id": 103, "modificator_id": 1001},
-        {"local_id": "SYR", "local_name": "Syrnyky with condensed milk", "status": "manual", "product_id": 141,
-         "dish_modifications": [{"m": 2002, "a": 1}, {"m": 2004, "a": 1}]},
+        {
+            "local_id": "AMER-S",
+            "local_name": "Americano small",
+            "status": "confirmed",
+            "product_id": 103,
+            "modificator_id": 1001,
+        },
+        {
+            "local_id": "SYR",
+            "local_name": "Syrnyky with condensed milk",
+            "status": "manual",
+            "product_id": 141,
+            "dish_modifications": [{"m": 2002, "a": 1}, {"m": 2004, "a": 1}],
+        },
         {"local_id": "BEANS", "local_name": "Coffee beans", "status": "confirmed", "product_id": 109},
     ],
 }
@@ -33,12 +44,31 @@ def env(cli_env: Any) -> Any:
 
 
 def in_sandbox(env: Any, order_id: str) -> list[dict[str, Any]]:
-    return [o for o in env.sandbox.state.doc["orders"] if comment_matches(o["comment"], "Site order #{order_id}", order_id)]
+    return [
+        o for o in env.sandbox.state.doc["orders"] if comment_matches(o["comment"], "Site order #{order_id}", order_id)
+    ]
 
 
 def test_dry_run_prints_the_exact_body_and_never_the_token(env: Any) -> None:
-    r = env.run("order", "send", "-i", "ESP:2", "-i", "SYR", "-i", "Espresso", "--phone", PHONE, "--paid",
-                "--order-id", "W-1", "--comment", "no sugar", "--dry-run", "--json")
+    r = env.run(
+        "order",
+        "send",
+        "-i",
+        "ESP:2",
+        "-i",
+        "SYR",
+        "-i",
+        "Espresso",
+        "--phone",
+        PHONE,
+        "--paid",
+        "--order-id",
+        "W-1",
+        "--comment",
+        "no sugar",
+        "--dry-run",
+        "--json",
+    )
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["body"] == {
@@ -71,7 +101,17 @@ def test_at_a_terminal_it_asks_first(env: Any) -> None:
 
 
 def test_local_sandbox_needs_no_confirmation(env: Any) -> None:
-    r = env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "W-4", env={"POSTER_API_URL": "http://127.0.0.1:8111/api"})
+    r = env.run(
+        "order",
+        "send",
+        "-i",
+        "ESP",
+        "--phone",
+        PHONE,
+        "--order-id",
+        "W-4",
+        env={"POSTER_API_URL": "http://127.0.0.1:8111/api"},
+    )
     assert r.exit_code == 0, r.stderr and len(in_sandbox(env, "W-4")) == 1
 
 
@@ -128,7 +168,9 @@ def test_batch_sends_the_valid_orders_and_reports_every_bad_row(env: Any, tmp_pa
 
 def test_batch_all_good_exits_0_with_a_summary_table(env: Any, tmp_path: Path) -> None:
     f = tmp_path / "orders.json"
-    f.write_text(json.dumps([{"order_id": f"J-{i}", "phone": PHONE, "items": [{"item": "ESP", "count": 1}]} for i in range(5)]))
+    f.write_text(
+        json.dumps([{"order_id": f"J-{i}", "phone": PHONE, "items": [{"item": "ESP", "count": 1}]} for i in range(5)])
+    )
     r = env.run("order", "batch", str(f), "--concurrency", "3", env=FAST)
     assert r.exit_code == 0, r.stderr
     assert "sent" in r.stdout and "5" in r.stdout

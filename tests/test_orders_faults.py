@@ -35,10 +35,17 @@ async def no_sleep(_: float) -> None:
 def make_orders(snapshot: MenuSnapshot, n: int, prefix: str = "F") -> list[Any]:
     builder = OrderBuilder(snapshot, Mapping(), default_spot=1, comment_template=TEMPLATE)
     return [
-        builder.build(OrderRequest(
-            order_id=f"{prefix}-{i}", phone="+380501234567", paid=i % 2 == 0,
-            items=[ItemRequest(ITEMS[i % len(ITEMS)], Decimal(1 + i % 3)), ItemRequest(ITEMS[(i + 2) % len(ITEMS)])],
-        ))
+        builder.build(
+            OrderRequest(
+                order_id=f"{prefix}-{i}",
+                phone="+380501234567",
+                paid=i % 2 == 0,
+                items=[
+                    ItemRequest(ITEMS[i % len(ITEMS)], Decimal(1 + i % 3)),
+                    ItemRequest(ITEMS[(i + 2) % len(ITEMS)]),
+                ],
+            )
+        )
         for i in range(n)
     ]
 
@@ -47,7 +54,9 @@ def held(state: Any, orders: list[Any]) -> Counter[str]:
     """How many orders the sandbox holds for each site order id."""
     counts: Counter[str] = Counter()
     for o in orders:
-        counts[o.order_id] = sum(1 for rec in state.doc["orders"] if comment_matches(rec["comment"], TEMPLATE, o.order_id))
+        counts[o.order_id] = sum(
+            1 for rec in state.doc["orders"] if comment_matches(rec["comment"], TEMPLATE, o.order_id)
+        )
     return counts
 
 
@@ -56,7 +65,9 @@ async def snapshot_of(sandbox: Any) -> MenuSnapshot:
         return await fetch_snapshot(api, sandbox.api_url)
 
 
-async def send_all(client: PosterClient, journal_path: Path, orders: list[Any], concurrency: int = 4, **kw: Any) -> list[Any]:
+async def send_all(
+    client: PosterClient, journal_path: Path, orders: list[Any], concurrency: int = 4, **kw: Any
+) -> list[Any]:
     async with client as api:
         sender = OrderSender(api, OrderJournal(journal_path), comment_template=TEMPLATE, sleep=no_sleep, **kw)
         return await run_batch(orders, sender, concurrency=concurrency)
@@ -87,8 +98,13 @@ def test_faults_leave_each_order_exactly_once(sandbox: Any, tmp_path: Path, faul
     async def go() -> None:
         orders = make_orders(await snapshot_of(sandbox), 40)
         sandbox.faults(**faults)
-        results = await send_all(sandbox.client(retries=8, backoff=0, sleep=no_sleep), tmp_path / "j.sqlite", orders,
-                                 lookup_delays=(0.0, 0.0), max_posts=10)
+        results = await send_all(
+            sandbox.client(retries=8, backoff=0, sleep=no_sleep),
+            tmp_path / "j.sqlite",
+            orders,
+            lookup_delays=(0.0, 0.0),
+            max_posts=10,
+        )
         assert all(r.outcome == "sent" for r in results), [r.reason for r in results if r.outcome != "sent"]
         assert_exactly_once(sandbox, orders, results)
         assert any(r.found_by_lookup or r.posts > 1 for r in results)  # the faults did bite
@@ -102,7 +118,9 @@ def test_a_700_storm_slows_the_whole_batch_and_loses_nothing(sandbox: Any, tmp_p
         sandbox.faults(rate_limit=10)  # calls per second, refused ones included
         pacer = RatePacer(None)
         client = sandbox.client(retries=3, backoff=0, sleep=no_sleep, pacer=pacer)
-        results = await send_all(client, tmp_path / "j.sqlite", orders, concurrency=8, rate_backoff=0.01, rate_retries=50)
+        results = await send_all(
+            client, tmp_path / "j.sqlite", orders, concurrency=8, rate_backoff=0.01, rate_retries=50
+        )
         assert all(r.outcome == "sent" for r in results)
         assert pacer.slowdowns > 0  # the shared pacer took the hits for every task
         assert_exactly_once(sandbox, orders, results)
@@ -114,9 +132,13 @@ def test_rerun_after_faults_sends_nothing_new(sandbox: Any, tmp_path: Path) -> N
     async def go() -> None:
         orders = make_orders(await snapshot_of(sandbox), 20)
         sandbox.faults(drop_after_commit_rate=0.5, seed=7)
-        first = await send_all(sandbox.client(backoff=0, sleep=no_sleep), tmp_path / "j.sqlite", orders, lookup_delays=(0.0, 0.0))
+        first = await send_all(
+            sandbox.client(backoff=0, sleep=no_sleep), tmp_path / "j.sqlite", orders, lookup_delays=(0.0, 0.0)
+        )
         before = len(sandbox.state.doc["orders"])
-        again = await send_all(sandbox.client(backoff=0, sleep=no_sleep), tmp_path / "j.sqlite", orders, lookup_delays=(0.0, 0.0))
+        again = await send_all(
+            sandbox.client(backoff=0, sleep=no_sleep), tmp_path / "j.sqlite", orders, lookup_delays=(0.0, 0.0)
+        )
         assert {r.outcome for r in again} == {"skipped"}
         assert len(sandbox.state.doc["orders"]) == before
         assert_exactly_once(sandbox, orders, first)
@@ -132,10 +154,16 @@ def test_timeouts_on_a_real_server_are_looked_up_then_resent_once(sandbox_server
 
     async def go() -> None:
         orders = make_orders(await snapshot_of(handle), 4)
-        client = PosterClient(sandbox_server.api_url, sandbox_server.token, timeout=0.1, retries=2, backoff=0, sleep=no_sleep)
+        client = PosterClient(
+            sandbox_server.api_url, sandbox_server.token, timeout=0.1, retries=2, backoff=0, sleep=no_sleep
+        )
         async with client as api:
-            sender = OrderSender(_SlowFirstCreate(api, handle), OrderJournal(tmp_path / "j.sqlite"),
-                                 comment_template=TEMPLATE, lookup_delays=(0.05, 0.1))
+            sender = OrderSender(
+                _SlowFirstCreate(api, handle),
+                OrderJournal(tmp_path / "j.sqlite"),
+                comment_template=TEMPLATE,
+                lookup_delays=(0.05, 0.1),
+            )
             results = await run_batch(orders, sender, concurrency=1)
         assert all(r.outcome == "sent" and r.posts == 2 for r in results), [(r.outcome, r.reason) for r in results]
         assert_exactly_once(handle, orders, results)

@@ -28,7 +28,10 @@ def test_csv_rows_with_the_same_order_id_form_one_order() -> None:
     assert batch.problems == []
     a1, a2 = batch.orders
     assert (a1.order_id, a1.phone, a1.paid, a1.comment, a1.line) == ("A-1", "+380501234567", True, "ring twice", 2)
-    assert [(i.item, i.count, i.line) for i in a1.items] == [("EV", Decimal(2), 2), ("poster:139/147", Decimal("0.5"), 4)]
+    assert [(i.item, i.count, i.line) for i in a1.items] == [
+        ("EV", Decimal(2), 2),
+        ("poster:139/147", Decimal("0.5"), 4),
+    ]
     assert a2.paid is False and a2.items[0].count == 1
 
 
@@ -51,14 +54,16 @@ def test_every_bad_row_is_reported_with_its_line() -> None:
     )
     batch = parse_batch(text.encode(), "o.csv")
     got = sorted(str(p) for p in batch.problems)
-    assert got == sorted([
-        "o.csv:2: count 'two' is not a number",
-        "o.csv:3: no order_id",
-        "o.csv:4: paid 'maybe' is not yes/no",
-        "o.csv:5: no item",
-        "o.csv:5: spot_id 'x' is not a whole number",
-        "o.csv:7: phone '+380509999999' differs from '+380501234567' on line 6",
-    ])
+    assert got == sorted(
+        [
+            "o.csv:2: count 'two' is not a number",
+            "o.csv:3: no order_id",
+            "o.csv:4: paid 'maybe' is not yes/no",
+            "o.csv:5: no item",
+            "o.csv:5: spot_id 'x' is not a whole number",
+            "o.csv:7: phone '+380509999999' differs from '+380501234567' on line 6",
+        ]
+    )
     assert [o.order_id for o in batch.orders] == ["A-5"]
     assert batch.bad_order_ids == {"A-1", "A-2", "A-3", "A-4"}
 
@@ -70,7 +75,12 @@ def test_csv_without_the_needed_columns_is_one_clear_error() -> None:
 
 def test_json_orders() -> None:
     data = [
-        {"order_id": "J-1", "phone": "+380501234567", "items": [{"item": "EV", "count": 2}, "poster:138"], "paid": True},
+        {
+            "order_id": "J-1",
+            "phone": "+380501234567",
+            "items": [{"item": "EV", "count": 2}, "poster:138"],
+            "paid": True,
+        },
         {"order_id": 7, "client_id": 55, "items": [{"item": "CHEESE", "count": "0.25"}], "spot_id": 2},
         {"order_id": "J-3", "items": []},
         {"order_id": "J-1", "phone": "+380501234567", "items": ["EV"]},
@@ -79,7 +89,9 @@ def test_json_orders() -> None:
     batch = parse_batch(json.dumps(data).encode(), "o.json")
     assert [o.order_id for o in batch.orders] == ["J-1", "7"]
     j1, seven = batch.orders
-    assert j1.paid and [(i.item, i.count) for i in j1.items] == [("EV", 2), ("poster:138", 1)] and j1.where == "orders[0]"
+    assert (
+        j1.paid and [(i.item, i.count) for i in j1.items] == [("EV", 2), ("poster:138", 1)] and j1.where == "orders[0]"
+    )
     assert seven.client_id == 55 and seven.spot_id == 2 and seven.items[0].count == Decimal("0.25")
     assert sorted(str(p) for p in batch.problems) == [
         "o.json orders[2]: items must be a non-empty list of {item, count}",
@@ -97,7 +109,13 @@ def test_json_that_is_not_a_list() -> None:
 
 @pytest.mark.parametrize(
     ("arg", "item", "count"),
-    [("EV", "EV", 1), ("EV:3", "EV", 3), ("poster:138", "poster:138", 1), ("poster:139/147:2", "poster:139/147", 2), ("CHEESE:0,25", "CHEESE", Decimal("0.25"))],
+    [
+        ("EV", "EV", 1),
+        ("EV:3", "EV", 3),
+        ("poster:138", "poster:138", 1),
+        ("poster:139/147:2", "poster:139/147", 2),
+        ("CHEESE:0,25", "CHEESE", Decimal("0.25")),
+    ],
 )
 def test_item_argument(arg: str, item: str, count: Decimal) -> None:
     parsed = parse_item_arg(arg)
@@ -117,13 +135,16 @@ items = st.from_regex(r"(poster:[0-9]{1,4}|[A-Za-zА-Яа-яіїє0-9 _-]{1,12})
 counts = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(999), places=3)
 orders = st.dictionaries(
     ids,
-    st.fixed_dictionaries({
-        "phone": st.from_regex(r"\+?[0-9]{10,15}", fullmatch=True),
-        "paid": st.booleans(),
-        "comment": texts,
-        "items": st.lists(st.tuples(items, counts), min_size=1, max_size=4),
-    }),
-    min_size=1, max_size=5,
+    st.fixed_dictionaries(
+        {
+            "phone": st.from_regex(r"\+?[0-9]{10,15}", fullmatch=True),
+            "paid": st.booleans(),
+            "comment": texts,
+            "items": st.lists(st.tuples(items, counts), min_size=1, max_size=4),
+        }
+    ),
+    min_size=1,
+    max_size=5,
 )
 
 
@@ -135,7 +156,9 @@ def test_csv_round_trip(data: dict, delimiter: str, encoding: str) -> None:
     w.writerow(["order_id", "phone", "item", "count", "paid", "comment"])
     for oid, o in data.items():
         for n, (item, count) in enumerate(o["items"]):
-            w.writerow([oid, o["phone"] if n == 0 else "", item, str(count), "yes" if o["paid"] else "no", o["comment"]])
+            w.writerow(
+                [oid, o["phone"] if n == 0 else "", item, str(count), "yes" if o["paid"] else "no", o["comment"]]
+            )
     batch = parse_batch(out.getvalue().encode(encoding), "o.csv")
     assert batch.problems == []
     assert {o.order_id for o in batch.orders} == set(data)
@@ -148,8 +171,16 @@ def test_csv_round_trip(data: dict, delimiter: str, encoding: str) -> None:
 @given(orders)
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 def test_json_round_trip(data: dict) -> None:
-    doc = [{"order_id": oid, "phone": o["phone"], "paid": o["paid"], "comment": o["comment"],
-            "items": [{"item": i, "count": str(c)} for i, c in o["items"]]} for oid, o in data.items()]
+    doc = [
+        {
+            "order_id": oid,
+            "phone": o["phone"],
+            "paid": o["paid"],
+            "comment": o["comment"],
+            "items": [{"item": i, "count": str(c)} for i, c in o["items"]],
+        }
+        for oid, o in data.items()
+    ]
     batch = parse_batch(json.dumps({"orders": doc}, ensure_ascii=False).encode(), "o.json")
     assert batch.problems == []
     assert [o.order_id for o in batch.orders] == list(data)

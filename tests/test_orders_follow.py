@@ -22,8 +22,12 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("30m", "2026-03-01T11:30:00.000+00:00"), ("12h", "2026-03-01T00:00:00.000+00:00"),
-     ("7d", "2026-02-22T12:00:00.000+00:00"), ("2026-02-01T10:00:00+02:00", "2026-02-01T08:00:00.000+00:00")],
+    [
+        ("30m", "2026-03-01T11:30:00.000+00:00"),
+        ("12h", "2026-03-01T00:00:00.000+00:00"),
+        ("7d", "2026-02-22T12:00:00.000+00:00"),
+        ("2026-02-01T10:00:00+02:00", "2026-02-01T08:00:00.000+00:00"),
+    ],
 )
 def test_since(text: str, expected: str) -> None:
     assert parse_since(text, NOW) == expected
@@ -75,8 +79,14 @@ def test_watch_backs_off_and_stops_at_a_final_state(tmp_path: Path) -> None:
 
     async def go():
         async with PosterClient("http://127.0.0.1/api", "1:abc", transport=fake.transport(), sleep=no_sleep) as api:
-            return await watch(api, journal, ["F-1"], comment_template="Site order #{order_id}",
-                               on_change=lambda r, before: changes.append((r.entry.state, before)), sleep=sleep)
+            return await watch(
+                api,
+                journal,
+                ["F-1"],
+                comment_template="Site order #{order_id}",
+                on_change=lambda r, before: changes.append((r.entry.state, before)),
+                sleep=sleep,
+            )
 
     [final] = asyncio.run(go())
     assert final.state == "declined"

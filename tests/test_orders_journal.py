@@ -23,7 +23,12 @@ from poster_cli.orders.journal import (
 from poster_cli.poster import models
 
 FIXTURES = Path(__file__).parent / "fixtures" / "poster"
-BODY = {"spot_id": 1, "phone": "+380501234567", "comment": "Site order #A-1", "products": [{"product_id": 139, "count": 1}]}
+BODY = {
+    "spot_id": 1,
+    "phone": "+380501234567",
+    "comment": "Site order #A-1",
+    "products": [{"product_id": 139, "count": 1}],
+}
 
 
 def poster_order(incoming_id: int = 2, status: int = 0, transaction_id: int | None = None) -> models.IncomingOrder:

@@ -25,9 +25,14 @@ N = 40
 def _env(server: Any, data: Path, home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER_")}
     env.update(
-        POSTER_TOKEN=server.token, POSTER_API_URL=server.api_url, POSTER_CLI_DATA_DIR=str(data),
-        POSTER_SPOT_ID="1", POSTER_RATE_LIMIT="0", POSTER_CLI_LOOKUP_DELAYS="0.05,0.1",
-        XDG_CONFIG_HOME=str(home), NO_COLOR="1",
+        POSTER_TOKEN=server.token,
+        POSTER_API_URL=server.api_url,
+        POSTER_CLI_DATA_DIR=str(data),
+        POSTER_SPOT_ID="1",
+        POSTER_RATE_LIMIT="0",
+        POSTER_CLI_LOOKUP_DELAYS="0.05,0.1",
+        XDG_CONFIG_HOME=str(home),
+        NO_COLOR="1",
     )
     return env
 
@@ -53,9 +58,13 @@ def test_kill_9_mid_batch_then_rerun_sends_each_order_exactly_once(sandbox_serve
 
     asyncio.run(pull())
     orders = tmp_path / "orders.csv"
-    orders.write_text("order_id,phone,item,count,paid\n" + "".join(
-        f"K-{i},+38050123{i:04d},poster:{(101, 102, 106)[i % 3]},{1 + i % 2},{'yes' if i % 2 else 'no'}\n" for i in range(N)
-    ))
+    orders.write_text(
+        "order_id,phone,item,count,paid\n"
+        + "".join(
+            f"K-{i},+38050123{i:04d},poster:{(101, 102, 106)[i % 3]},{1 + i % 2},{'yes' if i % 2 else 'no'}\n"
+            for i in range(N)
+        )
+    )
     handle.faults(latency_ms=20, drop_after_commit_rate=0.15, seed=5)
     cmd = [sys.executable, "-m", "poster_cli", "order", "batch", str(orders), "--json", "--concurrency", "4"]
     env = _env(sandbox_server, data, home)

@@ -18,12 +18,23 @@ from tests.test_orders_support import FakePoster, mapping, no_sleep, snapshot
 
 def order(order_id: str = "A-1", item: str = "EV", **kw):
     b = OrderBuilder(snapshot(), mapping(), default_spot=1)
-    return b.build(OrderRequest(order_id=order_id, items=[ItemRequest(item, Decimal(kw.pop("count", 1)))], phone="+380501234567", **kw))
+    return b.build(
+        OrderRequest(
+            order_id=order_id, items=[ItemRequest(item, Decimal(kw.pop("count", 1)))], phone="+380501234567", **kw
+        )
+    )
 
 
 def run(fake: FakePoster, journal_path: Path, *orders, **kw):
     async def go():
-        async with PosterClient("http://127.0.0.1/api", "1:abc", transport=fake.transport(), sleep=no_sleep, retries=2, pacer=RatePacer(None, floor=200)) as api:
+        async with PosterClient(
+            "http://127.0.0.1/api",
+            "1:abc",
+            transport=fake.transport(),
+            sleep=no_sleep,
+            retries=2,
+            pacer=RatePacer(None, floor=200),
+        ) as api:
             sender = OrderSender(api, OrderJournal(journal_path), sleep=no_sleep, **kw)
             return [await sender.send(o) for o in orders]
 

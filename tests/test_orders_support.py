@@ -18,7 +18,13 @@ def _fixture(name: str) -> Any:
 
 
 def spot(spot_id: int, price: int, visible: bool = True) -> dict[str, str]:
-    return {"spot_id": str(spot_id), "price": str(price), "profit": "0", "profit_netto": "0", "visible": "1" if visible else "0"}
+    return {
+        "spot_id": str(spot_id),
+        "price": str(price),
+        "profit": "0",
+        "profit_netto": "0",
+        "visible": "1" if visible else "0",
+    }
 
 
 def extra_products() -> list[dict[str, Any]]:
@@ -26,10 +32,21 @@ def extra_products() -> list[dict[str, Any]]:
     return [
         {"product_id": "200", "product_name": "Old pie", "type": "3", "hidden": "1", "spots": [spot(1, 5000)]},
         {"product_id": "201", "product_name": "Bar only", "type": "3", "spots": [spot(1, 7000), spot(2, 7000, False)]},
-        {"product_id": "202", "product_name": "Cheese by weight", "type": "3", "weight_flag": "1", "unit": "kg",
-         "spots": [spot(1, 33333), spot(2, 33333)]},
-        {"product_id": "203", "product_name": "Last croissant", "type": "3", "ingredient_id": "77",
-         "spots": [spot(1, 4500), spot(2, 4500)]},
+        {
+            "product_id": "202",
+            "product_name": "Cheese by weight",
+            "type": "3",
+            "weight_flag": "1",
+            "unit": "kg",
+            "spots": [spot(1, 33333), spot(2, 33333)],
+        },
+        {
+            "product_id": "203",
+            "product_name": "Last croissant",
+            "type": "3",
+            "ingredient_id": "77",
+            "spots": [spot(1, 4500), spot(2, 4500)],
+        },
     ]
 
 
@@ -54,12 +71,28 @@ MAPPING_TOML = {
     "version": 1,
     "items": [
         {"local_id": "EV", "local_name": "Evian water", "status": "confirmed", "product_id": 138},
-        {"local_id": "BJ-APPLE", "local_name": "Borjomi apple", "status": "auto", "product_id": 139, "modificator_id": 147},
-        {"local_id": "SET-COLA", "local_name": "Set menu with cola", "status": "manual", "product_id": 30,
-         "dish_modifications": [{"m": 142, "a": 1}, {"m": 144, "a": 2}]},
+        {
+            "local_id": "BJ-APPLE",
+            "local_name": "Borjomi apple",
+            "status": "auto",
+            "product_id": 139,
+            "modificator_id": 147,
+        },
+        {
+            "local_id": "SET-COLA",
+            "local_name": "Set menu with cola",
+            "status": "manual",
+            "product_id": 30,
+            "dish_modifications": [{"m": 142, "a": 1}, {"m": 144, "a": 2}],
+        },
         {"local_id": "SET-PLAIN", "local_name": "Set menu", "status": "manual", "product_id": 30},
-        {"local_id": "SET-4DRINKS", "local_name": "Set menu thirsty", "status": "manual", "product_id": 30,
-         "dish_modifications": [{"m": 142, "a": 2}, {"m": 143, "a": 2}, {"m": 145, "a": 1}]},
+        {
+            "local_id": "SET-4DRINKS",
+            "local_name": "Set menu thirsty",
+            "status": "manual",
+            "product_id": 30,
+            "dish_modifications": [{"m": 142, "a": 2}, {"m": 143, "a": 2}, {"m": 145, "a": 1}],
+        },
         {"local_id": "PIE", "local_name": "Pie", "status": "confirmed", "product_id": 200},
         {"local_id": "BAR", "local_name": "Bar snack", "status": "confirmed", "product_id": 201},
         {"local_id": "CHEESE", "local_name": "Cheese", "status": "confirmed", "product_id": 202},
@@ -127,9 +160,15 @@ class FakePoster:
                 return httpx.Response(200, json={"error": {"code": int(fault), "message": "refused"}})
             body = json.loads(request.content)
             order = {
-                "incoming_order_id": len(self.orders) + 1, "spot_id": body["spot_id"], "status": 0,
-                "client_id": body.get("client_id", 0), "phone": body.get("phone"), "comment": body.get("comment"),
-                "created_at": "2026-01-01 10:00:00", "updated_at": "2026-01-01 10:00:00", "transaction_id": None,
+                "incoming_order_id": len(self.orders) + 1,
+                "spot_id": body["spot_id"],
+                "status": 0,
+                "client_id": body.get("client_id", 0),
+                "phone": body.get("phone"),
+                "comment": body.get("comment"),
+                "created_at": "2026-01-01 10:00:00",
+                "updated_at": "2026-01-01 10:00:00",
+                "transaction_id": None,
                 "products": [{"product_id": p["product_id"], "count": p["count"]} for p in body["products"]],
                 "_hidden": self.hide_for,
             }
@@ -159,7 +198,18 @@ class FakePoster:
                     return httpx.Response(200, json={"response": self._public(o)})
             return httpx.Response(200, json={"error": {"code": 42, "message": "order not found"}})
         if method == "dash.getTransaction":
-            return httpx.Response(200, json={"response": [{"transaction_id": request.url.params["transaction_id"], "status": "2", "date_close": "1700000000000"}]})
+            return httpx.Response(
+                200,
+                json={
+                    "response": [
+                        {
+                            "transaction_id": request.url.params["transaction_id"],
+                            "status": "2",
+                            "date_close": "1700000000000",
+                        }
+                    ]
+                },
+            )
         return httpx.Response(404, json={"error": {"code": 404, "message": "no such method"}})
 
     @staticmethod

@@ -37,10 +37,22 @@ def test_pull_writes_the_snapshot_with_one_call_each(docs):
     result = invoke("pull", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert (summary["products"], summary["dishes"], summary["modifications"], summary["dishes_with_groups"]) == (2, 1, 1, 1)
+    assert (summary["products"], summary["dishes"], summary["modifications"], summary["dishes_with_groups"]) == (
+        2,
+        1,
+        1,
+        1,
+    )
     assert summary["currency"] == "RUB"
-    assert sorted(docs.calls) == sorted(["access.getSpots", "menu.getCategories", "menu.getProducts",
-                                         "settings.getCurrency", "storage.getStorageLeftovers"])
+    assert sorted(docs.calls) == sorted(
+        [
+            "access.getSpots",
+            "menu.getCategories",
+            "menu.getProducts",
+            "settings.getCurrency",
+            "storage.getStorageLeftovers",
+        ]
+    )
     assert docs.calls.count("menu.getProducts") == 1 and "menu.getProduct" not in docs.calls
     snap = json.loads((docs.tmp / "data" / "menu.json").read_text(encoding="utf-8"))
     assert snap["products"][1]["spots"][0]["price"] == "19000"  # kept exactly as Poster sent it

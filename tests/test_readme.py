@@ -28,7 +28,7 @@ def command_lines(text: str) -> list[tuple[bool, str]]:
 
 def argv(line: str) -> list[str]:
     """The arguments after `poster-cli` (environment assignments and redirections dropped)."""
-    words = shlex.split(line[line.index("poster-cli "):])[1:]
+    words = shlex.split(line[line.index("poster-cli ") :])[1:]
     for i, w in enumerate(words):
         if w in STOP or w.startswith(">"):
             return words[:i]

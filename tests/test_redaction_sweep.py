@@ -117,7 +117,9 @@ FAILING = [
 
 @pytest.mark.parametrize("mode", ["plain", "--debug"])
 @pytest.mark.parametrize("case,env", FAILING, ids=[c for c, _ in FAILING])
-def test_failures_never_show_the_token(secret_env: Any, tmp_path: Path, case: str, env: dict[str, Any], mode: str) -> None:
+def test_failures_never_show_the_token(
+    secret_env: Any, tmp_path: Path, case: str, env: dict[str, Any], mode: str
+) -> None:
     assert secret_env.run("pull").exit_code == 0
     prefix = ("--debug",) if mode == "--debug" else ()
     results = sweep(secret_env, SESSION, prefix=prefix, env={**env, "POSTER_DEBUG": "1"})

@@ -107,7 +107,9 @@ def test_hidden_invisible_and_out_of_stock_products(sandbox):
     assert by_name(items, "Гарбузовий лате (сезонний)")["hidden"] == "1"
     quiche = by_name(items, "Кіш з лососем і шпинатом")
     assert {s["spot_id"]: s["visible"] for s in quiche["spots"]} == {"1": "1", "2": "0"}
-    leftovers = {row["ingredient_id"]: row["ingredient_left"] for row in ok(sandbox.request("storage.getStorageLeftovers"))}
+    leftovers = {
+        row["ingredient_id"]: row["ingredient_left"] for row in ok(sandbox.request("storage.getStorageLeftovers"))
+    }
     empty = [p["product_name"] for p in items if float(leftovers.get(p["ingredient_id"], "1")) <= 0]
     assert empty == ["Fentimans Curiosity Cola 0,275 л"]
 
@@ -172,9 +174,26 @@ def test_entity_extras_show_up_on_the_product(sandbox):
 
 
 def test_entity_extras_errors(sandbox):
-    assert error_code(sandbox.request("application.setEntityExtras", json={"entity_type": "product", "entity_id": 1, "extras": {"a": 1}})) == 32
-    assert error_code(sandbox.request("application.setEntityExtras", json={"entity_type": "product", "entity_id": 105})) == 34
-    assert error_code(sandbox.request("application.setEntityExtras", json={"entity_type": "product", "entity_id": 105, "extras": "x"})) == 36
+    assert (
+        error_code(
+            sandbox.request(
+                "application.setEntityExtras", json={"entity_type": "product", "entity_id": 1, "extras": {"a": 1}}
+            )
+        )
+        == 32
+    )
+    assert (
+        error_code(sandbox.request("application.setEntityExtras", json={"entity_type": "product", "entity_id": 105}))
+        == 34
+    )
+    assert (
+        error_code(
+            sandbox.request(
+                "application.setEntityExtras", json={"entity_type": "product", "entity_id": 105, "extras": "x"}
+            )
+        )
+        == 36
+    )
 
 
 # -- OAuth --------------------------------------------------------------------------------------
@@ -187,7 +206,9 @@ def _authorize(sandbox, redirect="http://127.0.0.1:9999/callback"):
 
     async def go():
         async with httpx.AsyncClient(transport=sandbox.transport, base_url="http://sandbox.test") as http:
-            return await http.get("/api/auth", params={"application_id": "76", "redirect_uri": redirect, "response_type": "code"})
+            return await http.get(
+                "/api/auth", params={"application_id": "76", "redirect_uri": redirect, "response_type": "code"}
+            )
 
     return asyncio.run(go())
 
@@ -232,8 +253,13 @@ def test_oauth_refuses_a_wrong_secret(sandbox):
     from urllib.parse import parse_qs, urlsplit
 
     code = parse_qs(urlsplit(_authorize(sandbox).headers["location"]).query)["code"][0]
-    fields = {"application_id": "76", "application_secret": "nope", "grant_type": "authorization_code",
-              "redirect_uri": "http://127.0.0.1:9999/callback", "code": code}
+    fields = {
+        "application_id": "76",
+        "application_secret": "nope",
+        "grant_type": "authorization_code",
+        "redirect_uri": "http://127.0.0.1:9999/callback",
+        "code": code,
+    }
     resp = _exchange(sandbox, fields)
     assert resp.status_code == 400 and resp.json()["code"] == 142
 
@@ -244,8 +270,18 @@ def test_oauth_refuses_a_wrong_secret(sandbox):
 def test_state_survives_a_restart(sandbox_factory, tmp_path):
     path = tmp_path / "sandbox.json"
     first = sandbox_factory(state_path=path)
-    order = ok(first.request("incomingOrders.createIncomingOrder", json={"spot_id": 1, "phone": "+380501112233", "products": [{"product_id": 101, "count": 1}]}))
-    ok(first.request("application.setEntityExtras", json={"entity_type": "product", "entity_id": 101, "extras": {"site_id": "ESP-01"}}))
+    order = ok(
+        first.request(
+            "incomingOrders.createIncomingOrder",
+            json={"spot_id": 1, "phone": "+380501112233", "products": [{"product_id": 101, "count": 1}]},
+        )
+    )
+    ok(
+        first.request(
+            "application.setEntityExtras",
+            json={"entity_type": "product", "entity_id": 101, "extras": {"site_id": "ESP-01"}},
+        )
+    )
     first.trigger("product.price", 101, "47.50")
     first.trigger("order.accepted", order["incoming_order_id"])
 
@@ -254,7 +290,12 @@ def test_state_survives_a_restart(sandbox_factory, tmp_path):
     assert again["status"] == 1 and again["transaction_id"]
     espresso = ok(second.request("menu.getProduct", {"product_id": 101}))
     assert espresso["spots"][0]["price"] == "4750" and espresso["extras"] == {"site_id": "ESP-01"}
-    newer = ok(second.request("incomingOrders.createIncomingOrder", json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]}))
+    newer = ok(
+        second.request(
+            "incomingOrders.createIncomingOrder",
+            json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]},
+        )
+    )
     assert newer["incoming_order_id"] == order["incoming_order_id"] + 1
     assert [p.name for p in tmp_path.iterdir()] == ["sandbox.json"]  # written atomically, no leftovers
 

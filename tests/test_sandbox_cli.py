@@ -28,7 +28,10 @@ def test_trigger_help_lists_every_event():
 
 
 def _new_order(sandbox) -> int:
-    resp = sandbox.request("incomingOrders.createIncomingOrder", json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]})
+    resp = sandbox.request(
+        "incomingOrders.createIncomingOrder",
+        json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]},
+    )
     return resp.json()["response"]["incoming_order_id"]
 
 
@@ -64,13 +67,17 @@ def test_trigger_mistakes_are_one_line_and_exit_2(cli_env, args, message):
 
 
 def test_trigger_with_a_wrong_token_is_an_auth_error(cli_env):
-    result = cli_env.run("sandbox", "trigger", "product.removed", "101", "--url", cli_env.sandbox.api_url, "--token", "1:" + "0" * 32)
+    result = cli_env.run(
+        "sandbox", "trigger", "product.removed", "101", "--url", cli_env.sandbox.api_url, "--token", "1:" + "0" * 32
+    )
     assert result.exit_code == 4
     assert cli_env.sandbox.state.product(101) is not None
 
 
 def test_faults_command_turns_a_storm_on_and_off(cli_env):
-    result = cli_env.run("sandbox", "faults", "--error-rate", "0.5", "--seed", "3", "--url", cli_env.sandbox.api_url, "--json")
+    result = cli_env.run(
+        "sandbox", "faults", "--error-rate", "0.5", "--seed", "3", "--url", cli_env.sandbox.api_url, "--json"
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["error_rate"] == 0.5
     assert cli_env.sandbox.sandbox.faults.config.seed == 3
@@ -81,7 +88,9 @@ def test_faults_command_turns_a_storm_on_and_off(cli_env):
 def test_trigger_without_a_sandbox_says_how_to_start_one():
     from poster_cli.cli.main import app
 
-    result = CliRunner().invoke(app, ["sandbox", "trigger", "order.accepted", "1", "--url", "http://127.0.0.1:9/api"], env={"NO_COLOR": "1"})
+    result = CliRunner().invoke(
+        app, ["sandbox", "trigger", "order.accepted", "1", "--url", "http://127.0.0.1:9/api"], env={"NO_COLOR": "1"}
+    )
     assert result.exit_code == 1 and "poster-cli sandbox serve" in result.stderr
 
 
@@ -104,7 +113,11 @@ class Served:
     def __init__(self, tmp_path: Path, *args: str) -> None:
         self.proc = subprocess.Popen(
             _cli() + ["sandbox", "serve", "--port", "0", *args],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_clean_env(tmp_path), cwd=tmp_path,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=_clean_env(tmp_path),
+            cwd=tmp_path,
         )
         self.banner: list[str] = []
         assert self.proc.stderr is not None
@@ -132,17 +145,34 @@ def test_serve_then_pull_then_restart_keeps_orders(tmp_path):
     served = Served(tmp_path, "--state", str(state))
     try:
         assert any(DEMO_TOKEN in line for line in served.banner)  # the demo token is shown to use
-        env = _clean_env(tmp_path, POSTER_API_URL=served.api_url, POSTER_TOKEN=DEMO_TOKEN, POSTER_CLI_DATA_DIR=str(tmp_path / "data"), POSTER_SPOT_ID="1")
-        pull = subprocess.run(_cli() + ["pull", "--json"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        env = _clean_env(
+            tmp_path,
+            POSTER_API_URL=served.api_url,
+            POSTER_TOKEN=DEMO_TOKEN,
+            POSTER_CLI_DATA_DIR=str(tmp_path / "data"),
+            POSTER_SPOT_ID="1",
+        )
+        pull = subprocess.run(
+            _cli() + ["pull", "--json"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
         assert pull.returncode == 0, pull.stderr
         summary = json.loads(pull.stdout)
         assert summary["products"] + summary["dishes"] >= 60 and summary["currency"] == "UAH"
         import httpx
 
-        created = httpx.post(f"{served.api_url}/incomingOrders.createIncomingOrder", params={"token": DEMO_TOKEN},
-                             json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]}).json()["response"]
-        trigger = subprocess.run(_cli() + ["sandbox", "trigger", "order.accepted", str(created["incoming_order_id"])],
-                                 env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        created = httpx.post(
+            f"{served.api_url}/incomingOrders.createIncomingOrder",
+            params={"token": DEMO_TOKEN},
+            json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]},
+        ).json()["response"]
+        trigger = subprocess.run(
+            _cli() + ["sandbox", "trigger", "order.accepted", str(created["incoming_order_id"])],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
         assert trigger.returncode == 0, trigger.stderr
     finally:
         assert served.stop() == 130  # Ctrl-C: stopped cleanly, state saved (design: exit 130)
@@ -150,7 +180,10 @@ def test_serve_then_pull_then_restart_keeps_orders(tmp_path):
     try:
         import httpx
 
-        order = httpx.get(f"{again.api_url}/incomingOrders.getIncomingOrder", params={"token": DEMO_TOKEN, "incoming_order_id": created["incoming_order_id"]}).json()
+        order = httpx.get(
+            f"{again.api_url}/incomingOrders.getIncomingOrder",
+            params={"token": DEMO_TOKEN, "incoming_order_id": created["incoming_order_id"]},
+        ).json()
         assert order["response"]["status"] == 1
     finally:
         again.stop()
@@ -164,7 +197,10 @@ def test_serve_never_prints_a_token_it_was_given(tmp_path):
         import httpx
 
         assert httpx.get(f"{served.api_url}/settings.getCurrency", params={"token": mine}).json()["response"]
-        assert httpx.get(f"{served.api_url}/settings.getCurrency", params={"token": DEMO_TOKEN}).json()["error"]["code"] == 11
+        assert (
+            httpx.get(f"{served.api_url}/settings.getCurrency", params={"token": DEMO_TOKEN}).json()["error"]["code"]
+            == 11
+        )
     finally:
         served.stop()
     assert served.proc.stderr is not None

@@ -94,8 +94,14 @@ def test_drop_after_commit_stores_the_order_and_loses_the_answer(sandbox):
 def test_drop_after_commit_closes_a_real_connection(sandbox_server):
     sandbox_server.handle.faults(drop_after_commit_rate=1.0)
     with pytest.raises(httpx.RemoteProtocolError):
-        httpx.post(f"{sandbox_server.api_url}/incomingOrders.createIncomingOrder", params={"token": sandbox_server.token}, json=ORDER)
-    listed = httpx.get(f"{sandbox_server.api_url}/incomingOrders.getIncomingOrders", params={"token": sandbox_server.token}).json()
+        httpx.post(
+            f"{sandbox_server.api_url}/incomingOrders.createIncomingOrder",
+            params={"token": sandbox_server.token},
+            json=ORDER,
+        )
+    listed = httpx.get(
+        f"{sandbox_server.api_url}/incomingOrders.getIncomingOrders", params={"token": sandbox_server.token}
+    ).json()
     assert len(listed["response"]) == 1
 
 

@@ -35,5 +35,7 @@ def test_loopback_server_answers_like_poster(sandbox_server):
 
 def test_loopback_server_trigger_runs_on_the_server(sandbox_server):
     sandbox_server.trigger("product.price", 101, "50")
-    answer = httpx.get(f"{sandbox_server.api_url}/menu.getProduct", params={"token": sandbox_server.token, "product_id": 101}).json()
+    answer = httpx.get(
+        f"{sandbox_server.api_url}/menu.getProduct", params={"token": sandbox_server.token, "product_id": 101}
+    ).json()
     assert {s["price"] for s in answer["response"]["spots"]} == {"5000"}

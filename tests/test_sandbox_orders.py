@@ -40,20 +40,53 @@ LATTE, LATTE_250, LATTE_400, BREAKFAST, EGGS_POACHED, SALMON = 105, 1005, 1006, 
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101}]}, 34),  # no count
         ({"spot_id": 3, "phone": "1", "products": [{"product_id": 101, "count": 1}]}, 60),
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 999, "count": 1}]}, 41),
-        ({"spot_id": 1, "phone": "1", "products": [{"product_id": LATTE, "modificator_id": 1003, "count": 1}]}, 42),  # Капучино's size
+        (
+            {"spot_id": 1, "phone": "1", "products": [{"product_id": LATTE, "modificator_id": 1003, "count": 1}]},
+            42,
+        ),  # Капучино's size
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": LATTE, "count": 1}]}, 42),  # a size is needed
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "modificator_id": 1005, "count": 1}]}, 42),
-        ({"spot_id": 1, "phone": "1", "products": [{"product_id": BREAKFAST, "count": 1, "modification": '[{"m": 2019, "a": 1}]'}]}, 42),
+        (
+            {
+                "spot_id": 1,
+                "phone": "1",
+                "products": [{"product_id": BREAKFAST, "count": 1, "modification": '[{"m": 2019, "a": 1}]'}],
+            },
+            42,
+        ),
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 0}]}, 46),
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": -2}]}, 46),
-        ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}, {"product_id": 101, "count": 2}]}, 99),
+        (
+            {
+                "spot_id": 1,
+                "phone": "1",
+                "products": [{"product_id": 101, "count": 1}, {"product_id": 101, "count": 2}],
+            },
+            99,
+        ),
         ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}], "payment": paid(4400)}, 88),
-        ({"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}], "payment": paid(4500, "USD")}, 4001),
+        (
+            {"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}], "payment": paid(4500, "USD")},
+            4001,
+        ),
     ],
     ids=[
-        "no-spot", "no-phone-or-client", "no-products", "empty-products", "no-count", "unknown-spot",
-        "unknown-product", "foreign-modification", "missing-modification", "modification-on-plain-product",
-        "foreign-dish-modifier", "zero-count", "negative-count", "repeated-line", "sum-mismatch", "wrong-currency",
+        "no-spot",
+        "no-phone-or-client",
+        "no-products",
+        "empty-products",
+        "no-count",
+        "unknown-spot",
+        "unknown-product",
+        "foreign-modification",
+        "missing-modification",
+        "modification-on-plain-product",
+        "foreign-dish-modifier",
+        "zero-count",
+        "negative-count",
+        "repeated-line",
+        "sum-mismatch",
+        "wrong-currency",
     ],
 )
 def test_refused_orders_get_poster_codes_and_are_not_stored(sandbox, body, code):
@@ -62,7 +95,10 @@ def test_refused_orders_get_poster_codes_and_are_not_stored(sandbox, body, code)
 
 
 def test_same_product_in_two_sizes_is_not_a_repetition(sandbox):
-    lines = [{"product_id": LATTE, "modificator_id": LATTE_250, "count": 1}, {"product_id": LATTE, "modificator_id": LATTE_400, "count": 1}]
+    lines = [
+        {"product_id": LATTE, "modificator_id": LATTE_250, "count": 1},
+        {"product_id": LATTE, "modificator_id": LATTE_400, "count": 1},
+    ]
     assert len(create(sandbox, products=lines)["products"]) == 2
 
 
@@ -76,7 +112,10 @@ def test_client_id_instead_of_phone(sandbox):
 
 def test_prepaid_sum_uses_the_spots_prices(sandbox):
     lines = [{"product_id": LATTE, "modificator_id": LATTE_400, "count": 2}, {"product_id": 181, "count": 1}]
-    assert error_code(sandbox.request(CREATE, json=order(products=lines, payment=paid(2 * 8500 + 5500, "UAH"), spot_id=2))) == 88
+    assert (
+        error_code(sandbox.request(CREATE, json=order(products=lines, payment=paid(2 * 8500 + 5500, "UAH"), spot_id=2)))
+        == 88
+    )
     assert create(sandbox, spot_id=2, products=lines, payment=paid(2 * 9000 + 6000))["spot_id"] == 2
 
 
@@ -106,11 +145,18 @@ def test_unpaid_order_has_no_sum_check(sandbox):
 
 def test_form_encoded_order_with_php_nested_keys(sandbox):
     form = [
-        ("spot_id", "1"), ("phone", "+380501112233"), ("comment", "Site order #A-7"),
-        ("products[0][product_id]", str(LATTE)), ("products[0][modificator_id]", str(LATTE_250)), ("products[0][count]", "2"),
-        ("products[1][product_id]", str(BREAKFAST)), ("products[1][count]", "1"),
+        ("spot_id", "1"),
+        ("phone", "+380501112233"),
+        ("comment", "Site order #A-7"),
+        ("products[0][product_id]", str(LATTE)),
+        ("products[0][modificator_id]", str(LATTE_250)),
+        ("products[0][count]", "2"),
+        ("products[1][product_id]", str(BREAKFAST)),
+        ("products[1][count]", "1"),
         ("products[1][modification]", json.dumps([{"m": EGGS_POACHED, "a": 1}])),
-        ("payment[type]", "1"), ("payment[sum]", str(2 * 7000 + 21500)), ("payment[currency]", "UAH"),
+        ("payment[type]", "1"),
+        ("payment[sum]", str(2 * 7000 + 21500)),
+        ("payment[currency]", "UAH"),
     ]
     answer = ok(sandbox.request(CREATE, form=form))
     assert [p["product_id"] for p in answer["products"]] == [LATTE, BREAKFAST]
@@ -126,7 +172,10 @@ def test_order_answer_has_the_documented_int_shape(sandbox):
     assert_same_types(answer["products"][0], doc_example("createIncomingOrder")["products"][0], "order line")
     assert (answer["status"], answer["transaction_id"], answer["products"][0]["modificator_id"]) == (0, None, None)
     assert answer["products"][0]["count"] == 1 and answer["first_name"] == "Олена"
-    assert ok(sandbox.request("incomingOrders.getIncomingOrder", {"incoming_order_id": answer["incoming_order_id"]})) == answer
+    assert (
+        ok(sandbox.request("incomingOrders.getIncomingOrder", {"incoming_order_id": answer["incoming_order_id"]}))
+        == answer
+    )
 
 
 def test_unknown_order_is_42(sandbox):
@@ -149,7 +198,9 @@ def test_order_lists_filter_by_status_and_time(sandbox):
     assert ids(status=0) == [first["incoming_order_id"]]
     assert ids(date_from=second["created_at"]) == [second["incoming_order_id"]]
     assert ids(date_to=first["created_at"]) == [first["incoming_order_id"]]
-    assert ids("incomingOrders.getOwnIncomingOrders", date_from=first["created_at"], date_to=second["created_at"]) == ids()
+    assert (
+        ids("incomingOrders.getOwnIncomingOrders", date_from=first["created_at"], date_to=second["created_at"]) == ids()
+    )
     assert error_code(sandbox.request("incomingOrders.getIncomingOrders", {"date_from": "yesterday"})) == 400
 
 
@@ -164,7 +215,11 @@ def test_accept_then_close_shows_in_orders_and_receipts(sandbox):
     receipt = ok(sandbox.request("dash.getTransaction", {"transaction_id": accepted["transaction_id"]}))[0]
     assert (receipt["status"], receipt["date_close"], receipt["sum"]) == ("1", "0", "4500")
     sandbox.trigger("order.closed", oid)
-    receipt = ok(sandbox.request("dash.getTransaction", {"transaction_id": accepted["transaction_id"], "include_products": "true"}))[0]
+    receipt = ok(
+        sandbox.request(
+            "dash.getTransaction", {"transaction_id": accepted["transaction_id"], "include_products": "true"}
+        )
+    )[0]
     assert receipt["status"] == "2" and int(receipt["date_close"]) > 0 and receipt["payed_sum"] == "4500"
     assert receipt["products"][0]["product_id"] == "101"
     assert ok(sandbox.request("dash.getTransaction", {"transaction_id": 1})) == []
@@ -206,7 +261,13 @@ def test_menu_actions_change_what_the_api_answers(sandbox):
 def test_bad_action_arguments_are_refused(sandbox):
     from poster_cli.sandbox.actions import ActionError
 
-    for event, args in [("product.price", (101, "8.505")), ("product.price", (101, "abc")), ("product.price", (101,)),
-                        ("product.removed", (1,)), ("product.added", ("", "10")), ("no.such", ())]:
+    for event, args in [
+        ("product.price", (101, "8.505")),
+        ("product.price", (101, "abc")),
+        ("product.price", (101,)),
+        ("product.removed", (1,)),
+        ("product.added", ("", "10")),
+        ("no.such", ()),
+    ]:
         with pytest.raises(ActionError):
             sandbox.trigger(event, *args)

@@ -40,7 +40,10 @@ def documented_verify(body: dict, secret: str) -> str:
 
 
 def new_order(sandbox) -> int:
-    resp = sandbox.request("incomingOrders.createIncomingOrder", json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]})
+    resp = sandbox.request(
+        "incomingOrders.createIncomingOrder",
+        json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]},
+    )
     return resp.json()["response"]["incoming_order_id"]
 
 
@@ -55,20 +58,29 @@ def run(sandbox, *actions) -> None:
 
 def test_accepting_an_order_sends_a_signed_incoming_order_changed(sandbox_factory):
     receiver = Receiver()
-    sb = sandbox_factory(webhook_url=HOOK_URL, webhook_transport=receiver.transport, app_secret="fe2bc8e865d8fc2236968ee53c3b2bd5")
+    sb = sandbox_factory(
+        webhook_url=HOOK_URL, webhook_transport=receiver.transport, app_secret="fe2bc8e865d8fc2236968ee53c3b2bd5"
+    )
     oid = new_order(sb)
     run(sb, ("order.accepted", oid))
     first = receiver.bodies[0]
     assert set(first) == {"account", "account_number", "object", "object_id", "action", "time", "verify"}
     assert (first["account"], first["account_number"], first["object"], first["object_id"], first["action"]) == (
-        "zerno-demo", "424242", "incoming_order", oid, "changed")
+        "zerno-demo",
+        "424242",
+        "incoming_order",
+        oid,
+        "changed",
+    )
     assert isinstance(first["time"], str) and first["time"].isdigit()
     for body in receiver.bodies:
         assert body["verify"] == documented_verify(body, "fe2bc8e865d8fc2236968ee53c3b2bd5")
         assert body["verify"] != documented_verify(body, "another-secret")
     transaction_id = sb.state.order(oid)["transaction_id"]
     assert [(b["object"], b["object_id"], b["action"]) for b in receiver.bodies] == [
-        ("incoming_order", oid, "changed"), ("transaction", transaction_id, "added")]
+        ("incoming_order", oid, "changed"),
+        ("transaction", transaction_id, "added"),
+    ]
 
 
 def test_each_cashier_and_menu_action_has_its_webhook(sandbox_factory):
@@ -87,14 +99,19 @@ def test_each_cashier_and_menu_action_has_its_webhook(sandbox_factory):
     seen = [(b["object"], b["action"]) for b in receiver.bodies]
     assert seen == [
         ("incoming_order", "changed"),  # declined
-        ("incoming_order", "changed"), ("transaction", "added"),  # closing a new order accepts it first
-        ("transaction", "changed"), ("incoming_order", "changed"),  # then closes the receipt
+        ("incoming_order", "changed"),
+        ("transaction", "added"),  # closing a new order accepts it first
+        ("transaction", "changed"),
+        ("incoming_order", "changed"),  # then closes the receipt
         ("dish", "changed"),  # 141 is a dish
         ("product", "changed"),
         ("product", "removed"),
         ("product", "added"),
     ]
-    assert receiver.bodies[0]["object_id"] == declined and receiver.bodies[3]["object_id"] == sb.state.order(closed)["transaction_id"]
+    assert (
+        receiver.bodies[0]["object_id"] == declined
+        and receiver.bodies[3]["object_id"] == sb.state.order(closed)["transaction_id"]
+    )
 
 
 def test_non_200_is_retried_in_order_and_logged(sandbox_factory):
@@ -155,8 +172,11 @@ def test_loopback_server_delivers_to_a_real_receiver(sandbox_factory):
         handle = sandbox_factory(webhook_url=receiver_url + "/webhook")
         with serve_sandbox(handle) as live:
             oid = new_order(handle)
-            resp = httpx.post(f"{live.base_url}/_sandbox/trigger", json={"event": "order.accepted", "args": [oid]},
-                              headers={"Authorization": f"Bearer {live.token}"})
+            resp = httpx.post(
+                f"{live.base_url}/_sandbox/trigger",
+                json={"event": "order.accepted", "args": [oid]},
+                headers={"Authorization": f"Bearer {live.token}"},
+            )
             assert resp.status_code == 200 and resp.json()["result"]["status"] == 1
             delivered = live.wait_deliveries(2)
             assert [b["object"] for b in received] == ["incoming_order", "transaction"] and received == delivered

@@ -58,7 +58,9 @@ def poster(tmp_path, monkeypatch):
     server = MenuServer()
     monkeypatch.setitem(common.TRANSPORT, "transport", server.transport)
     # no pacing against a stand-in
-    server.data = clean_env(monkeypatch, tmp_path, POSTER_TOKEN=TOKEN, POSTER_API_URL="http://poster.test/api", POSTER_RATE_LIMIT="0")
+    server.data = clean_env(
+        monkeypatch, tmp_path, POSTER_TOKEN=TOKEN, POSTER_API_URL="http://poster.test/api", POSTER_RATE_LIMIT="0"
+    )
     return server
 
 
@@ -116,7 +118,10 @@ def test_removed_product_breaks_its_link(poster):
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert report["removed"] == [{"product_id": 10, "name": "Еспресо"}]
-    assert {(b["local_id"], b["reason"]) for b in report["broken"]} == {("L-1", "removed"), ("L-2", "modification_removed")}
+    assert {(b["local_id"], b["reason"]) for b in report["broken"]} == {
+        ("L-1", "removed"),
+        ("L-2", "modification_removed"),
+    }
     # still broken next time: exit 3 again, but --quiet stays silent (nothing new to say)
     again = sync("--quiet")
     assert again.exit_code == 3 and again.stdout == ""
@@ -204,11 +209,14 @@ def test_sync_against_the_sandbox_reports_cashier_menu_edits(cli_env):
 
 def test_catalogue_new_items_are_auto_mapped_or_reported_unmatched(poster):
     mapping = Mapping()
-    mapping.set(MappingEntry(local_id="S-9", local_name="Espresso (house)", status="manual", product_id=11, modificator_id=111))
+    mapping.set(
+        MappingEntry(local_id="S-9", local_name="Espresso (house)", status="manual", product_id=11, modificator_id=111)
+    )
     mapping.set(MappingEntry(local_id="S-8", local_name="Old promo", status="ignored"))
     save_mapping(mapping, poster.data / "mapping.toml")
     (poster.data.parent / "site.csv").write_text(
-        "id,name,price\nS-1,Сирники,120\nS-2,Борщ з пампушками,90\nS-9,Espresso (house),45\nS-8,Old promo,10\n", encoding="utf-8"
+        "id,name,price\nS-1,Сирники,120\nS-2,Борщ з пампушками,90\nS-9,Espresso (house),45\nS-8,Old promo,10\n",
+        encoding="utf-8",
     )
     result = sync("--catalogue", "site.csv", "--json")
     assert result.exit_code == 3, result.stderr  # one site item needs a person
@@ -218,7 +226,11 @@ def test_catalogue_new_items_are_auto_mapped_or_reported_unmatched(poster):
     saved = load_mapping(poster.data / "mapping.toml")
     assert (saved.get("S-1").status, saved.get("S-1").product_id) == ("auto", 20)
     assert saved.get("S-2").status == "unmatched"
-    assert (saved.get("S-9").status, saved.get("S-9").product_id, saved.get("S-9").modificator_id) == ("manual", 11, 111)
+    assert (saved.get("S-9").status, saved.get("S-9").product_id, saved.get("S-9").modificator_id) == (
+        "manual",
+        11,
+        111,
+    )
     assert saved.get("S-8").status == "ignored"
     # the next run: still unmatched (exit 3) but nothing new to say
     again = sync("--catalogue", "site.csv", "--quiet")

@@ -89,7 +89,11 @@ def run_child(data: Path, new_menu: Path, kill_at: str, catalogue: Path, *extra:
 
 
 def files(data: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(data)): p.read_bytes() for p in data.rglob("*") if p.is_file() and not p.name.startswith(".sync")}
+    return {
+        str(p.relative_to(data)): p.read_bytes()
+        for p in data.rglob("*")
+        if p.is_file() and not p.name.startswith(".sync")
+    }
 
 
 @pytest.mark.parametrize("kill_at", ["mapping", "archive", "menu", "report", "rotate"])
@@ -107,6 +111,7 @@ def test_a_kill_at_any_write_leaves_snapshot_and_mapping_usable(state, kill_at):
         load_snapshot(archive)
     if kill_at == "mapping":
         assert files(data) == before  # killed before the first write: nothing moved
+
     # the next run finishes the job; drift is reported unless the kill came after the commit point
     async def pull() -> MenuSnapshot:
         return load_snapshot(second)
@@ -164,8 +169,14 @@ def test_two_cli_processes_against_a_real_sandbox(sandbox_server, tmp_path):
     and one clear line; the first finishes normally."""
     sandbox_server.handle.faults(latency_ms=700)  # keep the first run inside its pull for a while
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER")}
-    env.update(POSTER_API_URL=sandbox_server.api_url, POSTER_TOKEN=sandbox_server.token, POSTER_SPOT_ID="1",
-               POSTER_CLI_DATA_DIR=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "xdg"), NO_COLOR="1")
+    env.update(
+        POSTER_API_URL=sandbox_server.api_url,
+        POSTER_TOKEN=sandbox_server.token,
+        POSTER_SPOT_ID="1",
+        POSTER_CLI_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg"),
+        NO_COLOR="1",
+    )
     cli = [sys.executable, "-m", "poster_cli", "sync"]
     first = subprocess.Popen([*cli, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     lock = tmp_path / "data" / ".sync.lock"

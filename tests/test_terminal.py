@@ -61,9 +61,15 @@ def test_no_colour_and_no_progress(cafe: Any, change: dict[str, str | None]) -> 
 def test_real_processes_writing_to_pipes_print_no_escapes(sandbox_server: Any, tmp_path: Path) -> None:
     """Not CliRunner: the installed entry point with real pipes, a colour TERM and no NO_COLOR."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTER_", "NO_COLOR", "FORCE_COLOR"))}
-    env.update(TERM="xterm-256color", POSTER_API_URL=sandbox_server.api_url, POSTER_TOKEN=sandbox_server.token,
-               POSTER_CLI_DATA_DIR=str(tmp_path / "data"), POSTER_SPOT_ID="1", POSTER_RATE_LIMIT="0",
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.update(
+        TERM="xterm-256color",
+        POSTER_API_URL=sandbox_server.api_url,
+        POSTER_TOKEN=sandbox_server.token,
+        POSTER_CLI_DATA_DIR=str(tmp_path / "data"),
+        POSTER_SPOT_ID="1",
+        POSTER_RATE_LIMIT="0",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "mapping.toml").write_text(tomli_w.dumps(MAPPING), encoding="utf-8")
     (tmp_path / "orders.csv").write_text(ORDERS_OK, encoding="utf-8")
@@ -91,7 +97,9 @@ def test_init_asks_nothing_without_a_terminal(cafe: Any) -> None:
     assert "should-not-be-read" not in Path("poster-cli.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("where", [["init", "--local", "--no-input"], ["--no-input", "init", "--local"]], ids=["after", "before"])
+@pytest.mark.parametrize(
+    "where", [["init", "--local", "--no-input"], ["--no-input", "init", "--local"]], ids=["after", "before"]
+)
 def test_init_at_a_terminal_with_no_input_asks_nothing(cafe: Any, where: list[str]) -> None:
     result = cafe.run(*where, env={**TTY_NO_INPUT, "POSTER_TOKEN": None})
     assert result.exit_code == 0, result.stderr
@@ -104,7 +112,9 @@ def test_login_without_a_terminal_reads_stdin_and_never_prompts(cafe: Any) -> No
     assert result.exit_code == 0, result.stderr
     assert "Poster access token" not in result.stdout + result.stderr
     assert token in Path("poster-cli.toml").read_text(encoding="utf-8")
-    assert_one_line(cafe.run("login", "--local", env=NO_TTY, input=""), 2, "no token given", "poster-cli login < token.txt")
+    assert_one_line(
+        cafe.run("login", "--local", env=NO_TTY, input=""), 2, "no token given", "poster-cli login < token.txt"
+    )
 
 
 def test_match_without_a_terminal_asks_nothing(cafe: Any) -> None:

@@ -115,7 +115,9 @@ def receiver(tmp_path):
 
 def test_a_hand_signed_event_without_data_is_accepted():
     now = 1518794257
-    event = signed({"account": "api-demo", "object": "transaction", "object_id": 1, "action": "added", "time": str(now)})
+    event = signed(
+        {"account": "api-demo", "object": "transaction", "object_id": 1, "action": "added", "time": str(now)}
+    )
     assert event["verify"] == hashlib.md5(b"api-demo;transaction;1;added;1518794257;" + SECRET.encode()).hexdigest()
     checked = check_delivery(event, SECRET, now=now)
     assert checked.key == ("api-demo", "transaction", "1", "added", "1518794257")
@@ -125,7 +127,16 @@ def test_a_hand_signed_event_without_data_is_accepted():
 def test_a_hand_signed_event_with_data_is_accepted_and_data_is_part_of_the_signature():
     now = 1518794257
     data = '{"value_relative":"100","value_absolute":"1500"}'
-    event = signed({"account": "api-demo", "object": "client_ewallet", "object_id": 7, "action": "changed", "time": str(now), "data": data})
+    event = signed(
+        {
+            "account": "api-demo",
+            "object": "client_ewallet",
+            "object_id": 7,
+            "action": "changed",
+            "time": str(now),
+            "data": data,
+        }
+    )
     expected = hashlib.md5(f"api-demo;client_ewallet;7;changed;{data};{now};{SECRET}".encode()).hexdigest()
     assert event["verify"] == expected
     assert check_delivery(event, SECRET, now=now).data == data

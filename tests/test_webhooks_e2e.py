@@ -29,7 +29,12 @@ pytestmark = pytest.mark.e2e
 
 
 def create_order(api_url: str, token: str, journal_path, site_id: str) -> int:
-    body = {"spot_id": 1, "phone": "+380501234567", "comment": f"Site order #{site_id}", "products": [{"product_id": 106, "count": 2}]}
+    body = {
+        "spot_id": 1,
+        "phone": "+380501234567",
+        "comment": f"Site order #{site_id}",
+        "products": [{"product_id": 106, "count": 2}],
+    }
 
     async def go():
         async with PosterClient(api_url, token) as api:
@@ -63,7 +68,12 @@ def test_sandbox_cashier_accepts_and_the_receiver_updates_the_journal_and_tells_
         sandbox_server.trigger("order.accepted", order_id)
         delivered = sandbox_server.wait_deliveries(2)  # incoming_order changed, transaction added
         assert [d["object"] for d in delivered] == ["incoming_order", "transaction"]
-        wait_for(lambda: all(r.hook_state == "done" for r in stored(config.store_path)) and len(stored(config.store_path)) == 2, "processing")
+        wait_for(
+            lambda: (
+                all(r.hook_state == "done" for r in stored(config.store_path)) and len(stored(config.store_path)) == 2
+            ),
+            "processing",
+        )
         sandbox_server.trigger("order.closed", order_id)
         sandbox_server.wait_deliveries(4)
 
@@ -94,9 +104,22 @@ def test_webhooks_test_sends_a_signed_event_and_prints_the_answer(cli_env, tmp_p
     processor = RecordingProcessor()
     config = ReceiverConfig(secret="app-secret-1", store_path=tmp_path / "w.sqlite")
     with serving_in_thread(create_app(config, processor, log=lambda line: None)) as url:
-        ok = cli_env.run("webhooks", "test", "--url", f"{url}/webhook", "--object", "product", "--object-id", "106",
-                         "--action", "changed", env={"POSTER_APP_SECRET": "app-secret-1"})
-        wrong = cli_env.run("webhooks", "test", "--url", f"{url}/webhook", "--json", env={"POSTER_APP_SECRET": "not-it"})
+        ok = cli_env.run(
+            "webhooks",
+            "test",
+            "--url",
+            f"{url}/webhook",
+            "--object",
+            "product",
+            "--object-id",
+            "106",
+            "--action",
+            "changed",
+            env={"POSTER_APP_SECRET": "app-secret-1"},
+        )
+        wrong = cli_env.run(
+            "webhooks", "test", "--url", f"{url}/webhook", "--json", env={"POSTER_APP_SECRET": "not-it"}
+        )
         wait_for(lambda: len(processor.seen) == 1, "processing")
     assert ok.exit_code == 0, ok.stderr
     assert ok.stdout.strip() == 'HTTP 200 {"status":"accept"}'
@@ -116,7 +139,12 @@ def test_webhooks_test_names_an_unreachable_receiver(cli_env):
 def test_webhooks_list_and_replay(cli_env):
     sandbox = cli_env.sandbox
     journal_path = cli_env.data_dir / "orders.sqlite"
-    body = {"spot_id": 1, "phone": "+380501234567", "comment": "Site order #S-5", "products": [{"product_id": 106, "count": 1}]}
+    body = {
+        "spot_id": 1,
+        "phone": "+380501234567",
+        "comment": "Site order #S-5",
+        "products": [{"product_id": 106, "count": 1}],
+    }
 
     async def send():
         async with sandbox.client() as api:
@@ -176,7 +204,10 @@ def test_the_serve_command_runs_acknowledges_and_stops_on_ctrl_c(sandbox_server,
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "poster_cli", "webhooks", "serve", "--port", "0"],
-        env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         first = proc.stderr.readline()

@@ -46,8 +46,13 @@ def last_event(sandbox, obj: str) -> dict:
 
 def send_order(sandbox, files, site_id: str, *, answer_lost: bool = False) -> int:
     """An order sent the way `order send` does: journaled, then created with the marker comment."""
-    body = {"spot_id": 1, "phone": "+380501234567", "first_name": "Olena", "comment": f"Site order #{site_id}",
-            "products": [{"product_id": FLAT_WHITE, "count": 1}]}
+    body = {
+        "spot_id": 1,
+        "phone": "+380501234567",
+        "first_name": "Olena",
+        "comment": f"Site order #{site_id}",
+        "products": [{"product_id": FLAT_WHITE, "count": 1}],
+    }
 
     async def go():
         async with sandbox.client() as api:
@@ -67,7 +72,9 @@ def journal_entry(files, site_id):
         return journal.get(site_id)
 
 
-@pytest.mark.parametrize("action, state", [("order.accepted", "accepted"), ("order.declined", "declined"), ("order.closed", "closed")])
+@pytest.mark.parametrize(
+    "action, state", [("order.accepted", "accepted"), ("order.declined", "declined"), ("order.closed", "closed")]
+)
 def test_an_incoming_order_event_moves_the_journal(sandbox, files, action, state):
     order_id = send_order(sandbox, files, "A-17")
     sandbox.trigger(action, order_id)
@@ -91,7 +98,13 @@ def test_a_closed_receipt_event_closes_the_journaled_order(sandbox, files):
 
 def test_a_receipt_of_a_walk_in_guest_is_only_stored(sandbox, files):
     send_order(sandbox, files, "A-19")
-    event = {"account": sandbox.state.account, "object": "transaction", "object_id": 999, "action": "changed", "time": "1"}
+    event = {
+        "account": sandbox.state.account,
+        "object": "transaction",
+        "object_id": 999,
+        "action": "changed",
+        "time": "1",
+    }
     from poster_cli.poster.signature import webhook_verify
 
     event["verify"] = webhook_verify(event, sandbox.app_secret)
@@ -148,10 +161,15 @@ def test_a_price_change_updates_the_snapshot(sandbox, files):
 def test_a_removed_product_leaves_the_snapshot_and_its_mapping_link_is_reported_broken(sandbox, files):
     pull(sandbox, files)
     save_mapping(
-        Mapping({e.local_id: e for e in [
-            MappingEntry("L-7", "Latte", "confirmed", product_id=FLAT_WHITE, poster_name="Флет вайт"),
-            MappingEntry("L-1", "Espresso", "auto", product_id=101),
-        ]}),
+        Mapping(
+            {
+                e.local_id: e
+                for e in [
+                    MappingEntry("L-7", "Latte", "confirmed", product_id=FLAT_WHITE, poster_name="Флет вайт"),
+                    MappingEntry("L-1", "Espresso", "auto", product_id=101),
+                ]
+            }
+        ),
         files["mapping_path"],
     )
     sandbox.trigger("product.removed", FLAT_WHITE)
@@ -192,7 +210,13 @@ def test_a_category_event_refreshes_the_snapshot_categories(sandbox, files):
 
     pull(sandbox, files)
     sandbox.state.doc["categories"][0]["name"] = "Кава та какао"  # a manager renames it in Poster
-    event = {"account": sandbox.state.account, "object": "category", "object_id": 1, "action": "changed", "time": str(int(time.time()))}
+    event = {
+        "account": sandbox.state.account,
+        "object": "category",
+        "object_id": 1,
+        "action": "changed",
+        "time": str(int(time.time())),
+    }
     event["verify"] = webhook_verify(event, sandbox.app_secret)
     outcome = process(sandbox, files, event)
     assert load_snapshot(files["menu_path"]).categories[1].name == "Кава та какао"

@@ -64,20 +64,37 @@ def load_venue(name: str) -> Venue:
             key, category, pname, price, flags = cells
             pid = base + int(key[1:])
             raw: dict[str, Any] = {
-                "product_id": str(pid), "product_name": pname, "category_name": category,
-                "menu_category_id": str(abs(hash(category)) % 1000), "type": "2" if "d" in flags else "3",
-                "hidden": "1" if "h" in flags else "0", "barcode": "", "product_code": "",
+                "product_id": str(pid),
+                "product_name": pname,
+                "category_name": category,
+                "menu_category_id": str(abs(hash(category)) % 1000),
+                "type": "2" if "d" in flags else "3",
+                "hidden": "1" if "h" in flags else "0",
+                "barcode": "",
+                "product_code": "",
             }
             if price.startswith("~"):
                 choices = [c.split("=") for c in price[1:].split(";")]
                 first = _kop(choices[0][1])
                 raw["spots"] = _spots(first)
-                raw["group_modifications"] = [{
-                    "dish_modification_group_id": str(pid), "name": "Розмір", "num_min": 1, "num_max": 1, "is_deleted": 0,
-                    "modifications": [{"dish_modification_id": str(pid * 10 + i), "name": n.strip(),
-                                       "price": float(Decimal(_kop(p) - first) / 100), "type": 1}
-                                      for i, (n, p) in enumerate(choices, 1)],
-                }]
+                raw["group_modifications"] = [
+                    {
+                        "dish_modification_group_id": str(pid),
+                        "name": "Розмір",
+                        "num_min": 1,
+                        "num_max": 1,
+                        "is_deleted": 0,
+                        "modifications": [
+                            {
+                                "dish_modification_id": str(pid * 10 + i),
+                                "name": n.strip(),
+                                "price": float(Decimal(_kop(p) - first) / 100),
+                                "type": 1,
+                            }
+                            for i, (n, p) in enumerate(choices, 1)
+                        ],
+                    }
+                ]
             elif "=" in price:
                 raw["modifications"] = [
                     {"modificator_id": str(pid * 10 + i), "modificator_name": n.strip(), "spots": _spots(_kop(p))}
@@ -90,11 +107,19 @@ def load_venue(name: str) -> Venue:
         elif section == "site":
             sname, category, price, label = cells
             local_id = f"{name}-{len(items) + 1:03d}"
-            items.append(CatalogueItem(local_id=local_id, name=sname, price=_kop(price) if price else None,
-                                       category=category, line=len(items) + 2))
+            items.append(
+                CatalogueItem(
+                    local_id=local_id,
+                    name=sname,
+                    price=_kop(price) if price else None,
+                    category=category,
+                    line=len(items) + 2,
+                )
+            )
             labels[local_id] = _label(label, base)
-    snapshot = MenuSnapshot(raw={"products": products, "spots": [{"spot_id": "1", "spot_name": name}],
-                                 "categories": [], "currency": None})
+    snapshot = MenuSnapshot(
+        raw={"products": products, "spots": [{"spot_id": "1", "spot_name": name}], "categories": [], "currency": None}
+    )
     return Venue(name=name, snapshot=snapshot, items=items, labels=labels)
 
 

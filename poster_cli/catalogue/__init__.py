@@ -3,4 +3,12 @@
 from poster_cli.catalogue.items import CatalogueItem, ColumnOverrides, PriceError, parse_price
 from poster_cli.catalogue.readers import decode, read_catalogue, sniff_delimiter
 
-__all__ = ["CatalogueItem", "ColumnOverrides", "PriceError", "parse_price", "read_catalogue", "decode", "sniff_delimiter"]
+__all__ = [
+    "CatalogueItem",
+    "ColumnOverrides",
+    "PriceError",
+    "parse_price",
+    "read_catalogue",
+    "decode",
+    "sniff_delimiter",
+]

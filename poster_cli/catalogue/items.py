@@ -12,12 +12,48 @@ FIELDS = ("id", "name", "price", "category", "barcode")
 # Common column names, most specific first. A header also matches when it starts with one of these
 # followed by a non-letter ("price_uah", "ціна, грн", "Price (UAH)").
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "local_id", "site_id", "sku", "код", "code", "артикул", "article", "item_id", "ід", "ид", "vendor_code"),
-    "name": ("name", "title", "назва", "название", "найменування", "наименование", "item_name", "product_name",
-             "product", "item", "товар", "страва", "блюдо"),
+    "id": (
+        "id",
+        "local_id",
+        "site_id",
+        "sku",
+        "код",
+        "code",
+        "артикул",
+        "article",
+        "item_id",
+        "ід",
+        "ид",
+        "vendor_code",
+    ),
+    "name": (
+        "name",
+        "title",
+        "назва",
+        "название",
+        "найменування",
+        "наименование",
+        "item_name",
+        "product_name",
+        "product",
+        "item",
+        "товар",
+        "страва",
+        "блюдо",
+    ),
     "price": ("price", "ціна", "цена", "вартість", "стоимость", "cost"),
-    "category": ("category", "section", "категорія", "категория", "category_name", "group", "група", "группа",
-                 "розділ", "раздел"),
+    "category": (
+        "category",
+        "section",
+        "категорія",
+        "категория",
+        "category_name",
+        "group",
+        "група",
+        "группа",
+        "розділ",
+        "раздел",
+    ),
     "barcode": ("barcode", "штрихкод", "штрих_код", "ean", "gtin", "upc"),
 }
 
@@ -130,4 +166,3 @@ def _normalise_separators(text: str) -> str:
     if text.count(".") > 1:
         return text.replace(".", "")
     return text
-

@@ -83,7 +83,7 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[Row]]:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
                 raise InputFileError(path, f"{len(values)} fields, the header has {len(header)}", line=reader.line_num)
             rows.append((reader.line_num, dict(zip(header, values))))
     except csv.Error as exc:
@@ -135,7 +135,9 @@ def _items(path: Path, parsed: tuple[list[str], list[Row]], columns: ColumnOverr
         if not name:
             raise InputFileError(path, _at(line, index, f"item {local_id!r} has no name"), line=line)
         if local_id in seen:
-            raise InputFileError(path, _at(line, index, f"id {local_id!r} appears again (first at {seen[local_id]})"), line=line)
+            raise InputFileError(
+                path, _at(line, index, f"id {local_id!r} appears again (first at {seen[local_id]})"), line=line
+            )
         seen[local_id] = where
         raw_price = row.get(found["price"]) if "price" in found else None
         try:
@@ -143,7 +145,9 @@ def _items(path: Path, parsed: tuple[list[str], list[Row]], columns: ColumnOverr
         except PriceError as exc:
             raise InputFileError(path, _at(line, index, f"item {local_id!r}: {exc}"), line=line) from None
         items.append(
-            CatalogueItem(local_id=local_id, name=name, price=price, category=cell("category"), barcode=cell("barcode"), line=line)
+            CatalogueItem(
+                local_id=local_id, name=name, price=price, category=cell("category"), barcode=cell("barcode"), line=line
+            )
         )
     return items
 
@@ -151,14 +155,17 @@ def _items(path: Path, parsed: tuple[list[str], list[Row]], columns: ColumnOverr
 def _columns(path: Path, headers: list[str], columns: ColumnOverrides) -> dict[str, str]:
     found, missing = find_columns(headers, columns)
     if missing:
-        raise InputFileError(path, f"no column named {', '.join(map(repr, missing))}", hint=f"columns are: {', '.join(headers)}")
+        raise InputFileError(
+            path, f"no column named {', '.join(map(repr, missing))}", hint=f"columns are: {', '.join(headers)}"
+        )
     for field, flag in (("id", "--id-col"), ("name", "--name-col")):
         if field not in found:
             looked = ", ".join(COLUMN_NAMES[field][:6])
-            raise InputFileError(path, f"no {field} column (looked for {looked}; columns are: {', '.join(headers)})", hint=f"pass {flag}")
+            raise InputFileError(
+                path, f"no {field} column (looked for {looked}; columns are: {', '.join(headers)})", hint=f"pass {flag}"
+            )
     return found
 
 
 def _at(line: int | None, index: int, problem: str) -> str:
     return problem if line is not None else f"items[{index}]: {problem}"
-

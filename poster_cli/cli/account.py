@@ -48,10 +48,20 @@ def login(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Store in ./poster-cli.toml instead of the user config."),
     no_check: bool = typer.Option(False, "--no-check", help="Store without asking Poster whether the token works."),
-    oauth: bool = typer.Option(False, "--oauth", help="Marketplace application: get the token through Poster's OAuth code flow in a browser."),
-    port: int = typer.Option(0, "--port", help="With --oauth: loopback port of the redirect http://127.0.0.1:PORT/callback (0: any free port)."),
-    no_browser: bool = typer.Option(False, "--no-browser", help="With --oauth: print the authorization URL instead of opening a browser."),
-    oauth_timeout: float = typer.Option(300.0, "--oauth-timeout", help="With --oauth: seconds to wait for the browser to come back."),
+    oauth: bool = typer.Option(
+        False, "--oauth", help="Marketplace application: get the token through Poster's OAuth code flow in a browser."
+    ),
+    port: int = typer.Option(
+        0,
+        "--port",
+        help="With --oauth: loopback port of the redirect http://127.0.0.1:PORT/callback (0: any free port).",
+    ),
+    no_browser: bool = typer.Option(
+        False, "--no-browser", help="With --oauth: print the authorization URL instead of opening a browser."
+    ),
+    oauth_timeout: float = typer.Option(
+        300.0, "--oauth-timeout", help="With --oauth: seconds to wait for the browser to come back."
+    ),
 ) -> None:
     """Store a personal access token, read from a hidden prompt or stdin (never from the command line).
 
@@ -109,7 +119,9 @@ def init(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Write ./poster-cli.toml instead of the user config."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing config file."),
-    no_input: bool = typer.Option(False, "--no-input", help="Never ask; write only what flags and the environment give."),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never ask; write only what flags and the environment give."
+    ),
 ) -> None:
     """Write a commented config file, asking at a terminal for what is missing, and check the token.
 

@@ -13,8 +13,12 @@ DEMO_PHONE = "+380671234567"
 
 
 def demo(
-    keep: bool = typer.Option(False, "--keep", help="Keep the demo's data folder (snapshot, mapping, journals) and print where it is."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Use this data folder instead of a temporary one (kept)."),
+    keep: bool = typer.Option(
+        False, "--keep", help="Keep the demo's data folder (snapshot, mapping, journals) and print where it is."
+    ),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="Use this data folder instead of a temporary one (kept)."
+    ),
 ) -> None:
     """Run the whole flow against an embedded Poster sandbox: pull the menu, match the demo café's
     site catalogue, send a prepaid order, have the cashier accept it, receive the signed webhook,
@@ -46,8 +50,19 @@ def demo(
         items = _order_items(env.data_dir)
         steps.header("Send a prepaid test order")
         steps.run(
-            "order", "send", *[a for item in items for a in ("--item", item)], "--phone", DEMO_PHONE,
-            "--first-name", "Olena", "--paid", "--order-id", DEMO_ORDER_ID, "--comment", "Demo order: please ring the bell", "--yes",
+            "order",
+            "send",
+            *[a for item in items for a in ("--item", item)],
+            "--phone",
+            DEMO_PHONE,
+            "--first-name",
+            "Olena",
+            "--paid",
+            "--order-id",
+            DEMO_ORDER_ID,
+            "--comment",
+            "Demo order: please ring the bell",
+            "--yes",
         )
         incoming = _incoming_order_id(env.data_dir)
 
@@ -62,8 +77,10 @@ def demo(
         steps.run("order", "status", DEMO_ORDER_ID)
 
         elapsed = time.monotonic() - started
-        say(f"\nDemo done in {elapsed:.1f} s. Next: `poster-cli sandbox serve` in one terminal, then try the "
-            "commands above with POSTER_API_URL=http://127.0.0.1:8765/api and the token it prints.")
+        say(
+            f"\nDemo done in {elapsed:.1f} s. Next: `poster-cli sandbox serve` in one terminal, then try the "
+            "commands above with POSTER_API_URL=http://127.0.0.1:8765/api and the token it prints."
+        )
         if keep or data_dir is not None:
             say(f"Data kept in {env.data_dir}")
 

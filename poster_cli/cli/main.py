@@ -21,6 +21,7 @@ from poster_cli import __version__
 from poster_cli.cli.common import GlobalOptions
 from poster_cli.errors import EXIT_ATTENTION, EXIT_FAILED, EXIT_INTERRUPTED, PosterCliError
 
+
 def _click_module() -> Any:
     """The click Typer runs on: its own vendored copy in newer releases, the click package before."""
     vendored = getattr(typer.core, "_click", None)
@@ -134,7 +135,9 @@ class PosterGroup(TyperGroup):
 
                 best = process.extractOne(name, list(COMMANDS))
                 if best and best[1] >= 60:
-                    raise click.exceptions.UsageError(f"No such command {name!r}. Did you mean {best[0]!r}?", ctx) from None
+                    raise click.exceptions.UsageError(
+                        f"No such command {name!r}. Did you mean {best[0]!r}?", ctx
+                    ) from None
             raise exc
 
 
@@ -184,13 +187,19 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     config: Optional[str] = typer.Option(None, "--config", envvar="POSTER_CLI_CONFIG", help="Config file (TOML)."),
-    profile: Optional[str] = typer.Option(None, "--profile", envvar="POSTER_PROFILE", help="Profile: [profiles.NAME] in the config."),
-    api_url: Optional[str] = typer.Option(None, "--api-url", help="Poster API base URL ending in /api (env POSTER_API_URL)."),
+    profile: Optional[str] = typer.Option(
+        None, "--profile", envvar="POSTER_PROFILE", help="Profile: [profiles.NAME] in the config."
+    ),
+    api_url: Optional[str] = typer.Option(
+        None, "--api-url", help="Poster API base URL ending in /api (env POSTER_API_URL)."
+    ),
     spot_id: Optional[int] = typer.Option(None, "--spot", help="Spot id (env POSTER_SPOT_ID)."),
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help="Data folder (env POSTER_CLI_DATA_DIR)."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; fail naming the flag instead."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and log each API call (token redacted)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Example: poster-cli pull && poster-cli match site.csv"""
     opts = GlobalOptions(config=config, profile=profile, debug=debug, no_input=no_input)

@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(mapping_app, name="mapping")
 
 
-def _paths(ctx: typer.Context, menu: Optional[Path], mapping_file: Optional[Path], spot: Optional[int] = None) -> tuple[Any, Path, Path]:
+def _paths(
+    ctx: typer.Context, menu: Optional[Path], mapping_file: Optional[Path], spot: Optional[int] = None
+) -> tuple[Any, Path, Path]:
     s = common.settings(ctx, spot_id=spot)
     return s, menu or s.menu_path, mapping_file or s.mapping_path
 
@@ -33,7 +35,9 @@ def _paths(ctx: typer.Context, menu: Optional[Path], mapping_file: Optional[Path
 @mapping_app.command("show")
 def show(
     ctx: typer.Context,
-    status: Optional[str] = typer.Option(None, "--status", help="Only entries with this status (auto, confirmed, manual, unmatched, ignored)."),
+    status: Optional[str] = typer.Option(
+        None, "--status", help="Only entries with this status (auto, confirmed, manual, unmatched, ignored)."
+    ),
     mapping_file: Optional[Path] = MAPPING_OPTION,
     json_out: bool = typer.Option(False, "--json", help="Print the entries as JSON."),
 ) -> None:
@@ -66,10 +70,13 @@ def show(
         score = "" if e.score is None else f"{e.score:.0f}"
         score_style = "" if e.score is None else ("green" if e.score >= 90 else "yellow" if e.score >= 70 else "red")
         table.add_row(
-            escape(e.local_id), escape(e.local_name), f"[{STATUS_STYLE[e.status]}]{e.status}[/]",
+            escape(e.local_id),
+            escape(e.local_name),
+            f"[{STATUS_STYLE[e.status]}]{e.status}[/]",
             "" if e.product_id is None else str(e.product_id),
             "" if e.modificator_id is None else str(e.modificator_id),
-            escape(e.poster_name or ""), f"[{score_style}]{score}[/]" if score_style else score,
+            escape(e.poster_name or ""),
+            f"[{score_style}]{score}[/]" if score_style else score,
         )
     out_console().print(table)
     say(" · ".join(f"{n} {s}" for s, n in mapping.counts().items() if n))
@@ -78,7 +85,9 @@ def show(
 @mapping_app.command("check")
 def check(
     ctx: typer.Context,
-    spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose visibility counts (default: the configured spot)."),
+    spot: Optional[int] = typer.Option(
+        None, "--spot", help="Spot whose visibility counts (default: the configured spot)."
+    ),
     menu: Optional[Path] = MENU_OPTION,
     mapping_file: Optional[Path] = MAPPING_OPTION,
     json_out: bool = typer.Option(False, "--json", help="Print the broken links as JSON."),
@@ -109,7 +118,9 @@ def check(
         if not broken:
             say(f"all {linked} links are fine" + (f" at spot {spot_id}" if spot_id is not None else ""))
     if broken:
-        raise NeedsAttention(f"{len(broken)} of {linked} links are broken", hint="run `poster-cli match` again to relink them")
+        raise NeedsAttention(
+            f"{len(broken)} of {linked} links are broken", hint="run `poster-cli match` again to relink them"
+        )
 
 
 @mapping_app.command("push")
@@ -147,7 +158,10 @@ def push(
         return
     if not s.is_local_api and not yes:
         if not common.can_prompt(ctx):
-            raise UsageError(f"pushing writes to the live account at {s.api_url} and there is no terminal to confirm", hint="pass --yes")
+            raise UsageError(
+                f"pushing writes to the live account at {s.api_url} and there is no terminal to confirm",
+                hint="pass --yes",
+            )
         if not typer.confirm(f"Write extras on {len(writes)} products at {s.api_url}?", default=False, err=True):
             raise typer.Exit(1)
 
@@ -169,14 +183,22 @@ def push(
         if done:
             save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
     if json_out:
-        emit_json({"dry_run": False, "written": report.written, "unchanged": unchanged,
-                   "failed": [{"product_id": pid, "error": err} for pid, err in report.failed]})
+        emit_json(
+            {
+                "dry_run": False,
+                "written": report.written,
+                "unchanged": unchanged,
+                "failed": [{"product_id": pid, "error": err} for pid, err in report.failed],
+            }
+        )
     else:
         say(f"wrote extras on {len(report.written)} products, {unchanged} already up to date")
         for pid, err in report.failed:
             say(f"product {pid}: {err}")
     if report.failed:
-        raise NeedsAttention(f"{len(report.failed)} products could not be written", hint="run `poster-cli mapping push` again")
+        raise NeedsAttention(
+            f"{len(report.failed)} products could not be written", hint="run `poster-cli mapping push` again"
+        )
 
 
 @mapping_app.command("pull")
@@ -200,7 +222,9 @@ def pull(
 
     _, menu_path, path = _paths(ctx, menu, mapping_file)
     if path.exists() and not force:
-        raise UsageError(f"{path} already exists", hint="pass --force to replace it, or --mapping FILE to write elsewhere")
+        raise UsageError(
+            f"{path} already exists", hint="pass --force to replace it, or --mapping FILE to write elsewhere"
+        )
     mapping = mapping_from_extras(load_snapshot(menu_path))
     save_mapping(mapping, path)
     if json_out:

@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
 def match(
     ctx: typer.Context,
     catalogue: Path = typer.Argument(..., help="The site's catalogue: CSV (, ; or tab) or JSON."),
-    menu: Optional[Path] = typer.Option(None, "--menu", help="A snapshot or a raw menu.getProducts answer (default: the pulled snapshot)."),
+    menu: Optional[Path] = typer.Option(
+        None, "--menu", help="A snapshot or a raw menu.getProducts answer (default: the pulled snapshot)."
+    ),
     mapping_file: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default: <data>/mapping.toml)."),
     spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
     accept: float = typer.Option(80.0, "--accept", min=0, max=100, help="Accept automatically at or above this score."),
@@ -59,7 +61,9 @@ def match(
     accepted = [r for r in results if r.accepted is not None]
     queue = [r for r in results if r.accepted is None]
     protected = len(items) - len(results)
-    say(f"{len(items)} site items: {len(accepted)} matched automatically, {protected} decided before, {len(queue)} to review")
+    say(
+        f"{len(items)} site items: {len(accepted)} matched automatically, {protected} decided before, {len(queue)} to review"
+    )
 
     interactive = common.can_prompt(ctx) and not no_input and not json_out
     if interactive and queue:
@@ -71,22 +75,37 @@ def match(
         if len(accepted) > 50:
             say(f"  … and {len(accepted) - 50} more (poster-cli mapping show)")
         outcome = review_loop(
-            queue, mapping, index, ask=_ask, say=say, save=lambda: save_mapping(mapping, mapping_path), review_score=review
+            queue,
+            mapping,
+            index,
+            ask=_ask,
+            say=say,
+            save=lambda: save_mapping(mapping, mapping_path),
+            review_score=review,
         )
-        say(f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
-            + (" (stopped; run again to continue)" if outcome.quit else ""))
+        say(
+            f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
+            + (" (stopped; run again to continue)" if outcome.quit else "")
+        )
         save_mapping(mapping, mapping_path)
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]
     if json_out:
-        emit_json({"items": [_item_json(mapping.get(i.local_id), by_id.get(i.local_id), review) for i in items],
-                   "mapping": str(mapping_path), "spot_id": spot_id})
+        emit_json(
+            {
+                "items": [_item_json(mapping.get(i.local_id), by_id.get(i.local_id), review) for i in items],
+                "mapping": str(mapping_path),
+                "spot_id": spot_id,
+            }
+        )
     else:
         say(f"mapping written to {mapping_path}")
     if unmatched:
-        raise NeedsAttention(f"{len(unmatched)} site item{'s are' if len(unmatched) != 1 else ' is'} unmatched",
-                             hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`")
+        raise NeedsAttention(
+            f"{len(unmatched)} site item{'s are' if len(unmatched) != 1 else ' is'} unmatched",
+            hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`",
+        )
 
 
 def _ask(prompt: str) -> str:

@@ -22,10 +22,18 @@ TYPE_NAMES = {1: "semi", 2: "dish", 3: "product"}
 @menu_app.command("show")
 def show(
     ctx: typer.Context,
-    category: Optional[str] = typer.Option(None, "--category", help="Only this category (name or id), with its sub-categories."),
-    spot: Optional[int] = typer.Option(None, "--spot", help="Prices and visibility at this spot only (default: the configured spot, else every spot)."),
-    hidden: Optional[bool] = typer.Option(None, "--hidden/--no-hidden", help="Only hidden products / only products not hidden (default: both)."),
-    search: Optional[str] = typer.Option(None, "--search", help="Only products whose name, modification, id, barcode or code contains TEXT."),
+    category: Optional[str] = typer.Option(
+        None, "--category", help="Only this category (name or id), with its sub-categories."
+    ),
+    spot: Optional[int] = typer.Option(
+        None, "--spot", help="Prices and visibility at this spot only (default: the configured spot, else every spot)."
+    ),
+    hidden: Optional[bool] = typer.Option(
+        None, "--hidden/--no-hidden", help="Only hidden products / only products not hidden (default: both)."
+    ),
+    search: Optional[str] = typer.Option(
+        None, "--search", help="Only products whose name, modification, id, barcode or code contains TEXT."
+    ),
     menu: Optional[Path] = typer.Option(None, "--menu", help="Snapshot file (default <data>/menu.json)."),
     json_out: bool = typer.Option(False, "--json", help="Print the products as JSON."),
 ) -> None:
@@ -66,17 +74,33 @@ def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
 
     currency = snap.currency.code_iso if snap.currency else None
     spots = [spot_id] if spot_id is not None else sorted({sid for r in rows for sid in r.prices} | set(snap.spots))
-    header = ["id", "name", "category", "type", *(f"spot {sid}" + (f" {currency}" if currency else "") for sid in spots), "modifications", "flags"]
+    header = [
+        "id",
+        "name",
+        "category",
+        "type",
+        *(f"spot {sid}" + (f" {currency}" if currency else "") for sid in spots),
+        "modifications",
+        "flags",
+    ]
     cells = []
     for r in rows:
         variants = [
-            f"{m['modificator_id']} {m['name']}" + "".join(f" {money(m['prices'][sid])}" for sid in spots if sid in m["prices"])
+            f"{m['modificator_id']} {m['name']}"
+            + "".join(f" {money(m['prices'][sid])}" for sid in spots if sid in m["prices"])
             for m in r.modifications
         ]
         variants += [f"{g['name']} ({g['num_min']}-{g['num_max']}): {len(g['modifiers'])} choices" for g in r.groups]
         cells.append(
-            [str(r.product_id), r.name, r.category, TYPE_NAMES.get(r.type, str(r.type)),
-             *(money(r.prices.get(sid)) for sid in spots), variants, ", ".join(r.flags())]
+            [
+                str(r.product_id),
+                r.name,
+                r.category,
+                TYPE_NAMES.get(r.type, str(r.type)),
+                *(money(r.prices.get(sid)) for sid in spots),
+                variants,
+                ", ".join(r.flags()),
+            ]
         )
     if stdout_is_tty():
         from rich.table import Table
@@ -89,7 +113,9 @@ def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
         out_console().print(table)
     else:
         lines = ["\t".join(header)]
-        lines += ["\t".join(("; ".join(c) if isinstance(c, list) else c).replace("\t", " ") for c in row) for row in cells]
+        lines += [
+            "\t".join(("; ".join(c) if isinstance(c, list) else c).replace("\t", " ") for c in row) for row in cells
+        ]
         sys.stdout.write("\n".join(lines) + "\n")
     say(f"{len(rows)} of {len(snap.products)} products (snapshot pulled {snap.pulled_at or 'at an unknown time'})")
 
@@ -101,7 +127,9 @@ def diff(
     new: Path = typer.Argument(..., help="The newer snapshot."),
     spot: Optional[int] = typer.Option(None, "--spot", help="Compare prices and visibility at this spot only."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Also report mapped site items that NEW breaks."),
-    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."),
+    json_out: bool = typer.Option(
+        False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."
+    ),
 ) -> None:
     """Show what changed between two snapshot files: the same report `sync` prints.
 

@@ -63,7 +63,10 @@ def _confirm_live(ctx: typer.Context, s: Any, what: str, *, yes: bool, required_
         return
     if not common.can_prompt(ctx):
         if required_without_tty:
-            raise UsageError(f"{what} would go to the live Poster account at {s.api_url} and nobody is here to confirm", hint="pass --yes")
+            raise UsageError(
+                f"{what} would go to the live Poster account at {s.api_url} and nobody is here to confirm",
+                hint="pass --yes",
+            )
         return
     if not typer.confirm(f"Send {what} to the live Poster account at {s.api_url}?", default=False, err=True):
         from poster_cli.output import say
@@ -82,17 +85,30 @@ def _generated_id() -> str:
 @order_app.command("send")
 def send(
     ctx: typer.Context,
-    items: List[str] = typer.Option(..., "--item", "-i", help="ITEM[:COUNT]: a local id or name from the mapping, or poster:PRODUCT_ID[/MODIFICATOR_ID]. Repeat for more lines."),
-    phone: Optional[str] = typer.Option(None, "--phone", help="Customer's phone: digits with an optional +, 10-15 digits."),
+    items: List[str] = typer.Option(
+        ...,
+        "--item",
+        "-i",
+        help="ITEM[:COUNT]: a local id or name from the mapping, or poster:PRODUCT_ID[/MODIFICATOR_ID]. Repeat for more lines.",
+    ),
+    phone: Optional[str] = typer.Option(
+        None, "--phone", help="Customer's phone: digits with an optional +, 10-15 digits."
+    ),
     client_id: Optional[int] = typer.Option(None, "--client-id", help="Poster client id (instead of --phone)."),
-    spot: Optional[int] = typer.Option(None, "--spot", help="Spot the order goes to (default: POSTER_SPOT_ID, or the only spot)."),
+    spot: Optional[int] = typer.Option(
+        None, "--spot", help="Spot the order goes to (default: POSTER_SPOT_ID, or the only spot)."
+    ),
     paid: bool = typer.Option(False, "--paid", help="Prepaid: send payment = {type 1, sum = the total, currency}."),
     first_name: Optional[str] = typer.Option(None, "--first-name"),
     last_name: Optional[str] = typer.Option(None, "--last-name"),
     email: Optional[str] = typer.Option(None, "--email"),
     address: Optional[str] = typer.Option(None, "--address"),
-    comment: Optional[str] = typer.Option(None, "--comment", help="Customer's comment (kept after the site order marker)."),
-    order_id: Optional[str] = typer.Option(None, "--order-id", help="Site order id (default: cli-<time>-<random>). Sending the same id again does nothing."),
+    comment: Optional[str] = typer.Option(
+        None, "--comment", help="Customer's comment (kept after the site order marker)."
+    ),
+    order_id: Optional[str] = typer.Option(
+        None, "--order-id", help="Site order id (default: cli-<time>-<random>). Sending the same id again does nothing."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the exact request body and send nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Send to a live account without asking."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help=MAPPING_HELP),
@@ -114,9 +130,18 @@ def send(
 
     s, builder = _prepare(ctx, spot, mapping)
     req = OrderRequest(
-        order_id=order_id or _generated_id(), items=[parse_item_arg(i) for i in items], phone=phone,
-        client_id=client_id, spot_id=spot, paid=paid, first_name=first_name, last_name=last_name,
-        email=email, address=address, comment=comment, source="send",
+        order_id=order_id or _generated_id(),
+        items=[parse_item_arg(i) for i in items],
+        phone=phone,
+        client_id=client_id,
+        spot_id=spot,
+        paid=paid,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        address=address,
+        comment=comment,
+        source="send",
     )
     built = builder.build(req)
     for w in built.warnings:
@@ -201,10 +226,16 @@ def batch(
     file: Path = typer.Argument(..., help="CSV (one row per line item) or JSON (a list of orders)."),
     concurrency: int = typer.Option(4, "--concurrency", "-c", min=1, max=32, help="Orders in flight at once."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and print the request bodies; send nothing."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Send to a live account without asking (asked only at a terminal)."),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Send to a live account without asking (asked only at a terminal)."
+    ),
     spot: Optional[int] = typer.Option(None, "--spot", help="Spot for orders whose row has no spot_id."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help=MAPPING_HELP),
-    json_out: bool = typer.Option(False, "--json", help='Print {"sent": [{order_id, incoming_order_id}], "skipped": [...], "failed": [{order_id, reason}]}.'),
+    json_out: bool = typer.Option(
+        False,
+        "--json",
+        help='Print {"sent": [{order_id, incoming_order_id}], "skipped": [...], "failed": [{order_id, reason}]}.',
+    ),
 ) -> None:
     """Send many orders from a file, exactly once, several at a time.
 
@@ -237,10 +268,15 @@ def batch(
     report = BatchReport()
     report.add_invalid(checked.problems)
     if checked.problems:
-        say(f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent.")
+        say(
+            f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent."
+        )
     if dry_run:
-        doc = {"dry_run": True, "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
-               "failed": report.failed}
+        doc = {
+            "dry_run": True,
+            "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
+            "failed": report.failed,
+        }
         emit_json(doc)
         raise typer.Exit(report.exit_code)
 
@@ -249,7 +285,9 @@ def batch(
         if clash:
             raise OrderConflict(clash)
         if checked.orders:
-            _confirm_live(ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False)
+            _confirm_live(
+                ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False
+            )
             results = _run_with_progress(s, journal, checked.orders, concurrency)
             for r in results:
                 report.add(r)
@@ -274,7 +312,14 @@ def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int
         return common.run_async(lambda: go(None))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("orders"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console(), transient=True) as bar:
+    with Progress(
+        TextColumn("orders"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
         task = bar.add_task("send", total=len(orders))
         return common.run_async(lambda: go(lambda _r: bar.advance(task)))
 
@@ -348,7 +393,17 @@ def _show_fields(doc: dict[str, Any]) -> None:
 
     console = out_console()
     poster = doc.get("poster")
-    for key in ("order_id", "state", "incoming_order_id", "total", "currency", "reason", "attempts", "created_at", "updated_at"):
+    for key in (
+        "order_id",
+        "state",
+        "incoming_order_id",
+        "total",
+        "currency",
+        "reason",
+        "attempts",
+        "created_at",
+        "updated_at",
+    ):
         value = doc.get(key)
         if value is None or value == "":
             continue
@@ -357,16 +412,25 @@ def _show_fields(doc: dict[str, Any]) -> None:
         console.print(
             f"poster: order #{poster.incoming_order_id}, status {poster.status}, spot {poster.spot_id}, "
             f"created {poster.created_at}, receipt {poster.transaction_id or '-'}",
-            highlight=False, markup=False,
+            highlight=False,
+            markup=False,
         )
 
 
 @order_app.command("list")
 def list_orders(
     ctx: typer.Context,
-    status_filter: Optional[str] = typer.Option(None, "--status", help="Only orders in this state: pending, sent, accepted, declined, closed, failed."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only orders journaled since: 30m, 12h, 7d, or a date (2026-01-31)."),
-    refresh_: bool = typer.Option(True, "--refresh/--no-refresh", help="Ask Poster for the current state first (default) or show the journal as is."),
+    status_filter: Optional[str] = typer.Option(
+        None, "--status", help="Only orders in this state: pending, sent, accepted, declined, closed, failed."
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Only orders journaled since: 30m, 12h, 7d, or a date (2026-01-31)."
+    ),
+    refresh_: bool = typer.Option(
+        True,
+        "--refresh/--no-refresh",
+        help="Ask Poster for the current state first (default) or show the journal as is.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the orders as JSON."),
 ) -> None:
     """List journaled orders, refreshed from Poster.
@@ -385,6 +449,7 @@ def list_orders(
     with OrderJournal(s.journal_path) as journal:
         entries = journal.list(since=since_iso)
         if refresh_ and entries:
+
             async def go() -> Any:
                 async with common.client(s) as api:
                     return await refresh_many(api, journal, entries, comment_template=s.comment_template)
@@ -414,17 +479,29 @@ def _show_table(entries: list[Any]) -> None:
     for col in ("order", "state", "poster #", "total", "created (UTC)", "reason"):
         table.add_column(col)
     for e in entries:
-        table.add_row(e.order_id, e.state, str(e.incoming_order_id or "-"), money(e.total, e.currency),
-                      e.created_at[:19].replace("T", " "), e.reason or "")
+        table.add_row(
+            e.order_id,
+            e.state,
+            str(e.incoming_order_id or "-"),
+            money(e.total, e.currency),
+            e.created_at[:19].replace("T", " "),
+            e.reason or "",
+        )
     out_console().print(table)
 
 
 @order_app.command("watch")
 def watch(
     ctx: typer.Context,
-    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Site or Poster order ids (default: every order not yet accepted, declined or closed)."),
+    ids: Optional[List[str]] = typer.Argument(
+        None,
+        metavar="[ID]...",
+        help="Site or Poster order ids (default: every order not yet accepted, declined or closed).",
+    ),
     timeout: float = typer.Option(0, "--timeout", min=0, help="Give up after this many seconds (0: wait for ever)."),
-    interval: float = typer.Option(2.0, "--interval", min=0.1, help="First wait between polls; it grows while nothing changes (up to 30 s)."),
+    interval: float = typer.Option(
+        2.0, "--interval", min=0.1, help="First wait between polls; it grows while nothing changes (up to 30 s)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the final states as JSON."),
 ) -> None:
     """Follow orders until the cashier accepts, declines or closes each (polling; no webhooks needed).
@@ -463,8 +540,15 @@ def watch(
 
         async def go() -> Any:
             async with common.client(s) as api:
-                return await watch_orders(api, journal, order_ids, comment_template=s.comment_template,
-                                          on_change=changed, first_delay=interval, timeout=timeout or None)
+                return await watch_orders(
+                    api,
+                    journal,
+                    order_ids,
+                    comment_template=s.comment_template,
+                    on_change=changed,
+                    first_delay=interval,
+                    timeout=timeout or None,
+                )
 
         final = common.run_async(go)
     if json_out:

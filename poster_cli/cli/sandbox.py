@@ -39,15 +39,35 @@ def _retry_delays(text: Optional[str]) -> tuple[float, ...] | None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(DEFAULT_PORT, "--port", help="Port to listen on (0 picks a free one)."),
-    token: Optional[str] = typer.Option(None, "--token", help="Token to accept (default: the demo token, printed at start)."),
-    state_file: Optional[str] = typer.Option(None, "--state", help="Keep the account in this JSON file across restarts."),
+    token: Optional[str] = typer.Option(
+        None, "--token", help="Token to accept (default: the demo token, printed at start)."
+    ),
+    state_file: Optional[str] = typer.Option(
+        None, "--state", help="Keep the account in this JSON file across restarts."
+    ),
     webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="Send signed webhooks here."),
-    app_secret: Optional[str] = typer.Option(None, "--app-secret", help="Application secret that signs webhooks and OAuth (default: a demo one)."),
-    retry_delays: Optional[str] = typer.Option(None, "--webhook-retry-delays", help="Seconds between webhook retries, e.g. 1,5,30 (default: Poster's 15 over two days)."),
+    app_secret: Optional[str] = typer.Option(
+        None, "--app-secret", help="Application secret that signs webhooks and OAuth (default: a demo one)."
+    ),
+    retry_delays: Optional[str] = typer.Option(
+        None,
+        "--webhook-retry-delays",
+        help="Seconds between webhook retries, e.g. 1,5,30 (default: Poster's 15 over two days).",
+    ),
     latency_ms: int = typer.Option(0, "--latency-ms", min=0, help="Delay every API call by this much."),
-    error_rate: float = typer.Option(0.0, "--error-rate", min=0.0, max=1.0, help="Share of API calls answered HTTP 503."),
-    rate_limit: int = typer.Option(0, "--rate-limit", min=0, help="Answer error 700 above N calls per second (0: no limit)."),
-    drop_rate: float = typer.Option(0.0, "--drop-after-commit-rate", min=0.0, max=1.0, help="Share of orders stored and then answered by a dropped connection."),
+    error_rate: float = typer.Option(
+        0.0, "--error-rate", min=0.0, max=1.0, help="Share of API calls answered HTTP 503."
+    ),
+    rate_limit: int = typer.Option(
+        0, "--rate-limit", min=0, help="Answer error 700 above N calls per second (0: no limit)."
+    ),
+    drop_rate: float = typer.Option(
+        0.0,
+        "--drop-after-commit-rate",
+        min=0.0,
+        max=1.0,
+        help="Share of orders stored and then answered by a dropped connection.",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the fault dice (same seed, same faults)."),
 ) -> None:
     """Serve the sandbox Poster API at http://HOST:PORT/api until Ctrl-C.
@@ -72,11 +92,19 @@ def serve(
     try:
         state = SandboxState.open(state_file, token=token or DEMO_TOKEN)
     except (ValueError, OSError) as exc:
-        raise UsageError(f"cannot use --state {state_file}: {exc}", hint="pass another file, or delete it to start afresh") from None
+        raise UsageError(
+            f"cannot use --state {state_file}: {exc}", hint="pass another file, or delete it to start afresh"
+        ) from None
     extra: dict[str, Any] = {"retry_delays": delays} if delays is not None else {}
     sandbox = Sandbox(
         state,
-        faults=FaultConfig(latency_ms=latency_ms, error_rate=error_rate, rate_limit=rate_limit, drop_after_commit_rate=drop_rate, seed=seed),
+        faults=FaultConfig(
+            latency_ms=latency_ms,
+            error_rate=error_rate,
+            rate_limit=rate_limit,
+            drop_after_commit_rate=drop_rate,
+            seed=seed,
+        ),
         webhook_url=webhook_url,
         app_secret=app_secret or DEMO_APP_SECRET,
         **extra,
@@ -84,15 +112,21 @@ def serve(
     try:
         sock = bind(host, port)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:
-        raise PosterCliError(f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 = any free one)") from None
+        raise PosterCliError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 = any free one)"
+        ) from None
     bound = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     products = len(state.doc["products"])
-    say(f"Poster sandbox: {state.doc['owner']['company_name']} ({len(state.doc['spots'])} spots, {products} products) at http://{shown_host}:{bound}/api")
+    say(
+        f"Poster sandbox: {state.doc['owner']['company_name']} ({len(state.doc['spots'])} spots, {products} products) at http://{shown_host}:{bound}/api"
+    )
     if not token:
         # The demo token opens nothing but this sandbox, so it is shown (say() would mask it).
         sys.stderr.write(f"demo token: {DEMO_TOKEN}\n")
-        sys.stderr.write(f"try: POSTER_API_URL=http://{shown_host}:{bound}/api POSTER_TOKEN={DEMO_TOKEN} poster-cli pull\n")
+        sys.stderr.write(
+            f"try: POSTER_API_URL=http://{shown_host}:{bound}/api POSTER_TOKEN={DEMO_TOKEN} poster-cli pull\n"
+        )
         sys.stderr.flush()
     if not app_secret:
         say(f"demo application secret (webhook signatures): {DEMO_APP_SECRET}")
@@ -130,13 +164,20 @@ def _admin(ctx: typer.Context, url: Optional[str], token: Optional[str], path: s
     try:
         resp = common.run_async(go)
     except httpx.HTTPError as exc:
-        raise PosterCliError(f"no sandbox at {api_url}: {type(exc).__name__}", hint="start one with `poster-cli sandbox serve`, or pass --url") from None
+        raise PosterCliError(
+            f"no sandbox at {api_url}: {type(exc).__name__}",
+            hint="start one with `poster-cli sandbox serve`, or pass --url",
+        ) from None
     try:
         answer = resp.json()
     except ValueError:
-        raise PosterCliError(f"{api_url} is not a sandbox (HTTP {resp.status_code})", hint="pass the sandbox's --url") from None
+        raise PosterCliError(
+            f"{api_url} is not a sandbox (HTTP {resp.status_code})", hint="pass the sandbox's --url"
+        ) from None
     if resp.status_code == 401:
-        raise AuthError("the sandbox refused the token", hint="pass the token it was started with: --token or POSTER_TOKEN")
+        raise AuthError(
+            "the sandbox refused the token", hint="pass the token it was started with: --token or POSTER_TOKEN"
+        )
     if resp.status_code == 404 and isinstance(answer, dict) and "detail" in answer:
         raise PosterCliError(f"{api_url} is not a sandbox", hint="pass the sandbox's --url")
     if not isinstance(answer, dict) or not answer.get("ok"):
@@ -153,8 +194,12 @@ def trigger(
     ctx: typer.Context,
     event: str = typer.Argument(..., help="One of: " + ", ".join(EVENTS) + "."),
     args: Optional[list[str]] = typer.Argument(None, help="The event's arguments (see below)."),
-    url: Optional[str] = typer.Option(None, "--url", help=f"The sandbox API URL (default: POSTER_API_URL when local, else {DEFAULT_URL})."),
-    token: Optional[str] = typer.Option(None, "--token", help="Token the sandbox accepts (default: POSTER_TOKEN, else the demo token)."),
+    url: Optional[str] = typer.Option(
+        None, "--url", help=f"The sandbox API URL (default: POSTER_API_URL when local, else {DEFAULT_URL})."
+    ),
+    token: Optional[str] = typer.Option(
+        None, "--token", help="Token the sandbox accepts (default: POSTER_TOKEN, else the demo token)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the sandbox's answer as JSON on stdout."),
 ) -> None:
     """Do what a cashier or manager would do in Poster, and send its webhooks.
@@ -183,13 +228,23 @@ def trigger(
 def faults(
     ctx: typer.Context,
     latency_ms: Optional[int] = typer.Option(None, "--latency-ms", min=0, help="Delay every API call by this much."),
-    error_rate: Optional[float] = typer.Option(None, "--error-rate", min=0.0, max=1.0, help="Share of API calls answered HTTP 503."),
-    rate_limit: Optional[int] = typer.Option(None, "--rate-limit", min=0, help="Error 700 above N calls per second (0: off)."),
-    drop_rate: Optional[float] = typer.Option(None, "--drop-after-commit-rate", min=0.0, max=1.0, help="Share of orders stored then dropped."),
+    error_rate: Optional[float] = typer.Option(
+        None, "--error-rate", min=0.0, max=1.0, help="Share of API calls answered HTTP 503."
+    ),
+    rate_limit: Optional[int] = typer.Option(
+        None, "--rate-limit", min=0, help="Error 700 above N calls per second (0: off)."
+    ),
+    drop_rate: Optional[float] = typer.Option(
+        None, "--drop-after-commit-rate", min=0.0, max=1.0, help="Share of orders stored then dropped."
+    ),
     seed: Optional[int] = typer.Option(None, "--seed", help="Restart the fault dice with this seed."),
     off: bool = typer.Option(False, "--off", help="Turn every fault off (others given with it then apply)."),
-    url: Optional[str] = typer.Option(None, "--url", help=f"The sandbox API URL (default: POSTER_API_URL when local, else {DEFAULT_URL})."),
-    token: Optional[str] = typer.Option(None, "--token", help="Token the sandbox accepts (default: POSTER_TOKEN, else the demo token)."),
+    url: Optional[str] = typer.Option(
+        None, "--url", help=f"The sandbox API URL (default: POSTER_API_URL when local, else {DEFAULT_URL})."
+    ),
+    token: Optional[str] = typer.Option(
+        None, "--token", help="Token the sandbox accepts (default: POSTER_TOKEN, else the demo token)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the fault settings as JSON on stdout."),
 ) -> None:
     """Show or change a running sandbox's faults (with no option: show them).
@@ -200,7 +255,13 @@ def faults(
 
     payload: dict[str, Any] = {
         k: v
-        for k, v in {"latency_ms": latency_ms, "error_rate": error_rate, "rate_limit": rate_limit, "drop_after_commit_rate": drop_rate, "seed": seed}.items()
+        for k, v in {
+            "latency_ms": latency_ms,
+            "error_rate": error_rate,
+            "rate_limit": rate_limit,
+            "drop_after_commit_rate": drop_rate,
+            "seed": seed,
+        }.items()
         if v is not None
     }
     if off:

@@ -17,13 +17,24 @@ ATTENTION_HELP = (
 
 def sync(
     ctx: typer.Context,
-    catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."),
+    catalogue: Optional[Path] = typer.Option(
+        None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."
+    ),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
-    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when nothing changed since the last sync (cron mails only on change)."),
+    json_out: bool = typer.Option(
+        False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."
+    ),
+    quiet: bool = typer.Option(
+        False,
+        "--quiet",
+        "-q",
+        help="Print nothing when nothing changed since the last sync (cron mails only on change).",
+    ),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt (sync never does; accepted for scripts)."),
     keep: int = typer.Option(10, "--keep", min=1, help="How many snapshots to keep in <data>/snapshots/."),
-    lock_timeout: float = typer.Option(60.0, "--lock-timeout", min=0, help="Seconds to wait for another running sync before giving up (exit 1)."),
+    lock_timeout: float = typer.Option(
+        60.0, "--lock-timeout", min=0, help="Seconds to wait for another running sync before giving up (exit 1)."
+    ),
     attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
 ) -> None:
     """Pull the menu, report what changed since the last sync and which mapped site items broke.
@@ -116,7 +127,9 @@ def _lines(report: Any, title: str) -> list[str]:
         lines.append("~ " + describe_change(change, report.currency))
     for b in report.broken:
         mod = f"/{b['modificator_id']}" if b.get("modificator_id") is not None else ""
-        lines.append(f"! {b['local_id']} {b.get('local_name', '')} → {b['product_id']}{mod}: {b.get('message') or b['reason']}")
+        lines.append(
+            f"! {b['local_id']} {b.get('local_name', '')} → {b['product_id']}{mod}: {b.get('message') or b['reason']}"
+        )
     for u in report.unmatched:
         lines.append(f"? {u.get('local_id')} {u.get('local_name') or u.get('name') or ''}: not mapped")
     for a in report.auto_mapped:

@@ -46,7 +46,9 @@ def parse_since(text: str | None, now: datetime | None = None) -> str | None:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise UsageError(f"--since {text!r} is neither a duration nor a date", hint="e.g. --since 2h or --since 2024-05-01") from None
+            raise UsageError(
+                f"--since {text!r} is neither a duration nor a date", hint="e.g. --since 2h or --since 2024-05-01"
+            ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -55,12 +57,23 @@ def parse_since(text: str | None, now: datetime | None = None) -> str | None:
 @webhooks_app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (put a reverse proxy or tunnel in front)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (put a reverse proxy or tunnel in front)."
+    ),
     port: int = typer.Option(DEFAULT_PORT, "--port", help="Port to listen on (0 picks a free one)."),
-    on_event: Optional[str] = typer.Option(None, "--on-event", help="Shell command run per event, the event JSON on its stdin."),
+    on_event: Optional[str] = typer.Option(
+        None, "--on-event", help="Shell command run per event, the event JSON on its stdin."
+    ),
     on_event_timeout: float = typer.Option(30.0, "--on-event-timeout", help="Seconds one run of the command may take."),
-    on_event_attempts: int = typer.Option(3, "--on-event-attempts", min=1, help="Runs in all before giving up on an event."),
-    max_age: float = typer.Option(24 * 3600, "--max-age", min=0, help="Refuse events whose time is further than this many seconds from now (0: no limit)."),
+    on_event_attempts: int = typer.Option(
+        3, "--on-event-attempts", min=1, help="Runs in all before giving up on an event."
+    ),
+    max_age: float = typer.Option(
+        24 * 3600,
+        "--max-age",
+        min=0,
+        help="Refuse events whose time is further than this many seconds from now (0: no limit).",
+    ),
 ) -> None:
     """Receive Poster webhooks at POST /webhook: verify, store, answer at once, then update the
     order journal and the menu snapshot and run --on-event. GET /healthz answers when up.
@@ -87,7 +100,9 @@ def serve(
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pick another --port") from None
     shown = f"[{host}]" if ":" in host else host
-    say(f"Receiving Poster webhooks at http://{shown}:{sock.getsockname()[1]}/webhook; events kept in {s.webhooks_path}. Ctrl-C stops.")
+    say(
+        f"Receiving Poster webhooks at http://{shown}:{sock.getsockname()[1]}/webhook; events kept in {s.webhooks_path}. Ctrl-C stops."
+    )
     serve_forever(app, sock)
 
 
@@ -125,8 +140,14 @@ def list_(
     for e in events:
         redelivered = f" ×{e.deliveries}" if e.deliveries > 1 else ""
         table.add_row(
-            str(e.id), e.received_at, e.event.object, e.event.object_id, e.event.action + redelivered,
-            e.state, e.outcome or "", e.hook_state or "-",
+            str(e.id),
+            e.received_at,
+            e.event.object,
+            e.event.object_id,
+            e.event.action + redelivered,
+            e.state,
+            e.outcome or "",
+            e.hook_state or "-",
         )
     out_console().print(table)
 
@@ -135,7 +156,9 @@ def list_(
 def replay(
     ctx: typer.Context,
     since: Optional[str] = typer.Option(None, "--since", help="Only events received since then: 2h, 7d, 2024-05-01."),
-    event_ids: Optional[list[int]] = typer.Option(None, "--id", help="Only this event (repeatable; see `webhooks list`)."),
+    event_ids: Optional[list[int]] = typer.Option(
+        None, "--id", help="Only this event (repeatable; see `webhooks list`)."
+    ),
     on_event: Optional[str] = typer.Option(None, "--on-event", help="Also run this command again for each event."),
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -184,8 +207,12 @@ def replay(
 def test(
     ctx: typer.Context,
     url: str = typer.Option(f"http://127.0.0.1:{DEFAULT_PORT}/webhook", "--url", help="The receiver's webhook URL."),
-    object_: str = typer.Option("incoming_order", "--object", help="Event object: incoming_order, product, dish, category, …"),
-    object_id: str = typer.Option("1", "--object-id", help="The object's id (e.g. an incoming_order_id or a product_id)."),
+    object_: str = typer.Option(
+        "incoming_order", "--object", help="Event object: incoming_order, product, dish, category, …"
+    ),
+    object_id: str = typer.Option(
+        "1", "--object-id", help="The object's id (e.g. an incoming_order_id or a product_id)."
+    ),
     action: str = typer.Option("changed", "--action", help="added, changed, removed or transformed."),
     account: str = typer.Option("sandbox", "--account", help="Account name put in the event."),
     data: Optional[str] = typer.Option(None, "--data", help="The event's extra `data` field, as Poster would send it."),
@@ -207,7 +234,9 @@ def test(
     try:
         answer = send_event(url, event, transport=common.TRANSPORT.get("sync_transport"))
     except httpx.HTTPError as exc:
-        raise PosterCliError(f"cannot reach {url}: {type(exc).__name__}", hint="is `poster-cli webhooks serve` running?") from None
+        raise PosterCliError(
+            f"cannot reach {url}: {type(exc).__name__}", hint="is `poster-cli webhooks serve` running?"
+        ) from None
     if json_out:
         emit_json(answer.to_dict())
     else:

@@ -8,5 +8,14 @@ from poster_cli.matching.engine import MatchCandidate, MatchOptions, MatchResult
 from poster_cli.matching.normalize import NormalName, normalise
 from poster_cli.matching.targets import MatchTarget, build_targets
 
-__all__ = ["MatchCandidate", "MatchOptions", "MatchResult", "MenuIndex", "match_items", "NormalName", "normalise",
-           "MatchTarget", "build_targets"]
+__all__ = [
+    "MatchCandidate",
+    "MatchOptions",
+    "MatchResult",
+    "MenuIndex",
+    "match_items",
+    "NormalName",
+    "normalise",
+    "MatchTarget",
+    "build_targets",
+]

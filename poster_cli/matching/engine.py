@@ -109,8 +109,12 @@ class MatchCandidate:
         return self.target.size_label
 
     def to_json(self) -> dict[str, object]:
-        return {"product_id": self.product_id, "modificator_id": self.modificator_id, "name": self.name,
-                "score": round(self.score, 1)}
+        return {
+            "product_id": self.product_id,
+            "modificator_id": self.modificator_id,
+            "name": self.name,
+            "score": round(self.score, 1),
+        }
 
 
 @dataclass
@@ -136,15 +140,17 @@ class MatchResult:
     def candidates(self) -> list[MatchCandidate]:
         if self._candidates is None:
             index = self.index
-            self._candidates = [self.best, *(index.candidate(*r) for r in self.ranked[1:])] if index and self.best else []
+            self._candidates = (
+                [self.best, *(index.candidate(*r) for r in self.ranked[1:])] if index and self.best else []
+            )
         return self._candidates
 
 
 def _negation_of(a: str, b: str) -> bool:
-    """"negazovan" is not "gazovan": Slavic ne-/bez- turn a word into its opposite."""
+    """ "negazovan" is not "gazovan": Slavic ne-/bez- turn a word into its opposite."""
     for prefix in ("ne", "bez"):
         if a.startswith(prefix) and not b.startswith(prefix):
-            rest = fuzz.ratio(a[len(prefix):], b)
+            rest = fuzz.ratio(a[len(prefix) :], b)
             if rest >= 80 and rest > fuzz.ratio(a, b):  # closer without it: a prefix, not a root (neapolitan)
                 return True
     return False
@@ -158,7 +164,9 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
-    elif r < 0.8 and len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:  # the same root, other suffixes: bavarian / bavarsk
+    elif (
+        r < 0.8 and len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]
+    ):  # the same root, other suffixes: bavarian / bavarsk
         same = len(os.path.commonprefix((a, b)))
         if same >= 5 and same >= 0.7 * min(len(a), len(b)):
             r = 0.8
@@ -339,7 +347,9 @@ class MenuIndex:
         else:
             context = _NOTHING
         sized = bool(norm.sizes or norm.letter) or any(tok.isdigit() for tok in tokens)
-        return _Words(tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized, category_key)
+        return _Words(
+            tokens, weights, sum(weights), match_set, context, token_set, "".join(tokens), sized, category_key
+        )
 
     def _target_words(self, i: int) -> "_Words":
         words = self._words[i]
@@ -360,14 +370,19 @@ class MenuIndex:
         aligned = QUERY_SHARE * _align(q, t, self) + (1 - QUERY_SHARE) * _align(t, q, self)
         if len(q.tokens) == len(t.tokens):  # the same number of words: nothing is run together ("Soba"/"Рис")
             return aligned
-        if 200 * min(len(q.joined), len(t.joined)) < 85 * (len(q.joined) + len(t.joined)):  # lengths alone keep the ratio under 85
+        if 200 * min(len(q.joined), len(t.joined)) < 85 * (
+            len(q.joined) + len(t.joined)
+        ):  # lengths alone keep the ratio under 85
             return aligned
         return max(aligned, fuzz.ratio(q.joined, t.joined, score_cutoff=85) / 100.0)
 
-    def score(self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget,
-              query: "_Words | None" = None) -> tuple[float, float, list[str]]:
+    def score(
+        self, item: CatalogueItem, norm: NormalName, cat: NormalName, t: MatchTarget, query: "_Words | None" = None
+    ) -> tuple[float, float, list[str]]:
         """(score 0-100, name similarity 0-1, reasons) of one target for one site item."""
-        if t.codes and ((item.barcode and item.barcode.strip().lower() in t.codes) or item.local_id.strip().lower() in t.codes):
+        if t.codes and (
+            (item.barcode and item.barcode.strip().lower() in t.codes) or item.local_id.strip().lower() in t.codes
+        ):
             return 100.0 + NAME_SHARE, 1.0, [BARCODE_REASON]
         if query is None:
             query = self.words(norm, cat)
@@ -391,7 +406,11 @@ class MenuIndex:
             elif gap >= 0.5:
                 score -= 8
                 reasons.append("price far off")
-        if query.category_key and t.category_norm.tokens and self._same_category(cat, t.category_norm, (query.category_key, self._category_keys[t.index])):
+        if (
+            query.category_key
+            and t.category_norm.tokens
+            and self._same_category(cat, t.category_norm, (query.category_key, self._category_keys[t.index]))
+        ):
             score += 3
             reasons.append("same category")
         if t.hidden:
@@ -507,7 +526,9 @@ def match_items(
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
         elif best.hidden or not best.visible:
-            r.note = "best target is " + " and ".join(m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on)
+            r.note = "best target is " + " and ".join(
+                m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on
+            )
         elif best.name_score < 0.75 and not by_code:
             r.note = "names differ too much"
         else:
@@ -524,7 +545,7 @@ def match_items(
             claimants.sort(key=lambda r: -r.ranked[0][1])
             lead = claimants[0].ranked[0][1] - (claimants[1].ranked[0][1] if len(claimants) > 1 else 0)
             winners = claimants[:1] if lead >= 3 else []
-            for r in claimants[len(winners):]:
+            for r in claimants[len(winners) :]:
                 r.note = "another site item claims the same target"
         for r in winners:
             r.accepted = r.best
@@ -535,7 +556,9 @@ def match_items(
 # -- using every core ----------------------------------------------------------------------------
 
 
-def rank_all(items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions, workers: int | None = None) -> list[list[Ranked]]:
+def rank_all(
+    items: Sequence[CatalogueItem], index: MenuIndex, options: MatchOptions, workers: int | None = None
+) -> list[list[Ranked]]:
     """``index.ranked`` for every item; big jobs are shared between forked processes
     (:mod:`.parallel`), each ranking a slice of the items against the same index."""
     workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers

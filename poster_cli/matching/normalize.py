@@ -29,15 +29,55 @@ from poster_cli.matching.parallel import parallel_map
 from poster_cli.matching.vocabulary import CONCEPTS, KINDS, PHRASES, SIZE_WORDS, STOPWORDS
 
 _CYR = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "e", "ё": "e",
-    "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m",
-    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
-    "я": "ia", "'": "", "’": "", "ʼ": "", "`": "", "‘": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sh",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+    "`": "",
+    "‘": "",
 }
 # Latin letters with accents are their plain letters (Piña, Jägermeister, crème brûlée, Café)
-_LATIN = {ch: base for ch, base in ((chr(c), unicodedata.normalize("NFD", chr(c))[0]) for c in range(0xC0, 0x250))
-          if base.isascii() and base.isalpha()}
+_LATIN = {
+    ch: base
+    for ch, base in ((chr(c), unicodedata.normalize("NFD", chr(c))[0]) for c in range(0xC0, 0x250))
+    if base.isascii() and base.isalpha()
+}
 _LATIN.update({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d"})
 _TRANSLIT = str.maketrans({**_LATIN, **_CYR})
 
@@ -48,25 +88,106 @@ _TRANSLIT = str.maketrans({**_LATIN, **_CYR})
 # one letter (rosemary/розмарин, basil/базилік). Last, a soft vowel after a consonant loses its
 # softness (салямі/salami, картопля/kartoplia/kartopla).
 _SPELLING = (
-    ("dzh", "j"), ("dj", "j"), ("cch", "k"), ("gn", "n"), ("tch", "C"), ("sch", "S"), ("cz", "C"), ("cci", "Ci"), ("cce", "Ce"),
-    ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("kh", "h"),
-    ("own", "aun"), ("ow", "ou"), ("ew", "iu"), ("wh", "v"), ("w", "v"), ("qu", "k"), ("q", "k"), ("x", "ks"), ("zz", "ts"), ("tz", "ts"), ("z", "s"),
-    ("ee", "i"), ("ie", "i"), ("oo", "u"), ("ou", "u"), ("y", "i"), ("ae", "e"), ("ce", "tse"), ("ci", "tsi"),
-    ("c", "k"), ("h", "g"), ("S", "sh"), ("C", "ch"), ("Z", "j"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("cch", "k"),
+    ("gn", "n"),
+    ("tch", "C"),
+    ("sch", "S"),
+    ("cz", "C"),
+    ("cci", "Ci"),
+    ("cce", "Ce"),
+    ("sh", "S"),
+    ("ch", "C"),
+    ("zh", "Z"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("kh", "h"),
+    ("own", "aun"),
+    ("ow", "ou"),
+    ("ew", "iu"),
+    ("wh", "v"),
+    ("w", "v"),
+    ("qu", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("zz", "ts"),
+    ("tz", "ts"),
+    ("z", "s"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("y", "i"),
+    ("ae", "e"),
+    ("ce", "tse"),
+    ("ci", "tsi"),
+    ("c", "k"),
+    ("h", "g"),
+    ("S", "sh"),
+    ("C", "ch"),
+    ("Z", "j"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
 _SOFT = re.compile(r"(?<=[b-df-hj-np-tv-z])i(?=[au])")
-_ENDINGS = ("omu", "ogo", "imi", "iami", "ami", "ih", "ah", "ii", "oi", "ei", "ia", "iu", "ov", "ev", "iv", "om",
-            "em", "im", "oe", "a", "o", "u", "e", "i", "s")
+_ENDINGS = (
+    "omu",
+    "ogo",
+    "imi",
+    "iami",
+    "ami",
+    "ih",
+    "ah",
+    "ii",
+    "oi",
+    "ei",
+    "ia",
+    "iu",
+    "ov",
+    "ev",
+    "iv",
+    "om",
+    "em",
+    "im",
+    "oe",
+    "a",
+    "o",
+    "u",
+    "e",
+    "i",
+    "s",
+)
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNITS: dict[str, tuple[str, int | Decimal]] = {
-    "мл": ("ml", 1), "ml": ("ml", 1), "л": ("ml", 1000), "l": ("ml", 1000), "lt": ("ml", 1000),
-    "ltr": ("ml", 1000), "літр": ("ml", 1000), "литр": ("ml", 1000), "літра": ("ml", 1000),
-    "литра": ("ml", 1000), "cl": ("ml", 10), "oz": ("ml", Decimal("29.5735")),
-    "г": ("g", 1), "гр": ("g", 1), "g": ("g", 1), "gr": ("g", 1), "кг": ("g", 1000), "kg": ("g", 1000),
-    "см": ("cm", 1), "cm": ("cm", 1), "шт": ("pcs", 1), "pcs": ("pcs", 1), "pc": ("pcs", 1),
-    "штук": ("pcs", 1), "штуки": ("pcs", 1), "шматків": ("pcs", 1), "кусочков": ("pcs", 1),
+    "мл": ("ml", 1),
+    "ml": ("ml", 1),
+    "л": ("ml", 1000),
+    "l": ("ml", 1000),
+    "lt": ("ml", 1000),
+    "ltr": ("ml", 1000),
+    "літр": ("ml", 1000),
+    "литр": ("ml", 1000),
+    "літра": ("ml", 1000),
+    "литра": ("ml", 1000),
+    "cl": ("ml", 10),
+    "oz": ("ml", Decimal("29.5735")),
+    "г": ("g", 1),
+    "гр": ("g", 1),
+    "g": ("g", 1),
+    "gr": ("g", 1),
+    "кг": ("g", 1000),
+    "kg": ("g", 1000),
+    "см": ("cm", 1),
+    "cm": ("cm", 1),
+    "шт": ("pcs", 1),
+    "pcs": ("pcs", 1),
+    "pc": ("pcs", 1),
+    "штук": ("pcs", 1),
+    "штуки": ("pcs", 1),
+    "шматків": ("pcs", 1),
+    "кусочков": ("pcs", 1),
 }
 # a number, then perhaps a unit word: "0,5 л", "500ml", "30 см", "8 шт."
 _SIZE_RE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*([a-zа-яіїєґё]*)\.?")
@@ -123,7 +244,6 @@ def stem(token: str) -> str:
 
 def _word_key(word: str) -> str:
     return stem(_NON_WORD.sub("", spell(word.lower())))
-
 
 
 def _build_concepts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -220,8 +340,12 @@ def normalise_pair(first: str, second: str) -> NormalName:
     written one after the other, from the two parts: a menu's modifications repeat ("250 мл"), so
     each part is normalised once."""
     words = first.lower().split()
-    if (first.rstrip()[-1:].isdigit() or second.lstrip()[:1] in "–—-" or any(mark in first for mark in "(–—")
-            or (words and words[-1] in _PHRASE_START)):
+    if (
+        first.rstrip()[-1:].isdigit()
+        or second.lstrip()[:1] in "–—-"
+        or any(mark in first for mark in "(–—")
+        or (words and words[-1] in _PHRASE_START)
+    ):
         return normalise(f"{first} {second}")  # the parts would read differently together: a size,
         # a gloss or a phrase across the join
     a, b = normalise(first), normalise(second)
@@ -272,7 +396,9 @@ def _normalise(name: str) -> NormalName:
     return NormalName(tokens=tuple(tokens), sizes=sizes, letter=letter, glossed=glossed)
 
 
-def _read(text: str, tokens: list[str], sizes: dict[str, int], letter: str | None) -> tuple[list[str], dict[str, int], str | None]:
+def _read(
+    text: str, tokens: list[str], sizes: dict[str, int], letter: str | None
+) -> tuple[list[str], dict[str, int], str | None]:
     """Add the words, sizes and size letter of ``text`` to those read so far (first ones win)."""
     text = _MARKS.sub(" ", text)
     if "." in text:
@@ -310,7 +436,7 @@ def _join_phrases(words: list[str]) -> list[str]:
     while i < len(words):
         if words[i] in _PHRASE_START:
             for n in _PHRASE_LENGTHS:
-                one = _PHRASES.get(tuple(words[i:i + n]))
+                one = _PHRASES.get(tuple(words[i : i + n]))
                 if one is not None:
                     joined.extend(one)
                     i += n

@@ -65,7 +65,7 @@ def parallel_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], wor
     if workers < 2 or len(items) < 2:
         return work(items)
     bounds = [len(items) * k // workers for k in range(workers + 1)]
-    slices = [items[bounds[k]:bounds[k + 1]] for k in range(workers)]
+    slices = [items[bounds[k] : bounds[k + 1]] for k in range(workers)]
     children: list[tuple[int, int]] = []
     try:
         children = [_fork(work, part) for part in slices[1:]]
@@ -91,7 +91,7 @@ def _fork(work: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[in
         os.close(read_fd)
         data = memoryview(pickle.dumps(work(part), protocol=pickle.HIGHEST_PROTOCOL))
         while data:
-            data = data[os.write(write_fd, data):]
+            data = data[os.write(write_fd, data) :]
         status = 0
     except BaseException:  # noqa: B036 - Ctrl-C or anything else: the parent does this part itself
         status = 1

@@ -74,7 +74,9 @@ def review(
         if not shown:
             say("  no candidates; search with /text")
         try:
-            answer = ask(f"choose 1-{len(shown)}, s, n, /search, u, q > " if shown else "s, n, /search, u, q > ").strip()
+            answer = ask(
+                f"choose 1-{len(shown)}, s, n, /search, u, q > " if shown else "s, n, /search, u, q > "
+            ).strip()
         except EOFError:
             answer = "q"
         if answer in ("?", "h", "help"):

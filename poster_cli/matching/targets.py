@@ -75,30 +75,61 @@ def targets_for(product: Product, spot_id: int | None) -> list[MatchTarget]:
     category_norm = normalise(product.category_name or "")
 
     def target(**kw: Any) -> MatchTarget:
-        return MatchTarget(product_id=product.product_id, category=product.category_name, hidden=product.hidden,
-                           category_norm=category_norm, **kw)
+        return MatchTarget(
+            product_id=product.product_id,
+            category=product.category_name,
+            hidden=product.hidden,
+            category_norm=category_norm,
+            **kw,
+        )
 
     result: list[MatchTarget] = []
     for mod in product.modifications:
         name = f"{product.name} / {mod.name}" if mod.name else product.name
         visible = base_visible if spot_id is None or not mod.spots else mod.visible_at(spot_id)
         price = (mod.price_at(spot_id) if spot_id is not None else _any_price(mod.spots)) or base_price
-        result.append(target(modificator_id=mod.modificator_id, dish_modifications=(), name=name, price=price,
-                                  visible=visible, kind=KIND_MODIFICATION, codes=_codes(mod.barcode, mod.product_code),
-                                  norm=normalise_pair(product.name, mod.name)))
+        result.append(
+            target(
+                modificator_id=mod.modificator_id,
+                dish_modifications=(),
+                name=name,
+                price=price,
+                visible=visible,
+                kind=KIND_MODIFICATION,
+                codes=_codes(mod.barcode, mod.product_code),
+                norm=normalise_pair(product.name, mod.name),
+            )
+        )
     if result:  # a product with modifications is ordered by modification only
         return result
     required = next((g for g in product.active_groups() if g.num_min >= 1 and g.num_max == 1 and g.modifiers), None)
     if product.is_dish and required is not None:
         for m in required.modifiers:
-            result.append(target(modificator_id=None, dish_modifications=((m.dish_modification_id, 1),),
-                                      name=f"{product.name} / {m.name}", price=(base_price or 0) + m.price if base_price is not None else None,
-                                      visible=base_visible, kind=KIND_DISH_CHOICE, codes=(),
-                                      norm=normalise_pair(product.name, m.name)))
+            result.append(
+                target(
+                    modificator_id=None,
+                    dish_modifications=((m.dish_modification_id, 1),),
+                    name=f"{product.name} / {m.name}",
+                    price=(base_price or 0) + m.price if base_price is not None else None,
+                    visible=base_visible,
+                    kind=KIND_DISH_CHOICE,
+                    codes=(),
+                    norm=normalise_pair(product.name, m.name),
+                )
+            )
         return result
-    result.append(target(modificator_id=None, dish_modifications=(), name=product.name, price=base_price,
-                              visible=base_visible, kind=KIND_DISH if product.is_dish else KIND_PRODUCT,
-                              codes=_codes(product.barcode, product.product_code), norm=normalise(product.name)))
+    result.append(
+        target(
+            modificator_id=None,
+            dish_modifications=(),
+            name=product.name,
+            price=base_price,
+            visible=base_visible,
+            kind=KIND_DISH if product.is_dish else KIND_PRODUCT,
+            codes=_codes(product.barcode, product.product_code),
+            norm=normalise(product.name),
+        )
+    )
     return result
 
 

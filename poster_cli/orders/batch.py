@@ -98,6 +98,7 @@ class BatchReport:
 def resume_first(orders: Sequence[BuiltOrder], journal: OrderJournal) -> list[BuiltOrder]:
     """Orders a killed run left pending (maybe in Poster) go first: they are settled before new
     work starts."""
+
     def key(o: BuiltOrder) -> int:
         entry = journal.get(o.order_id)
         return 0 if entry is not None and entry.maybe_in_poster else 1

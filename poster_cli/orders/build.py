@@ -222,8 +222,14 @@ class OrderBuilder:
                 prev = merged[key]
                 count = prev.count + line.count
                 merged[key] = OrderLine(
-                    prev.product_id, prev.name, count, prev.unit_price, _line_total(prev.unit_price, count),
-                    prev.modificator_id, prev.modification, prev.modifier_names,
+                    prev.product_id,
+                    prev.name,
+                    count,
+                    prev.unit_price,
+                    _line_total(prev.unit_price, count),
+                    prev.modificator_id,
+                    prev.modification,
+                    prev.modifier_names,
                 )
             else:
                 merged[key] = line
@@ -251,8 +257,16 @@ class OrderBuilder:
         if req.paid:
             body["payment"] = {"type": 1, "sum": total, "currency": currency}
         return BuiltOrder(
-            order_id=req.order_id, spot_id=spot_id, lines=lines, total=total, currency=currency,
-            paid=req.paid, body=body, warnings=warnings, source=req.source, line=req.line,
+            order_id=req.order_id,
+            spot_id=spot_id,
+            lines=lines,
+            total=total,
+            currency=currency,
+            paid=req.paid,
+            body=body,
+            warnings=warnings,
+            source=req.source,
+            line=req.line,
         )
 
     def _spot(self, req: OrderRequest, bad: Any) -> int | None:
@@ -301,7 +315,9 @@ class OrderBuilder:
             base = mod.price_at(spot_id)
         else:
             if product.modifications:
-                choices = ", ".join(f"poster:{product.product_id}/{m.modificator_id} ({m.name})" for m in product.modifications[:4])
+                choices = ", ".join(
+                    f"poster:{product.product_id}/{m.modificator_id} ({m.name})" for m in product.modifications[:4]
+                )
                 fail(f"{label}: {product.name!r} has variants; choose one: {choices}")
                 return None
             if not product.visible_at(spot_id):
@@ -319,9 +335,14 @@ class OrderBuilder:
             return None
         unit += base
         return OrderLine(
-            product_id=product.product_id, name=name, count=item.count, unit_price=unit,
-            total=_line_total(unit, item.count), modificator_id=resolved.modificator_id,
-            modification=modification, modifier_names=names,
+            product_id=product.product_id,
+            name=name,
+            count=item.count,
+            unit_price=unit,
+            total=_line_total(unit, item.count),
+            modificator_id=resolved.modificator_id,
+            modification=modification,
+            modifier_names=names,
         )
 
     def _modifiers(
@@ -352,8 +373,10 @@ class OrderBuilder:
             n = chosen.get(group.group_id, 0)
             if n < group.num_min:
                 if n == 0:
-                    fail(f"{label}: {product.name!r} needs a choice from {group.name!r} (at least {group.num_min}); "
-                         "set dish_modifications in the mapping")
+                    fail(
+                        f"{label}: {product.name!r} needs a choice from {group.name!r} (at least {group.num_min}); "
+                        "set dish_modifications in the mapping"
+                    )
                 else:
                     fail(f"{label}: {group.name!r} needs at least {group.num_min} choices, got {n}")
                 ok = False
@@ -393,11 +416,15 @@ class OrderBuilder:
             return None
         label = entry.local_id if entry.local_id == ref else f"{ref} ({entry.local_id})"
         if not entry.is_linked or entry.product_id is None:
-            fail(f"{label}: not linked to a Poster product (status {entry.status}); run `poster-cli match` or edit the mapping")
+            fail(
+                f"{label}: not linked to a Poster product (status {entry.status}); run `poster-cli match` or edit the mapping"
+            )
             return None
         product = self.snapshot.product(entry.product_id)
         if product is None:
-            fail(f"{label}: mapped to product {entry.product_id}, which is not in the menu (run `poster-cli mapping check`)")
+            fail(
+                f"{label}: mapped to product {entry.product_id}, which is not in the menu (run `poster-cli mapping check`)"
+            )
             return None
         amounts: dict[int, int] = {}
         for c in entry.dish_modifications:  # one canonical form, so identical lines merge
@@ -412,9 +439,7 @@ class OrderBuilder:
         best = process.extract(ref, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=DID_YOU_MEAN_CUTOFF)
         if not best:
             return " (not in the mapping; use a local id, a local name or poster:PRODUCT_ID)"
-        shown = ", ".join(
-            repr(name) if names[name] == name else f"{name!r} ({names[name]})" for name, _, _ in best
-        )
+        shown = ", ".join(repr(name) if names[name] == name else f"{name!r} ({names[name]})" for name, _, _ in best)
         return f"; did you mean {shown}?"
 
 

@@ -28,7 +28,14 @@ from poster_cli.orders.build import ItemRequest, OrderRequest
 
 ORDER_FIELDS = ("phone", "client_id", "paid", "first_name", "last_name", "comment", "spot_id", "email", "address")
 COLUMNS = ("order_id", "item", "count") + ORDER_FIELDS
-ALIASES = {"order": "order_id", "orderid": "order_id", "product": "item", "sku": "item", "qty": "count", "quantity": "count"}
+ALIASES = {
+    "order": "order_id",
+    "orderid": "order_id",
+    "product": "item",
+    "sku": "item",
+    "qty": "count",
+    "quantity": "count",
+}
 TRUE = {"1", "true", "yes", "y", "paid", "так", "да"}
 FALSE = {"", "0", "false", "no", "n", "ні", "нет"}
 
@@ -89,15 +96,19 @@ def _parse_csv(text: str, name: str) -> ParsedBatch:
     try:
         header = next(reader)
     except StopIteration:
-        raise InputFileError(name, "the file is empty", hint="expected a header row: order_id,phone,item,count") from None
+        raise InputFileError(
+            name, "the file is empty", hint="expected a header row: order_id,phone,item,count"
+        ) from None
     except csv.Error as exc:
         raise InputFileError(name, f"not a CSV file: {exc}", line=1) from None
     columns = [_column(h) for h in header]
     missing = [c for c in ("order_id", "item") if c not in columns]
     if missing:
         raise InputFileError(
-            name, f"no {' or '.join(missing)} column (found: {', '.join(h for h in header if h) or 'nothing'})",
-            line=1, hint="columns: order_id, phone, item, count, and optionally paid, first_name, comment, ...",
+            name,
+            f"no {' or '.join(missing)} column (found: {', '.join(h for h in header if h) or 'nothing'})",
+            line=1,
+            hint="columns: order_id, phone, item, count, and optionally paid, first_name, comment, ...",
         )
     batch = ParsedBatch(ignored_columns=[h for h, c in zip(header, columns) if c not in COLUMNS and h.strip()])
     rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -116,7 +127,11 @@ def _parse_csv(text: str, name: str) -> ParsedBatch:
             continue
         row = {c: v.strip() for c, v in zip(columns, values) if c in COLUMNS}
         if len(values) > len(columns):
-            batch.problems.append(FileProblem(f"{name}:{line}", f"{len(values)} values but {len(columns)} columns", row.get("order_id") or None))
+            batch.problems.append(
+                FileProblem(
+                    f"{name}:{line}", f"{len(values)} values but {len(columns)} columns", row.get("order_id") or None
+                )
+            )
         oid = row.get("order_id", "")
         if not oid:
             batch.problems.append(FileProblem(f"{name}:{line}", "no order_id"))
@@ -143,7 +158,9 @@ def _csv_order(oid: str, rows: list[tuple[int, dict[str, str]]], name: str, batc
             if not value:
                 continue
             if key in fields and fields[key][1] != value:
-                batch.problems.append(FileProblem(where, f"{key} {value!r} differs from {fields[key][1]!r} on line {fields[key][0]}", oid))
+                batch.problems.append(
+                    FileProblem(where, f"{key} {value!r} differs from {fields[key][1]!r} on line {fields[key][0]}", oid)
+                )
             fields.setdefault(key, (line, value))
         if not row.get("item"):
             batch.problems.append(FileProblem(where, "no item", oid))
@@ -219,9 +236,17 @@ def _order(
     if not ok:
         return None
     return OrderRequest(
-        order_id=oid, items=items, paid=paid, spot_id=ints["spot_id"], client_id=ints["client_id"],
-        phone=strings.get("phone"), first_name=strings.get("first_name"), last_name=strings.get("last_name"),
-        comment=strings.get("comment"), email=strings.get("email"), address=strings.get("address"),
+        order_id=oid,
+        items=items,
+        paid=paid,
+        spot_id=ints["spot_id"],
+        client_id=ints["client_id"],
+        phone=strings.get("phone"),
+        first_name=strings.get("first_name"),
+        last_name=strings.get("last_name"),
+        comment=strings.get("comment"),
+        email=strings.get("email"),
+        address=strings.get("address"),
     )
 
 

@@ -169,9 +169,7 @@ class OrderJournal:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -181,7 +179,9 @@ class OrderJournal:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise JournalError(f"cannot open the order journal {self.path}: {exc}", hint="check the data folder") from None
+            raise JournalError(
+                f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
+            ) from None
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -315,9 +315,7 @@ class OrderJournal:
             )
             return cur.rowcount > 0
 
-    def update_from_poster(
-        self, order_id: str, order: models.IncomingOrder, transaction: Any = None
-    ) -> JournalEntry:
+    def update_from_poster(self, order_id: str, order: models.IncomingOrder, transaction: Any = None) -> JournalEntry:
         """Store Poster's view of the order (id, status, receipt) and the state it implies.
 
         A final state (declined, closed) is never moved back by an older answer."""

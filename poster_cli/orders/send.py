@@ -137,8 +137,12 @@ class OrderSender:
         """Get ``order`` into Poster exactly once; journal every step. The one commit that
         fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders."""
         claim = self.journal.claim(
-            order.order_id, order.body, spot_id=order.spot_id, total=order.total,
-            currency=order.currency, source=source or order.source,
+            order.order_id,
+            order.body,
+            spot_id=order.spot_id,
+            total=order.total,
+            currency=order.currency,
+            source=source or order.source,
         )
         entry = claim.entry
         if claim.outcome == "conflict":
@@ -166,7 +170,10 @@ class OrderSender:
             except PosterRateLimited as err:  # refused before acting: safe to send again, slower
                 rate_tries += 1
                 if rate_tries > self.rate_retries:
-                    return self._fail(result, f"{err.poster_message or 'rate limited'} (error 700) after {rate_tries} tries; re-run later")
+                    return self._fail(
+                        result,
+                        f"{err.poster_message or 'rate limited'} (error 700) after {rate_tries} tries; re-run later",
+                    )
                 await self._sleep(self._backoff(self.rate_backoff, rate_tries))
                 continue
             except PosterTransportError as err:
@@ -178,7 +185,9 @@ class OrderSender:
                 if await self._settle(entry, result):
                     return result
                 if result.posts >= self.max_posts:
-                    return self._fail(result, f"no answer from Poster {result.posts} times ({err.reason}); not in Poster")
+                    return self._fail(
+                        result, f"no answer from Poster {result.posts} times ({err.reason}); not in Poster"
+                    )
                 continue
             except PosterAuthError:
                 raise
@@ -272,4 +281,3 @@ class OrderSender:
     @staticmethod
     def _backoff(base: float, attempt: int) -> float:
         return random.uniform(base / 2, base) * min(2 ** (attempt - 1), 16)
-

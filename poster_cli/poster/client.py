@@ -142,7 +142,7 @@ class PosterClient:
             except _NOT_SENT as exc:
                 outcome = type(exc).__name__
                 raise PosterTransportError(method, _describe(exc), maybe_processed=False) from None
-            except (_AMBIGUOUS + (httpx.TransportError,)) as exc:
+            except _AMBIGUOUS + (httpx.TransportError,) as exc:
                 outcome = type(exc).__name__
                 raise PosterTransportError(method, _describe(exc), maybe_processed=True) from None
             if resp.status_code == 429:

@@ -254,10 +254,7 @@ def parse_product(raw: Any) -> Product:
     # Some answers carry ``price`` as an object keyed by spot id, with no ``spots``.
     price_obj = raw.get("price")
     if not spots and price_obj is not None and _is_mapping(price_obj):
-        spots = {
-            int(k): SpotPrice(spot_id=int(k), price=as_int(v, 0) or 0, visible=True)
-            for k, v in price_obj.items()
-        }
+        spots = {int(k): SpotPrice(spot_id=int(k), price=as_int(v, 0) or 0, visible=True) for k, v in price_obj.items()}
     mods = tuple(
         Modification(
             modificator_id=req_int(m.get("modificator_id"), "modificator_id"),
@@ -326,9 +323,7 @@ def parse_spot(raw: Any) -> Spot:
         spot_id=req_int(raw.get("spot_id"), "spot_id"),
         name=as_str(raw.get("spot_name") or raw.get("name")),
         address=as_str(raw.get("spot_adress") or raw.get("address")),
-        storage_ids=tuple(
-            req_int(s.get("storage_id"), "storage_id") for s in storages if isinstance(s, Mapping)
-        ),
+        storage_ids=tuple(req_int(s.get("storage_id"), "storage_id") for s in storages if isinstance(s, Mapping)),
     )
 
 

@@ -17,7 +17,12 @@ def _field(value: Any) -> str:
 
 def webhook_verify(event: Mapping[str, Any], secret: str) -> str:
     """The ``verify`` value Poster sends for ``event`` (``data`` included only when present)."""
-    parts = [_field(event.get("account")), _field(event.get("object")), _field(event.get("object_id")), _field(event.get("action"))]
+    parts = [
+        _field(event.get("account")),
+        _field(event.get("object")),
+        _field(event.get("object_id")),
+        _field(event.get("action")),
+    ]
     if event.get("data") not in (None, ""):
         parts.append(_field(event.get("data")))
     parts += [_field(event.get("time")), secret]

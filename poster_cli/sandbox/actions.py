@@ -28,7 +28,6 @@ from poster_cli.sandbox.events import EVENTS
 from poster_cli.sandbox.state import SandboxState, money_to_kopecks
 
 
-
 class ActionError(ValueError):
     """The action cannot be done (bad arguments, unknown id, wrong order status)."""
 
@@ -114,7 +113,12 @@ def _closed(state: SandboxState, order_id: int) -> Outcome:
         hooks += [("incoming_order", order_id, "changed"), ("transaction", t["transaction_id"], "added")]
     hooks += [("transaction", t["transaction_id"], "changed"), ("incoming_order", order_id, "changed")]
     return Outcome(
-        {"incoming_order_id": order_id, "status": o["status"], "transaction_id": t["transaction_id"], "transaction_status": t["status"]},
+        {
+            "incoming_order_id": order_id,
+            "status": o["status"],
+            "transaction_id": t["transaction_id"],
+            "transaction_status": t["status"],
+        },
         hooks,
     )
 

@@ -255,7 +255,9 @@ class Sandbox:
         if faults.config.latency_ms:
             await asyncio.sleep(faults.config.latency_ms / 1000)
         if faults.server_error():
-            return HTMLResponse("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", status_code=503)
+            return HTMLResponse(
+                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", status_code=503
+            )
         token = request.query_params.get("token", "")
         if not token:
             return _error(10, "access_token is not specified")
@@ -298,7 +300,9 @@ class Sandbox:
             form = parse_body(await request.body(), request.headers.get("content-type", ""))
         except BodyError as exc:
             return fail(400, "invalid_request", str(exc))
-        missing = [k for k in ("application_id", "application_secret", "grant_type", "redirect_uri", "code") if not form.get(k)]
+        missing = [
+            k for k in ("application_id", "application_secret", "grant_type", "redirect_uri", "code") if not form.get(k)
+        ]
         if missing:
             return fail(34, "invalid_request", f"missing: {', '.join(missing)}")
         if form["grant_type"] != "authorization_code":
@@ -359,7 +363,11 @@ class Sandbox:
         except actions.ActionError as exc:
             return JSONResponse({"ok": False, "error": str(exc)}, status_code=404 if exc.not_found else 400)
         return JSONResponse(
-            {"ok": True, "result": outcome.result, "webhooks": [{"object": o, "object_id": i, "action": a} for o, i, a in outcome.webhooks]}
+            {
+                "ok": True,
+                "result": outcome.result,
+                "webhooks": [{"object": o, "object_id": i, "action": a} for o, i, a in outcome.webhooks],
+            }
         )
 
     async def _admin_faults(self, request: Request) -> Response:

@@ -60,7 +60,9 @@ def nest(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
-    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
     if not message.is_multipart():
         raise BodyError("multipart body without parts")
     pairs = []

@@ -100,8 +100,10 @@ def _priced_line(state: SandboxState, spot_id: int, raw: Mapping[str, Any]) -> d
     if not count.is_finite() or count <= 0:
         raise ApiError(46, "Product count have to equal or greater then 0")
 
-    modificator_id = None if _blank(raw.get("modificator_id")) or str(raw.get("modificator_id")) == "0" else (
-        _int(raw["modificator_id"], 42, "Product modification not found")
+    modificator_id = (
+        None
+        if _blank(raw.get("modificator_id")) or str(raw.get("modificator_id")) == "0"
+        else (_int(raw["modificator_id"], 42, "Product modification not found"))
     )
     spot_key = str(spot_id)
     if product["mods"]:
@@ -161,7 +163,11 @@ def create_order(state: SandboxState, body: Mapping[str, Any], *, own: bool = Tr
         if str(payment.get("currency") or "").strip().upper() != state.currency_iso:
             raise ApiError(4001, "Invalid currency")
         if str(payment.get("type", "0")).strip() == "1":
-            paid = _int(payment.get("sum", 0) if not _blank(payment.get("sum")) else 0, 88, "Total products sum not equal to payment sum")
+            paid = _int(
+                payment.get("sum", 0) if not _blank(payment.get("sum")) else 0,
+                88,
+                "Total products sum not equal to payment sum",
+            )
             if paid != total:
                 raise ApiError(88, "Total products sum not equal to payment sum")
 
@@ -179,9 +185,7 @@ def create_order(state: SandboxState, body: Mapping[str, Any], *, own: bool = Tr
         "transaction_id": None,
         "fiscal_spreading": 0,
         "fiscal_method": "",
-        "products": [
-            {**line, "io_product_id": state.next_id("io_product"), "created_at": now} for line in lines
-        ],
+        "products": [{**line, "io_product_id": state.next_id("io_product"), "created_at": now} for line in lines],
         "total": total,
         "payment": dict(payment) if isinstance(payment, Mapping) else None,
         "own": own,
@@ -245,7 +249,12 @@ def accept(state: SandboxState, order_id: int) -> dict[str, Any]:
             "last_name": o["last_name"],
             "comment": o["comment"],
             "products": [
-                {"product_id": line["product_id"], "modificator_id": line["modificator_id"], "count": line["count"], "price": line["price"]}
+                {
+                    "product_id": line["product_id"],
+                    "modificator_id": line["modificator_id"],
+                    "count": line["count"],
+                    "price": line["price"],
+                }
                 for line in o["products"]
             ],
         }

@@ -28,7 +28,21 @@ from poster_cli.poster.signature import webhook_verify
 
 # 15 retries over about two days.
 POSTER_RETRY_DELAYS: tuple[float, ...] = (
-    60, 120, 300, 600, 1200, 1800, 3600, 7200, 10800, 14400, 21600, 21600, 21600, 21600, 21600,
+    60,
+    120,
+    300,
+    600,
+    1200,
+    1800,
+    3600,
+    7200,
+    10800,
+    14400,
+    21600,
+    21600,
+    21600,
+    21600,
+    21600,
 )
 
 
@@ -140,7 +154,16 @@ class WebhookEmitter:
             self.deliveries.append(record)
             if record["delivered"]:
                 return
-        self.deliveries.append({"attempt": len(delays), "event": body, "url": self.url, "gave_up": True, "delivered": False, "at": time.time()})
+        self.deliveries.append(
+            {
+                "attempt": len(delays),
+                "event": body,
+                "url": self.url,
+                "gave_up": True,
+                "delivered": False,
+                "at": time.time(),
+            }
+        )
 
     def delivered(self) -> list[dict[str, Any]]:
         """Events that reached the receiver (one per event), in order."""

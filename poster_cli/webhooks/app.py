@@ -62,7 +62,9 @@ def _label(stored: StoredEvent) -> str:
     return f"webhook #{stored.id} {ev.object} {ev.object_id} {ev.action}"
 
 
-async def apply_event(store: EventStore, processor: Processor, event_id: int, log: Callable[[str], None]) -> StoredEvent | None:
+async def apply_event(
+    store: EventStore, processor: Processor, event_id: int, log: Callable[[str], None]
+) -> StoredEvent | None:
     """Process one stored event and record the outcome; never raises for a failed event."""
     stored = await asyncio.to_thread(store.get, event_id)
     if stored is None:
@@ -99,7 +101,9 @@ class Receiver:
         backlog = await asyncio.to_thread(self.store.unprocessed)
         hooks = await asyncio.to_thread(self.store.hooks_due)
         if backlog or hooks:
-            self.log(f"resuming: {len(backlog)} event(s) to process, {len(hooks)} on-event run(s) left from the last run")
+            self.log(
+                f"resuming: {len(backlog)} event(s) to process, {len(hooks)} on-event run(s) left from the last run"
+            )
         for event_id in backlog:
             self.to_process.put_nowait(event_id)
         for event_id in hooks:
@@ -146,7 +150,9 @@ class Receiver:
         result = await run_hook(self.config.hook, hook_payload(stored), log=self.log)
         if not result.ok:
             self.log(f"{_label(stored)}: on-event command gave up after {result.attempts} run(s)")
-        await asyncio.to_thread(self.store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error)
+        await asyncio.to_thread(
+            self.store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error
+        )
 
     async def idle(self) -> None:
         """Wait until every queued event is processed and its command has run (for tests, shutdown)."""
@@ -248,7 +254,9 @@ async def replay_events(
             continue
         if hook is not None and stored.state == "done":
             result = await run_hook(hook, hook_payload(stored), log=log)
-            await asyncio.to_thread(store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error)
+            await asyncio.to_thread(
+                store.finish_hook, event_id, ok=result.ok, attempts=result.attempts, error=result.error
+            )
             stored = await asyncio.to_thread(store.get, event_id) or stored
         results.append(stored)
     return results

@@ -105,7 +105,9 @@ class EventProcessor:
         if transaction_id is None or not self.journal_path.exists():
             return Outcome("stored (not a receipt of a journaled order)")
         with OrderJournal(self.journal_path) as journal:
-            ours = [e for e in journal.list(status=ACCEPTED) if e.transaction_id == transaction_id and e.incoming_order_id]
+            ours = [
+                e for e in journal.list(status=ACCEPTED) if e.transaction_id == transaction_id and e.incoming_order_id
+            ]
         if not ours:
             return Outcome("stored (not a receipt of a journaled order)")
         outcome = await self._follow_order(ours[0].incoming_order_id)  # type: ignore[arg-type]

@@ -53,7 +53,9 @@ class ReceiverAnswer:
         return {"url": self.url, "status": self.status, "accepted": self.accepted, "answer": self.body, "event": event}
 
 
-def send_event(url: str, event: dict[str, Any], *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> ReceiverAnswer:
+def send_event(
+    url: str, event: dict[str, Any], *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
+) -> ReceiverAnswer:
     """POST the event as JSON; a receiver that cannot be reached raises ``httpx.TransportError``."""
     with httpx.Client(timeout=timeout, transport=transport) as http:
         resp = http.post(url, json=event)

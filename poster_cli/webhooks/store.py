@@ -165,7 +165,13 @@ class EventStore:
         self._exec(
             "UPDATE events SET state = ?, outcome = ?, details = ?, processed_at = ?, attempts = attempts + 1"
             " WHERE id = ?",
-            (state, outcome, json.dumps(details, ensure_ascii=False) if details is not None else None, _now(), event_id),
+            (
+                state,
+                outcome,
+                json.dumps(details, ensure_ascii=False) if details is not None else None,
+                _now(),
+                event_id,
+            ),
         )
 
     def finish_hook(self, event_id: int, *, ok: bool, attempts: int, error: str | None) -> None:
