@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_exit_codes import assert_one_line, cafe  # noqa: F401  (cafe is a fixture)
+from tests.support.cli import assert_one_line
+from tests.support.paths import FIXTURES
 
-BAD = Path(__file__).parent / "fixtures" / "bad"
+BAD = FIXTURES / "bad"
 
 # file, command ({f} = the file), words the one error line must hold besides the file name
 UNUSABLE = [

@@ -8,8 +8,7 @@ from typer.testing import CliRunner
 
 from poster_cli.cli.main import app
 from poster_cli.demo import demo_catalogue
-
-ROOT = Path(__file__).parent.parent
+from tests.support.paths import ROOT
 
 
 def test_demo_runs_end_to_end_and_cleans_up(monkeypatch, tmp_path):

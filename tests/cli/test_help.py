@@ -1,15 +1,13 @@
 """Every command and sub-command explains itself with an example; the README and CI agree."""
 
 import re
-from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from poster_cli.cli.main import COMMANDS, COMMAND_MODULES, _module_commands, app
-
-ROOT = Path(__file__).parent.parent
+from poster_cli.cli.main import COMMAND_MODULES, COMMANDS, _module_commands, app
+from tests.support.paths import ROOT
 
 
 def walk(command, path=()):

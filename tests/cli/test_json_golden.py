@@ -2,7 +2,7 @@
 rely on. Each story runs real commands against the in-process sandbox with fixed inputs and
 compares each document with ``tests/golden/<name>.json`` after :func:`normalise`.
 
-Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_json_golden.py``
+Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/cli/test_json_golden.py``
 and review the diff.
 """
 
@@ -15,11 +15,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.support.cli import PHONE
+from tests.support.paths import GOLDEN
 
-from tests.test_exit_codes import PHONE, cafe  # noqa: F401  (cafe is a fixture)
-
-GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 # Fields that change from run to run, and nothing else: clock readings, and what is derived from

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from poster_cli.cli import common
 from poster_cli.cli.main import app
-from tests.docserver import TOKEN, DocServer
+from tests.support.docserver import TOKEN, DocServer
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from poster_cli.cli.main import app
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SHELL_BLOCK = re.compile(r"(<!-- readme-test: run -->\n)?```sh\n(.*?)```", re.S)
 STOP = {"|", "&&", ">>", ">", "2>&1", "<", ";"}

@@ -15,8 +15,8 @@ import tomli_w
 
 from poster_cli.cli import common
 from poster_cli.poster import redact as redact_module
-from tests.conftest import make_sandbox
-from tests.test_exit_codes import FAST, MAPPING, PHONE, closed_url, fast_cli
+from tests.support.cli import FAST, MAPPING, PHONE, closed_url, fast_cli
+from tests.support.sandbox import make_sandbox
 
 KEY = "5ec2e75ec2e7a11ce5ec2e75ec2e7b0b"
 TOKEN = f"777001:{KEY}"

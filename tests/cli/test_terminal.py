@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from tests.test_exit_codes import MAPPING, ORDERS_OK, PHONE, SITE_MATCHED, assert_one_line, cafe  # noqa: F401
+from tests.support.cli import MAPPING, ORDERS_OK, PHONE, SITE_MATCHED, assert_one_line
 
 ANSI = "\x1b["
 BAR = "━"  # rich's progress bar

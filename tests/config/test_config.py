@@ -7,6 +7,7 @@ import pytest
 
 from poster_cli.config import load_settings, render_config, store_value
 from poster_cli.errors import ConfigError
+from tests.support.paths import ROOT
 
 
 def write(path, text):
@@ -87,11 +88,10 @@ def test_rendered_config_documents_every_key_and_parses(home):
 
 
 def test_sample_config_documents_every_key_and_parses(home):
-    from pathlib import Path
 
     from poster_cli.config import KEYS
 
-    sample = Path(__file__).parent.parent / "sample-config.toml"
+    sample = ROOT / "sample-config.toml"
     text = sample.read_text(encoding="utf-8")
     for key in KEYS:
         assert key in text, key

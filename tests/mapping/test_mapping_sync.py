@@ -9,8 +9,9 @@ import pytest
 from poster_cli.mapping import Mapping, MappingEntry
 from poster_cli.mapping_sync import check_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
+from tests.support.paths import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "poster"
+FIXTURES = ALL_FIXTURES / "poster"
 
 
 def _snap() -> MenuSnapshot:
@@ -69,8 +70,7 @@ def test_load_for_match_reads_a_big_catalogue_beside_the_menu(
 ) -> None:
     import poster_cli.mapping_sync as ms
     from poster_cli.errors import InputFileError, UsageError
-    from poster_cli.matching import normalise
-    from poster_cli.matching import parallel
+    from poster_cli.matching import normalise, parallel
 
     monkeypatch.setattr(ms, "BIG_CATALOGUE", 0 if background else 10**12)
     monkeypatch.setattr(parallel, "can_fork", lambda: True)

@@ -14,10 +14,10 @@ from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
 from poster_cli.mapping_sync import run_match
 from poster_cli.matching import MatchOptions, MenuIndex
 from poster_cli.matching.review import review
-from tests.test_matching import CAFE
+from tests.support.matching import CAFE
 
 SITE = "id;name;price\nL-S;Latte 250 ml;55\nL-L;Latte L;70\nCAP;Капучіно;50\nLAT;Latte;\nTEA;Black tea;45\nGIFT;Gift card;500\n"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 @pytest.fixture

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from poster_cli.cli.main import app
 from poster_cli.mapping import Mapping, MappingEntry, save_mapping
-from tests.test_sync import clean_env
+from tests.support.env import clean_env
+from tests.support.paths import FIXTURES
 
-DRIFT = Path(__file__).parent / "fixtures" / "drift"
+DRIFT = FIXTURES / "drift"
 
 
 @pytest.fixture

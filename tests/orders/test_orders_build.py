@@ -16,7 +16,7 @@ from poster_cli.orders.build import (
     normalize_phone,
     render_comment,
 )
-from tests.test_orders_support import mapping, snapshot
+from tests.support.orders import mapping, snapshot
 
 
 def builder(**kw) -> OrderBuilder:

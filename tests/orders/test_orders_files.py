@@ -11,10 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from poster_cli.errors import InputFileError
+from poster_cli.errors import InputFileError, UsageError
 from poster_cli.orders.build import parse_item_arg
 from poster_cli.orders.files import parse_batch
-from poster_cli.errors import UsageError
 
 
 def test_csv_rows_with_the_same_order_id_form_one_order() -> None:

@@ -14,8 +14,7 @@ from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest
 from poster_cli.orders.follow import parse_since, refresh, watch
 from poster_cli.orders.journal import SENT, OrderJournal
 from poster_cli.poster.client import PosterClient
-from tests.test_orders_send import _post_request
-from tests.test_orders_support import FakePoster, mapping, no_sleep, snapshot
+from tests.support.orders import FakePoster, _post_request, mapping, no_sleep, snapshot
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -21,8 +21,9 @@ from poster_cli.orders.journal import (
     transaction_closed,
 )
 from poster_cli.poster import models
+from tests.support.paths import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "poster"
+FIXTURES = ALL_FIXTURES / "poster"
 BODY = {
     "spot_id": 1,
     "phone": "+380501234567",

@@ -10,10 +10,11 @@ import pytest
 
 from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest
 from poster_cli.orders.journal import FAILED, PENDING, SENT, OrderJournal
-from poster_cli.orders.send import FAILED_OUTCOME, SENT as OUT_SENT, SKIPPED, UNCONFIRMED, OrderConflict, OrderSender
+from poster_cli.orders.send import FAILED_OUTCOME, SKIPPED, UNCONFIRMED, OrderConflict, OrderSender
+from poster_cli.orders.send import SENT as OUT_SENT
 from poster_cli.poster.client import PosterClient
 from poster_cli.poster.ratelimit import RatePacer
-from tests.test_orders_support import FakePoster, mapping, no_sleep, snapshot
+from tests.support.orders import FakePoster, _post_request, mapping, no_sleep, snapshot
 
 
 def order(order_id: str = "A-1", item: str = "EV", **kw):
@@ -134,14 +135,6 @@ def test_same_id_other_content_is_refused(tmp_path: Path) -> None:
     with pytest.raises(OrderConflict, match="A-1 \\(sent, Poster #1\\)") as exc:
         run(fake, tmp_path / "j.sqlite", order(count=3))
     assert exc.value.exit_code == 2 and fake.posts == 1
-
-
-def _post_request(body):
-    import json
-
-    import httpx
-
-    return httpx.Request("POST", "http://127.0.0.1/api/incomingOrders.createIncomingOrder", content=json.dumps(body))
 
 
 def test_a_changed_comment_template_still_finds_the_half_sent_order(tmp_path: Path) -> None:

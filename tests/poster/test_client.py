@@ -16,7 +16,7 @@ from poster_cli.poster.errors import (
     PosterTransportError,
     PosterValidationError,
 )
-from tests.docserver import TOKEN, DocServer
+from tests.support.docserver import TOKEN, DocServer
 
 
 async def no_sleep(_: float) -> None:

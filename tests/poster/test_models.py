@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from poster_cli.poster import models
-from tests.docserver import fixture
+from tests.support.docserver import fixture
 
 
 def test_product_priced_only_by_modification():

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.conftest import OFFLINE_MESSAGE
+from tests.support.sandbox import OFFLINE_MESSAGE
 
 
 def test_the_tests_cannot_reach_poster() -> None:

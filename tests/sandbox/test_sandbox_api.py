@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures" / "poster"
-
-
-def ok(resp) -> object:
-    assert resp.status_code == 200, resp.text
-    body = resp.json()
-    assert "error" not in body, body
-    return body["response"]
-
-
-def error_code(resp) -> int:
-    assert resp.status_code == 200, resp.text  # Poster answers errors with HTTP 200
-    body = resp.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
-    return body["error"]["code"]
-
-
-def doc_example(name: str):
-    return json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))["response"]
-
-
-def assert_same_types(ours: dict, theirs: dict, where: str) -> None:
-    """Every field of the docs' example is there, with the same JSON type (null on either side aside)."""
-    for key, value in theirs.items():
-        assert key in ours, f"{where}: missing {key}"
-        if value is None or ours[key] is None:
-            continue
-        assert type(ours[key]) is type(value), f"{where}.{key}: {ours[key]!r} vs docs {value!r}"
+from tests.support.sandbox_api import assert_same_types, doc_example, error_code, ok
 
 
 def products(sandbox, **params) -> list[dict]:

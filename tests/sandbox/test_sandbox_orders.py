@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.test_sandbox_api import assert_same_types, doc_example, error_code, ok
+from tests.support.sandbox_api import assert_same_types, doc_example, error_code, ok
 
 CREATE = "incomingOrders.createIncomingOrder"
 

@@ -153,7 +153,7 @@ def test_without_a_url_events_are_recorded_but_not_sent(sandbox):
 
 def test_loopback_server_delivers_to_a_real_receiver(sandbox_factory):
     """Sandbox and receiver both on 127.0.0.1 ports: the trigger admin endpoint, then delivery."""
-    from tests.conftest import asgi_server, serve_sandbox
+    from tests.support.sandbox import asgi_server, serve_sandbox
 
     received: list[dict] = []
 

@@ -6,12 +6,13 @@ It records each method called, so tests can assert what a command asked for.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-FIXTURES = Path(__file__).parent / "fixtures" / "poster"
+from tests.support.paths import FIXTURES as ALL_FIXTURES
+
+FIXTURES = ALL_FIXTURES / "poster"
 TOKEN = "123456:0123456789abcdef0123456789abcdef"
 
 ANSWERS = {

@@ -9,8 +9,9 @@ from typing import Any
 
 from poster_cli.mapping import parse_mapping
 from poster_cli.menu import MenuSnapshot
+from tests.support.paths import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "poster"
+FIXTURES = ALL_FIXTURES / "poster"
 
 
 def _fixture(name: str) -> Any:
@@ -224,3 +225,11 @@ class FakePoster:
 
 async def no_sleep(_: float) -> None:
     return None
+
+
+def _post_request(body):
+    import json
+
+    import httpx
+
+    return httpx.Request("POST", "http://127.0.0.1/api/incomingOrders.createIncomingOrder", content=json.dumps(body))

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from poster_cli.cli import common
 from poster_cli.cli.main import app
 from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
-from tests.docserver import TOKEN, DocServer
-from tests.test_drift import base_menu
+from tests.support.docserver import TOKEN, DocServer
+from tests.support.env import clean_env
+from tests.support.menus import base_menu
 
 
 class MenuServer(DocServer):
@@ -39,18 +40,6 @@ class MenuServer(DocServer):
             self.calls.append(method)
             return httpx.Response(200, json={"response": copy.deepcopy(self.products)})
         return super().handle(request)
-
-
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **variables: str) -> Path:
-    """No POSTER_* from the outside world, no user config, no terminal; returns the data folder."""
-    for var in [v for v in os.environ if v.startswith("POSTER")]:
-        monkeypatch.delenv(var)
-    data = tmp_path / "data"
-    settings = {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "POSTER_CLI_DATA_DIR": str(data), "POSTER_CLI_TTY": "0"}
-    for key, value in {**settings, **variables}.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.chdir(tmp_path)
-    return data
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ import pytest
 from poster_cli.drift import SyncOptions, list_archives, run_sync
 from poster_cli.mapping import Mapping, MappingEntry, dump_mapping, load_mapping, save_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
-from tests.test_drift import base_menu
-
-ROOT = Path(__file__).parent.parent
+from tests.support.menus import base_menu
+from tests.support.paths import ROOT
 
 # Runs one sync in a child process: the new menu comes from a file, a fake matcher maps L-NEW to
 # product 10, and the child SIGKILLs itself just before the write step named in argv[3].

@@ -6,14 +6,10 @@ Signatures here are computed with hashlib straight from the documented formula
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import sys
-import threading
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +18,7 @@ from poster_cli.webhooks.events import DeliveryRejected, check_delivery
 from poster_cli.webhooks.hook import HookPolicy
 from poster_cli.webhooks.processor import Outcome
 from poster_cli.webhooks.store import EventStore
+from tests.support.webhooks import RecordingProcessor, stored, wait_for
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -52,42 +49,9 @@ def order_event(object_id: int = 42, *, action: str = "changed", sent_at: int | 
     )
 
 
-class RecordingProcessor:
-    """Stands in for Poster + files: records events; can be held back with ``gate``."""
-
-    def __init__(self, *, fail_times: int = 0) -> None:
-        self.seen: list[tuple] = []
-        self.gate = threading.Event()
-        self.gate.set()
-        self.fail_times = fail_times
-
-    async def process(self, event):
-        while not self.gate.is_set():
-            await asyncio.sleep(0.01)
-        self.seen.append(event.key)
-        if self.fail_times:
-            self.fail_times -= 1
-            raise RuntimeError("Poster unreachable")
-        return Outcome(f"seen {event.object_id}", {"order_status": "accepted", "site_order_id": "A-17"})
-
-
 class Logs(list):
     def __call__(self, line: str) -> None:
         self.append(line)
-
-
-def wait_for(predicate, what: str, limit: float = 10.0) -> None:
-    """Poll until ``predicate()`` holds (bounded, so a broken receiver fails instead of hanging)."""
-    deadline = time.monotonic() + limit
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
-def stored(path: Path) -> list:
-    with EventStore(path) as store:
-        return list(store.events())
 
 
 @pytest.fixture

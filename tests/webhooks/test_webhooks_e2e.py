@@ -10,20 +10,19 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
 from poster_cli.orders.journal import OrderJournal
 from poster_cli.poster.client import PosterClient
+from poster_cli.serving import serving_in_thread
 from poster_cli.webhooks.app import ReceiverConfig, create_app
 from poster_cli.webhooks.hook import HookPolicy
 from poster_cli.webhooks.processor import EventProcessor
 from poster_cli.webhooks.sender import sample_event
-from poster_cli.serving import serving_in_thread
 from poster_cli.webhooks.store import EventStore
-from tests.test_webhooks import RecordingProcessor, stored, wait_for
+from tests.support.webhooks import RecordingProcessor, stored, wait_for
 
 pytestmark = pytest.mark.e2e
 
