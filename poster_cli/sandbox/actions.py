@@ -88,7 +88,8 @@ def _order_action(fn: Callable[[SandboxState, int], Any]) -> Callable[[SandboxSt
         _args(args, 1, "ID")
         order_id = _id(args[0], "ID")
         try:
-            return fn(state, order_id)
+            outcome: Outcome = fn(state, order_id)
+            return outcome
         except LookupError as exc:
             raise ActionError(str(exc), not_found=True) from None
         except ValueError as exc:
