@@ -119,6 +119,7 @@ class Soak:
             capture_output=True,
             text=True,
             timeout=PROCESS_TIMEOUT,
+            check=False,
         )
         if done.returncode not in (0, 3):
             raise SystemExit(f"poster-cli {' '.join(args)} exited {done.returncode}: {done.stderr.strip()[-500:]}")

@@ -27,9 +27,9 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 from poster_cli.errors import PosterCliError
 
@@ -126,4 +126,4 @@ class OrderClaims:
             self.release(order_id)
 
 
-__all__ = ["OrderClaims", "OrderBusy", "claims_path"]
+__all__ = ["OrderBusy", "OrderClaims", "claims_path"]

@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
 from poster_cli.orders.build import BuiltOrder, comment_matches
+from poster_cli.orders.claims import OrderBusy, OrderClaims
 from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal, body_hash
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
@@ -120,9 +121,11 @@ class OrderSender:
         rate_backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        claims: OrderClaims | None = None,
     ) -> None:
         self.api = api
         self.journal = journal
+        self.claims = claims if claims is not None else OrderClaims(journal.path)
         self.comment_template = comment_template
         self.lookup_delays = tuple(lookup_delays)
         self.max_posts = max_posts
@@ -135,7 +138,26 @@ class OrderSender:
 
     async def send(self, order: BuiltOrder, *, source: str | None = None) -> SendResult:
         """Get ``order`` into Poster exactly once; journal every step. The one commit that
-        fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders."""
+        fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders.
+
+        The order is claimed (:mod:`poster_cli.orders.claims`) from before the journal is read
+        until its outcome is recorded: another process sending the same id waits, then finds it
+        sent. When that other process keeps it longer than the claim's wait, the order is left to a
+        later run (``unconfirmed``), never posted."""
+        try:
+            async with self.claims.hold(order.order_id) as waited:
+                if waited > 1.0:
+                    log.info("order %s: waited %.1f s for another sender", order.order_id, waited)
+                return await self._send_claimed(order, source)
+        except OrderBusy:
+            entry = self.journal.get(order.order_id)
+            reason = (
+                f"another poster-cli process has been sending it for over {self.claims.wait:.0f} s; "
+                "run the same command again later to settle it"
+            )
+            return SendResult(order.order_id, UNCONFIRMED, entry.state if entry else "pending", reason=reason)
+
+    async def _send_claimed(self, order: BuiltOrder, source: str | None) -> SendResult:
         claim = self.journal.claim(
             order.order_id,
             order.body,
