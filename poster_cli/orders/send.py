@@ -28,7 +28,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
-from poster_cli.orders.build import BuiltOrder, comment_matches
+from poster_cli.orders.build import BuiltOrder
+from poster_cli.orders.marker import comment_matches, same_content
 from poster_cli.orders.claims import OrderBusy, OrderClaims
 from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal, body_hash
 from poster_cli.poster import models
@@ -101,7 +102,7 @@ def conflicts(journal: OrderJournal, orders: Sequence[BuiltOrder]) -> list[Journ
     found = []
     for order in orders:
         entry = journal.get(order.order_id)
-        if entry is not None and entry.state != FAILED and entry.body_hash != body_hash(order.body):
+        if entry is not None and entry.state != FAILED and not entry.same_body(body_hash(order.body)):
             found.append(entry)
     return found
 
@@ -258,12 +259,14 @@ class OrderSender:
         raise _Unconfirmed(last_error or "too few successful lookups")
 
     def is_ours(self, order: models.IncomingOrder, entry: JournalEntry) -> bool:
-        """Poster's order carries this site order's marker: under the current comment template,
-        or exactly the comment that was sent (the template may have changed since)."""
+        """Poster's order is this site order: its comment starts with the marker (under the
+        current comment template, or it is exactly the comment that was sent: the template may
+        have changed since), and its phone and lines are the ones sent (:mod:`.marker`)."""
         sent = entry.body.get("comment")
-        return bool(sent and order.comment.strip() == str(sent).strip()) or comment_matches(
+        marked = bool(sent and order.comment.strip() == str(sent).strip()) or comment_matches(
             order.comment, self.comment_template, entry.order_id
         )
+        return marked and same_content(order, entry.body)
 
     async def lookup_window(self, entry: JournalEntry) -> list[models.IncomingOrder]:
         """Poster's orders from the journal row's creation until now, widened by 14.5 hours each
