@@ -57,6 +57,14 @@ def run_async(fn: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(fn())  # type: ignore[arg-type]
 
 
+def data_lock(s: Any, purpose: str) -> Any:
+    """The data folder's lock (see :mod:`poster_cli.locks`), saying on stderr when it has to wait."""
+    from poster_cli.locks import data_lock as lock
+    from poster_cli.output import say
+
+    return lock(s.data_dir, on_wait=say, purpose=purpose)
+
+
 def client(s: Any, **kwargs: Any):  # -> PosterClient
     """An API client for these settings (a test may set ``transport`` through ``TRANSPORT``)."""
     from poster_cli.poster.client import PosterClient
