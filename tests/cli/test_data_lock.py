@@ -15,7 +15,7 @@ from typing import IO, Iterator
 import pytest
 
 from poster_cli.mapping import load_mapping
-from tests.conftest import SandboxServer
+from tests.support.sandbox import SandboxServer
 
 pytestmark = pytest.mark.e2e
 
