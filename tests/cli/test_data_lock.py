@@ -40,12 +40,18 @@ class Lines:
 
     def __init__(self, stream: IO[str]) -> None:
         self.text = ""
+        self._stream = stream
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 
     def _read(self, stream: IO[str]) -> None:
         while chunk := stream.read(1):
             self.text += chunk
+
+    def close(self) -> None:
+        """After the child ended: the rest of its output, then the pipe closed."""
+        self._thread.join(timeout=10)
+        self._stream.close()
 
     @property
     def lines(self) -> list[str]:
@@ -90,7 +96,7 @@ def test_a_choice_made_while_sync_runs_is_kept_and_sync_keeps_its_own(running, t
         [sys.executable, "-m", "poster_cli", "match", str(site), "--review", "10"],
         env={**env, "POSTER_CLI_TTY": "1"},
         stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -119,10 +125,12 @@ def test_a_choice_made_while_sync_runs_is_kept_and_sync_keeps_its_own(running, t
         match.stdin.close()  # type: ignore[union-attr]
         assert match.wait(timeout=60) in (0, 3)
     finally:
-        for child in (match,):
-            if child.poll() is None:
-                child.kill()
-                child.wait(timeout=10)
+        if match.poll() is None:
+            match.kill()
+            match.wait(timeout=10)
+        if match.stdin is not None and not match.stdin.closed:
+            match.stdin.close()
+        talk.close()
     server.handle.faults(latency_ms=0)
 
     mapping = load_mapping(data / "mapping.toml")
@@ -166,7 +174,7 @@ def test_pull_waits_for_the_lock_saying_so_then_writes(running, tmp_path: Path) 
         pull = subprocess.Popen(
             [sys.executable, "-m", "poster_cli", "pull", "--json"],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -178,9 +186,11 @@ def test_pull_waits_for_the_lock_saying_so_then_writes(running, tmp_path: Path) 
     finally:
         release.write_text("")
         holder.wait(timeout=30)
-        if pull is not None and pull.poll() is None:
-            pull.kill()
-            pull.wait(timeout=10)
+        if pull is not None:
+            if pull.poll() is None:
+                pull.kill()
+                pull.wait(timeout=10)
+            talk.close()
     said = talk.text.replace("\n", "")
     assert f"waiting for `poster-cli match` (pid {holder.pid}) to finish writing in {data}" in said
     assert "Еспресо подвійний" in (data / "menu.json").read_text(encoding="utf-8")
