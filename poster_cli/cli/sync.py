@@ -50,7 +50,7 @@ def sync(
     """
     from poster_cli.drift import ATTENTION_ANY, ATTENTION_MAPPING, SyncOptions, run_sync
     from poster_cli.errors import UsageError
-    from poster_cli.menu import fetch_snapshot
+    from poster_cli.menu import MenuSnapshot, fetch_snapshot
     from poster_cli.output import say
 
     if attention not in (ATTENTION_ANY, ATTENTION_MAPPING):
@@ -69,7 +69,7 @@ def sync(
         on_lock_wait=say,
     )
 
-    async def pull():  # type: ignore[no-untyped-def]
+    async def pull() -> MenuSnapshot:
         async with common.client(s) as api:
             return await fetch_snapshot(api, s.api_url)
 

@@ -193,8 +193,10 @@ def test_two_cli_processes_against_a_real_sandbox(sandbox_server, tmp_path):
     assert second.returncode == 1
     assert second.stderr.strip().splitlines() == [
         f"waiting for `poster-cli sync` (pid {first.pid}) to finish writing in {lock.parent} (up to 0.2s)",
-        f"error: `poster-cli sync` (pid {first.pid}) still holds the lock {lock}; gave up after 0.2s "
-        "(run again when it has finished)",
+        (
+            f"error: `poster-cli sync` (pid {first.pid}) still holds the lock {lock}; gave up after 0.2s "
+            "(run again when it has finished)"
+        ),
     ]
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
