@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from poster_cli.cli import common
+from poster_cli.cli.review import HOST_OPTION, OPEN_OPTION, PORT_OPTION, WEB_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -32,18 +33,23 @@ def match(
     price_col: Optional[str] = typer.Option(None, "--price-col", help="Column holding the price."),
     category_col: Optional[str] = typer.Option(None, "--category-col", help="Column holding the category."),
     barcode_col: Optional[str] = typer.Option(None, "--barcode-col", help="Column holding the barcode."),
+    web: bool = WEB_OPTION,
+    host: str = HOST_OPTION,
+    port: int = PORT_OPTION,
+    open_browser: bool = OPEN_OPTION,
 ) -> None:
     """Match a local catalogue to the Poster menu and write the mapping.
 
     Confident matches are accepted (status auto); at a terminal you are asked about the rest one
     at a time, and every answer is saved at once (a re-run resumes). Without a terminal, or with
-    --no-input, the rest stay unmatched and the exit code is 3.
+    --no-input, the rest stay unmatched and the exit code is 3. With --web the rest are reviewed
+    in a browser instead (see `poster-cli review --help`).
 
     Example: poster-cli match site.csv --spot 1
     """
     from poster_cli.catalogue import ColumnOverrides
+    from poster_cli.decisions import MappingSession
     from poster_cli.errors import NeedsAttention
-    from poster_cli.mapping import load_mapping, save_mapping
     from poster_cli.mapping_sync import load_for_match, run_match
     from poster_cli.matching import MatchOptions
     from poster_cli.matching.engine import gc_paused
@@ -54,10 +60,13 @@ def match(
     with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
         items, snapshot, spot_id, index = load_for_match(catalogue, columns, menu or s.menu_path, s.spot_id)
         mapping_path = mapping_file or s.mapping_path
-        mapping = load_mapping(mapping_path)
+        # each save writes this run's changes on top of the file, under the data folder's lock, so a
+        # review in a browser or a sync meanwhile is not overwritten
+        session = MappingSession(mapping_path, s.data_dir, on_wait=say)
+        mapping = session.mapping
         options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
         results = run_match(items, index, mapping, options)
-    save_mapping(mapping, mapping_path)
+    session.save()
     accepted = [r for r in results if r.accepted is not None]
     queue = [r for r in results if r.accepted is None]
     protected = len(items) - len(results)
@@ -66,7 +75,14 @@ def match(
     )
 
     interactive = common.can_prompt(ctx) and not no_input and not json_out
-    if interactive and queue:
+    if web:
+        from poster_cli.cli.review import serve_review
+        from poster_cli.review_web.state import ReviewState
+
+        state = ReviewState(items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results)
+        serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
+        session.save()  # takes in what the page wrote
+    elif interactive and queue:
         from poster_cli.matching.review import review as review_loop
 
         for r in accepted[:50]:
@@ -80,14 +96,14 @@ def match(
             index,
             ask=_ask,
             say=say,
-            save=lambda: save_mapping(mapping, mapping_path),
+            save=lambda: _save(session),
             review_score=review,
         )
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
-        save_mapping(mapping, mapping_path)
+        _save(session)
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]
@@ -106,6 +122,17 @@ def match(
             f"{len(unmatched)} site item{'s are' if len(unmatched) != 1 else ' is'} unmatched",
             hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`",
         )
+
+
+def _save(session: Any) -> None:
+    """Save the terminal review's decisions; say when an item was decided elsewhere meanwhile."""
+    from poster_cli.output import say
+
+    seen = len(session.conflicts)
+    session.save()
+    for c in session.conflicts[seen:]:
+        now = c.current.status if c.current is not None else "removed"
+        say(f"  {c.decision.local_id} was changed elsewhere meanwhile (now {now}); that is kept")
 
 
 def _ask(prompt: str) -> str:
