@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 FIELDS = ("id", "name", "price", "category", "barcode")
 
@@ -81,7 +81,8 @@ class ColumnOverrides:
     barcode: str | None = None
 
     def get(self, field: str) -> str | None:
-        return getattr(self, field)
+        value: str | None = getattr(self, field)
+        return value
 
 
 def header_key(header: str) -> str:

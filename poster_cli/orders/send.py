@@ -14,8 +14,11 @@
    without the order, is it sent again. When the lookups themselves fail the order stays
    ``pending``: a later run finishes the job.
 
-Poster reports times in the account's local time zone, which the tool does not know; the lookup
-window therefore reaches 14 hours either side of UTC (every time zone there is).
+Inferred [time-zone]: Poster reports times in the account's local time zone, which the tool does
+not know; the lookup window therefore reaches 14 hours either side of UTC (every time zone there
+is). Inferred [own-orders-scope]: a token may be refused ``getOwnIncomingOrders`` (it is meant for
+applications); then ``getIncomingOrders`` is used. Inferred [comment-kept]: Poster returns an
+order's ``comment`` as it was sent, so the marker in it finds the order again.
 """
 
 from __future__ import annotations
@@ -252,7 +255,7 @@ class OrderSender:
         self.lookups += 1
         if self._own is not False:
             try:
-                orders = await self.api.get_incoming_orders(own=True, **window)
+                orders: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=True, **window)
                 self._own = True
                 return orders
             except (PosterAuthError, PosterRateLimited):
@@ -262,7 +265,8 @@ class OrderSender:
                     raise
                 log.debug("getOwnIncomingOrders refused (%s); using getIncomingOrders", err.code)
                 self._own = False
-        return await self.api.get_incoming_orders(own=False, **window)
+        fallback: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=False, **window)
+        return fallback
 
     def _record(self, result: SendResult, created: models.IncomingOrder, *, found: bool) -> SendResult:
         entry = self.journal.mark_sent(result.order_id, created)
@@ -280,4 +284,4 @@ class OrderSender:
 
     @staticmethod
     def _backoff(base: float, attempt: int) -> float:
-        return random.uniform(base / 2, base) * min(2 ** (attempt - 1), 16)
+        return random.uniform(base / 2, base) * min(2.0 ** (attempt - 1), 16.0)

@@ -1,6 +1,7 @@
 """A shared pacer for requests to Poster.
 
-Poster answers error 700 when an account calls too fast; it does not publish the limit. The pacer
+Poster answers error 700 when an account calls too fast; it does not publish the limit
+(Inferred [rate-limit]: a few requests a second are fine; ``doctor --probe`` measures). The pacer
 spaces request starts at least ``1/rate`` seconds apart across every task that shares it, and
 halves the rate on each 700 (or HTTP 429), then creeps back up after calm: additive increase,
 multiplicative decrease, so a whole batch slows down together instead of each task hammering.
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Callable
 
 
 class RatePacer:
     """Spaces request starts; ``rate`` is requests per second (None or 0: no pacing until a 700)."""
 
-    def __init__(self, rate: float | None = None, *, floor: float = 0.5, clock=time.monotonic) -> None:
+    def __init__(
+        self, rate: float | None = None, *, floor: float = 0.5, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_rate = rate if rate and rate > 0 else None
         self.rate = self.max_rate
         self.floor = floor
