@@ -99,7 +99,7 @@ class ReviewState:
         allow_shared: bool = False,
         results: Iterable[MatchResult] = (),
     ) -> None:
-        self.items = list(dict((i.local_id, i) for i in items).values())
+        self.items = list({i.local_id: i for i in items}.values())
         self.by_id = {i.local_id: i for i in self.items}
         self.position = {i.local_id: n for n, i in enumerate(self.items)}
         self.index = index
@@ -214,7 +214,7 @@ class ReviewState:
         return item
 
     def counts(self, mapping: Mapping) -> dict[str, int]:
-        counts = {s: 0 for s in STATUSES}
+        counts = dict.fromkeys(STATUSES, 0)
         for i in self.items:
             counts[self.status(mapping.get(i.local_id))] += 1
         counts["all"] = len(self.items)

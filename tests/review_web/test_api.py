@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import time
 from typing import Any, Iterator
 
 import httpx
