@@ -19,7 +19,7 @@ const T = {
     changed: "This item was changed elsewhere (another tab, the terminal or sync); here is what it is now.",
     bulk_confirm: "Accept the best candidate for {n} items?", bulk_none: "No item waiting for a decision has a best candidate at that score (or it is taken).",
     accepted: "Accepted {n} items.", busy: "Busy: ", error: "Error: ", session: "The session ended: open the link poster-cli printed.",
-    skipped: "Skipped",
+    skipped: "Skipped", best: "best",
   },
   uk: {
     title: "Товари сайту ↔ меню Poster", status: "Статус", category: "Категорія", all: "усі", any: "будь-яка",
@@ -36,7 +36,7 @@ const T = {
     changed: "Цей товар змінили деінде (інша вкладка, термінал чи sync); ось як він виглядає зараз.",
     bulk_confirm: "Прийняти найкращий варіант для {n} товарів?", bulk_none: "Жоден товар, що чекає рішення, не має варіанта з такою оцінкою (або його вже зайнято).",
     accepted: "Прийнято {n} товарів.", busy: "Зайнято: ", error: "Помилка: ", session: "Сеанс завершено: відкрийте посилання, яке надрукувала poster-cli.",
-    skipped: "Пропущено",
+    skipped: "Пропущено", best: "найкращий",
   },
 };
 const STATUSES = ["unmatched", "auto", "confirmed", "manual", "ignored"];
@@ -178,6 +178,9 @@ function renderItem(item) {
   if (item.link) {
     const score = item.link.score === null || item.link.score === undefined ? "" : ` (${Math.round(item.link.score)})`;
     head.append(el("span", { class: "linkto" }, "→ ", el("b", { text: item.link.name }), score));
+  } else if (!focused && item.status === "unmatched" && item.candidates.length) {
+    const best = item.candidates[0];
+    head.append(el("span", { class: "linkto best" }, t("best") + ": ", el("b", { text: best.name }), ` (${Math.round(best.score)})`));
   }
   const li = el("li", { class: "item" + (focused ? " focused" : ""), "data-id": item.local_id, "data-status": item.status }, head);
   if (focused) li.append(renderDetail(item));
