@@ -76,12 +76,14 @@ def focused(page: Any) -> str:
     return str(page.get_attribute(".item.focused", "data-id"))
 
 
-def wait_until(check: Callable[[], bool], what: str, timeout: float = WAIT_MS / 1000) -> None:
+def wait_until(page: Any, check: Callable[[], bool], what: str, timeout: float = WAIT_MS / 1000) -> None:
+    """Poll ``check``, letting Playwright run meanwhile (its events, a dialog say, are handled only
+    inside its own calls: a plain sleep would hold them)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.05)
+        page.wait_for_timeout(50)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -96,7 +98,7 @@ def test_it_opens_on_the_first_item_waiting_and_1_chooses_the_best(context: Any,
     assert "Гарбузовий лате (сезонний)" in page.inner_text(".item.focused .cand >> nth=0")
     assert "hidden" in page.inner_text(".item.focused .cand >> nth=0")
     page.keyboard.press("1")
-    wait_until(lambda: focused(page) == "ENG-BRK", "the next item waiting")
+    wait_until(page, lambda: focused(page) == "ENG-BRK", "the next item waiting")
     psl = review.entries()["PSL"]
     assert (psl["status"], psl["product_id"]) == ("confirmed", 110)
     assert page.inner_text("#open-count").split()[0] == "5"
@@ -112,7 +114,7 @@ def test_search_the_whole_menu_and_choose_a_result(context: Any, review: Review)
     names = page.locator(".item.focused .cand .cname").all_inner_texts()
     n = names.index("Лате / 400 мл") + 1
     page.keyboard.press(str(n))
-    wait_until(lambda: status_in_file(review, "PSL") == "confirmed", "PSL confirmed")
+    wait_until(page, lambda: status_in_file(review, "PSL") == "confirmed", "PSL confirmed")
     psl = review.entries()["PSL"]
     assert (psl["product_id"], psl["modificator_id"], psl["poster_name"]) == (105, 1006, "Лате / 400 мл")
 
@@ -121,42 +123,49 @@ def test_no_counterpart_then_undo(context: Any, review: Review) -> None:
     page = open_page(context, review)
     before = review.mapping_path.read_bytes()
     page.keyboard.press("n")
-    wait_until(lambda: focused(page) == "ENG-BRK", "the next item waiting")
+    wait_until(page, lambda: focused(page) == "ENG-BRK", "the next item waiting")
     assert status_in_file(review, "PSL") == "ignored"
     page.keyboard.press("s")  # skip ENG-BRK: nothing written
-    wait_until(lambda: focused(page) == "SMOOTHIE", "the item after the skipped one")
+    wait_until(page, lambda: focused(page) == "SMOOTHIE", "the item after the skipped one")
     page.keyboard.press("u")  # undo the skip: back on ENG-BRK
-    wait_until(lambda: focused(page) == "ENG-BRK", "back on the skipped item")
+    wait_until(page, lambda: focused(page) == "ENG-BRK", "back on the skipped item")
     page.keyboard.press("u")  # undo "no counterpart"
-    wait_until(lambda: focused(page) == "PSL", "back on PSL")
+    wait_until(page, lambda: focused(page) == "PSL", "back on PSL")
     assert page.get_attribute(".item.focused", "data-status") == "unmatched"
     assert review.mapping_path.read_bytes() == before
 
 
 def test_bulk_accept_above_a_score(context: Any, review: Review) -> None:
     page = open_page(context, review)
-    page.on("dialog", lambda dialog: dialog.accept())
+    dialogs: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     page.fill("#bulk-min", "85")
     page.click("#bulk-go")
-    wait_until(lambda: status_in_file(review, "ENG-BRK") == "confirmed", "ENG-BRK accepted")
+    wait_until(page, lambda: status_in_file(review, "ENG-BRK") == "confirmed", "ENG-BRK accepted")
+    assert dialogs == ["Accept the best candidate for 1 items?"]
     eng = review.entries()["ENG-BRK"]
     assert eng["poster_name"] == "Англійський сніданок / Пашот" and eng["score"] >= 85
     # the others score lower (or their best is hidden) and still wait for a person
     for other in ("PSL", "SMOOTHIE", "GIFT-500", "MUG", "DELIVERY"):
         assert status_in_file(review, other) == "unmatched"
-    wait_until(lambda: page.inner_text("#open-count").split()[0] == "5", "the count of items waiting")
+    wait_until(page, lambda: page.inner_text("#open-count").split()[0] == "5", "the count of items waiting")
 
 
 def test_a_reload_shows_what_was_saved(context: Any, review: Review) -> None:
     page = open_page(context, review)
     page.keyboard.press("n")
-    wait_until(lambda: focused(page) == "ENG-BRK", "the next item waiting")
+    wait_until(page, lambda: focused(page) == "ENG-BRK", "the next item waiting")
     page.reload()
     page.wait_for_selector(".item.focused .detail")
     assert focused(page) == "ENG-BRK"
     assert page.get_attribute('.item[data-id="PSL"]', "data-status") == "ignored"
     page.keyboard.press("u")  # the undo history survives the reload
-    wait_until(lambda: status_in_file(review, "PSL") == "unmatched", "PSL back to unmatched")
+    wait_until(page, lambda: status_in_file(review, "PSL") == "unmatched", "PSL back to unmatched")
 
 
 def test_without_the_key_the_page_is_refused(chromium: Any, review: Review) -> None:
@@ -185,17 +194,17 @@ def test_two_tabs_keep_each_others_decisions(context: Any, review: Review) -> No
     b = open_page(context, review)
     assert focused(a) == focused(b) == "PSL"
     a.keyboard.press("1")
-    wait_until(lambda: focused(a) == "ENG-BRK", "tab A moving on")
+    wait_until(a, lambda: focused(a) == "ENG-BRK", "tab A moving on")
     b.keyboard.press("n")  # tab B still shows PSL as it was: refused, and B shows what A chose
     b.wait_for_selector("#message.error")
-    wait_until(lambda: b.get_attribute('.item[data-id="PSL"]', "data-status") == "confirmed", "tab B refreshed")
+    wait_until(b, lambda: b.get_attribute('.item[data-id="PSL"]', "data-status") == "confirmed", "tab B refreshed")
     assert status_in_file(review, "PSL") == "confirmed"
     b.select_option("#status", "unmatched")  # only the items waiting: MUG is on the first page then
     b.click('.item[data-id="MUG"] .head')
     b.keyboard.press("n")
-    wait_until(lambda: status_in_file(review, "MUG") == "ignored", "MUG saved from tab B")
+    wait_until(b, lambda: status_in_file(review, "MUG") == "ignored", "MUG saved from tab B")
     # tab A sees B's decision without a reload: 6 waiting, less PSL (A) and MUG (B)
-    wait_until(lambda: a.inner_text("#open-count").split()[0] == "4", "tab A refreshed")
+    wait_until(a, lambda: a.inner_text("#open-count").split()[0] == "4", "tab A refreshed")
     entries = review.entries()
     assert (entries["PSL"]["status"], entries["MUG"]["status"]) == ("confirmed", "ignored")
 
