@@ -10,9 +10,10 @@ A :class:`Decision` says which entry it replaces (``before``) and what it writes
 ``match`` and ``sync`` take, :mod:`poster_cli.locks`), applies each decision only if the item's
 entry is still the one the person saw (compare-and-set per item), and writes the file atomically.
 So two browser tabs, or a tab and a terminal, never lose each other's decisions: a decision made
-on a stale view is refused as a :class:`Conflict` and the caller shows what is there now.
-:class:`MappingSession` does the same for a process that keeps the whole mapping in memory (the
-terminal review): each save writes only what this process changed, on top of the file.
+on a stale view is refused as a :class:`Conflict` and the caller shows what is there now. (The
+terminal review keeps the whole mapping in memory and saves through
+:class:`poster_cli.mapping.MappingSession`, which also writes only what it changed, on top of the
+file, under the same lock.)
 """
 
 from __future__ import annotations
@@ -129,50 +130,10 @@ def _timeout(timeout: float | None) -> float:
     return DEFAULT_TIMEOUT if timeout is None else timeout
 
 
-class MappingSession:
-    """A whole mapping kept in memory by one process, saved as per-item changes on top of the file.
-
-    ``mapping`` (read from the file when the session starts) is what this process works on. :meth:`save` writes each entry that differs from
-    what was last read or written (the base) under the lock, only where the file still holds the
-    base; where someone else changed the item meanwhile, theirs is kept and ``mapping`` takes it.
-    ``mapping`` also takes every other change found in the file."""
-
-    def __init__(
-        self, path: Path, data_dir: Path, *, timeout: float | None = None, on_wait: Callable[[str], None] | None = None
-    ) -> None:
-        self.path, self.data_dir, self.timeout, self.on_wait = path, data_dir, timeout, on_wait
-        self.mapping = load_mapping(path)
-        self._base: dict[str, MappingEntry] = dict(self.mapping.entries)
-        self.conflicts: list[Conflict] = []
-
-    def changes(self) -> list[Decision]:
-        """What this process changed since the base, as decisions."""
-        mine, base = self.mapping.entries, self._base
-        changed = [Decision(k, base.get(k), e) for k, e in mine.items() if base.get(k) != e]
-        changed += [Decision(k, e, None) for k, e in base.items() if k not in mine]
-        return changed
-
-    def save(self) -> Applied:
-        """Write this process's changes on top of the file, under the lock; take in everyone else's."""
-        from poster_cli.locks import data_lock
-
-        with data_lock(self.data_dir, timeout=_timeout(self.timeout), on_wait=self.on_wait, purpose="match"):
-            file = load_mapping(self.path)
-            result = apply_in_memory(file, self.changes())
-            if result.done or not self.path.exists():
-                save_mapping(file, self.path)
-        self.conflicts.extend(result.conflicts)
-        self._base = dict(file.entries)
-        self.mapping.entries.clear()
-        self.mapping.entries.update(file.entries)
-        return result
-
-
 __all__ = [
     "Applied",
     "Conflict",
     "Decision",
-    "MappingSession",
     "apply_decisions",
     "apply_in_memory",
     "apply_locked",

@@ -48,8 +48,8 @@ def match(
     Example: poster-cli match site.csv --spot 1
     """
     from poster_cli.catalogue import ColumnOverrides
-    from poster_cli.decisions import MappingSession
     from poster_cli.errors import NeedsAttention
+    from poster_cli.mapping import MappingSession
     from poster_cli.mapping_sync import load_for_match, run_match
     from poster_cli.matching import MatchOptions
     from poster_cli.matching.engine import gc_paused
@@ -60,13 +60,13 @@ def match(
     with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
         items, snapshot, spot_id, index = load_for_match(catalogue, columns, menu or s.menu_path, s.spot_id)
         mapping_path = mapping_file or s.mapping_path
-        # each save writes this run's changes on top of the file, under the data folder's lock, so a
-        # review in a browser or a sync meanwhile is not overwritten
-        session = MappingSession(mapping_path, s.data_dir, on_wait=say)
+        # each save re-reads the file under the data folder's lock and merges: a `sync` from cron
+        # may write it while a person is thinking, and neither may lose the other's work
+        session = MappingSession(mapping_path, data_dir=s.data_dir, on_wait=say, purpose="match")
         mapping = session.mapping
         options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
         results = run_match(items, index, mapping, options)
-    session.save()
+    session.save(machine=True)
     accepted = [r for r in results if r.accepted is not None]
     queue = [r for r in results if r.accepted is None]
     protected = len(items) - len(results)
@@ -96,14 +96,14 @@ def match(
             index,
             ask=_ask,
             say=say,
-            save=lambda: _save(session),
+            save=session.save,
             review_score=review,
         )
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
-        _save(session)
+        session.save()
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]
@@ -122,17 +122,6 @@ def match(
             f"{len(unmatched)} site item{'s are' if len(unmatched) != 1 else ' is'} unmatched",
             hint="run `poster-cli match` at a terminal to choose, or see `poster-cli mapping show --status unmatched`",
         )
-
-
-def _save(session: Any) -> None:
-    """Save the terminal review's decisions; say when an item was decided elsewhere meanwhile."""
-    from poster_cli.output import say
-
-    seen = len(session.conflicts)
-    session.save()
-    for c in session.conflicts[seen:]:
-        now = c.current.status if c.current is not None else "removed"
-        say(f"  {c.decision.local_id} was changed elsewhere meanwhile (now {now}); that is kept")
 
 
 def _ask(prompt: str) -> str:

@@ -8,8 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from poster_cli.decisions import Decision, MappingSession, apply_decisions, no_counterpart
-from poster_cli.mapping import Mapping, MappingEntry, save_mapping
+from poster_cli.decisions import Decision, apply_decisions, no_counterpart
+from poster_cli.mapping import Mapping, MappingEntry, MappingSession, save_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def statuses(path: Path) -> dict[str, str]:
 def test_a_terminal_save_keeps_what_a_tab_wrote_meanwhile(tmp_path: Path) -> None:
     path = tmp_path / "mapping.toml"
     save_mapping(unmatched(3), path)
-    terminal = MappingSession(path, tmp_path)
+    terminal = MappingSession(path, data_dir=tmp_path)
     s0 = terminal.mapping.get("S0")
     # a browser tab says S1 has no counterpart while the terminal is asking about S0
     tab = apply_decisions(path, tmp_path, [Decision("S1", terminal.mapping.get("S1"), no_counterpart("S1", "Item 1"))])
@@ -41,20 +41,16 @@ def test_a_terminal_save_keeps_what_a_tab_wrote_meanwhile(tmp_path: Path) -> Non
     assert terminal.mapping.get("S1") == no_counterpart("S1", "Item 1")  # the terminal sees the tab's decision
 
 
-def test_the_same_item_decided_in_two_places_keeps_the_first_and_says_so(tmp_path: Path) -> None:
+def test_a_decision_on_a_stale_view_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mapping.toml"
     save_mapping(unmatched(2), path)
-    terminal = MappingSession(path, tmp_path)
-    seen = terminal.mapping.get("S0")
+    seen = MappingEntry(local_id="S0", local_name="Item 0", status="unmatched")
     first = apply_decisions(path, tmp_path, [Decision("S0", seen, no_counterpart("S0", "Item 0"))])
     assert first.done
     linked = MappingEntry(local_id="S0", local_name="Item 0", status="confirmed", product_id=7, poster_name="Сік")
     late = apply_decisions(path, tmp_path, [Decision("S0", seen, linked)])
     assert not late.done and late.conflicts[0].current == no_counterpart("S0", "Item 0")
-    terminal.mapping.set(linked)
-    terminal.save()
     assert statuses(path)["S0"] == "ignored"
-    assert [c.decision.local_id for c in terminal.conflicts] == ["S0"]
 
 
 def test_undo_puts_back_what_was_there(tmp_path: Path) -> None:
