@@ -168,10 +168,16 @@ def push(
     report = PushReport(unchanged=unchanged)
     done: list[Any] = []
 
+    def keep_written() -> None:
+        """Record the written extras in the snapshot as it is now (a `sync` may have replaced it)."""
+        with common.data_lock(s, "mapping push"):
+            current = load_snapshot(menu_path) if menu_path.exists() else snapshot
+            save_snapshot(snapshot_with_extras(current, done), menu_path)
+
     def record(w: Any) -> None:
         done.append(w)
         if len(done) % 25 == 0:  # keep the snapshot current so a re-run after Ctrl-C skips these
-            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+            keep_written()
 
     async def go() -> PushReport:
         async with common.client(s) as api:
@@ -181,7 +187,7 @@ def push(
         common.run_async(go)
     finally:
         if done:
-            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+            keep_written()
     if json_out:
         emit_json(
             {
@@ -235,7 +241,8 @@ def pull(
     refusal = extras_refusal(snapshot, mapping, extras_note(s.data_dir))
     if refusal:
         raise PosterCliError(refusal, hint="run `poster-cli doctor --probe --write` to check whether extras come back")
-    save_mapping(mapping, path)
+    with common.data_lock(s, "mapping pull"):
+        save_mapping(mapping, path)
     if json_out:
         emit_json({"mapping": str(path), "items": [e.to_toml() for e in mapping]})
     else:
