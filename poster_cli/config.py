@@ -58,7 +58,7 @@ KEYS: dict[str, tuple[str, type, Any, str]] = {
         "POSTER_RATE_LIMIT",
         float,
         5.0,
-        "Requests per second at most (Poster answers error 700 above its limit), 0.1-1000.",
+        "Requests per second at most (Poster answers error 700 above its limit), 0.1-1000; 0 = no pacing.",
     ),
     "comment_template": (
         "POSTER_COMMENT_TEMPLATE",
@@ -75,8 +75,9 @@ KEYS: dict[str, tuple[str, type, Any, str]] = {
 RANGES: dict[str, tuple[float, float, str]] = {
     "spot_id": (1, 2**53, "a positive whole number (a spot from `poster-cli doctor`)"),
     "timeout": (0.1, 3600.0, "between 0.1 and 3600 seconds (the deadline of each whole request)"),
-    "rate_limit": (0.1, 1000.0, "between 0.1 and 1000 requests per second"),
+    "rate_limit": (0.1, 1000.0, "0 (no pacing) or between 0.1 and 1000 requests per second"),
 }
+OFF_BY_ZERO = frozenset({"rate_limit"})  # 0 means "no pacing until Poster says error 700"
 
 
 FLAG_NAMES = {"spot_id": "--spot"}  # flags not named after their key
@@ -84,6 +85,8 @@ FLAG_NAMES = {"spot_id": "--spot"}  # flags not named after their key
 
 def _check_range(key: str, value: float, source: str) -> None:
     low, high, what = RANGES[key]
+    if value == 0 and key in OFF_BY_ZERO:
+        return
     if not (math.isfinite(value) and low <= value <= high):
         if source.startswith("--"):
             hint = f"pass {source} with a value in that range"

@@ -52,6 +52,16 @@ def test_a_bad_flag_names_the_flag(cli_env: CliEnv, tmp_path: Path) -> None:
     assert r.exit_code == 2 and r.stderr.startswith("error: --spot: spot_id must be a positive whole number")
 
 
-def test_values_in_range_still_load(cli_env: CliEnv) -> None:
-    r = cli_env.run("pull", "--json", env={"POSTER_TIMEOUT": "0.5", "POSTER_RATE_LIMIT": "1000"})
+@pytest.mark.parametrize("rate", ["1000", "0"])  # 0: no pacing
+def test_values_in_range_still_load(cli_env: CliEnv, rate: str) -> None:
+    r = cli_env.run("pull", "--json", env={"POSTER_TIMEOUT": "0.5", "POSTER_RATE_LIMIT": rate})
     assert r.exit_code == 0, r.stderr
+
+
+@pytest.mark.parametrize("delays", ["nan", "-1", "1,inf"])
+def test_bad_lookup_delays_are_exit_2(cli_env: CliEnv, delays: str) -> None:
+    assert cli_env.run("pull").exit_code == 0
+    args = ("order", "send", "-i", "poster:101", "--phone", "+380501234567", "--order-id", "W-1", "--yes")
+    r = cli_env.run(*args, env={"POSTER_CLI_LOOKUP_DELAYS": delays})
+    assert r.exit_code == 2 and r.stderr.startswith("error: POSTER_CLI_LOOKUP_DELAYS=")
+    assert cli_env.sandbox.state.doc["orders"] == []  # nothing sent
