@@ -49,6 +49,20 @@ def _lookup_delays() -> tuple[float, ...]:
         raise UsageError(f"POSTER_CLI_LOOKUP_DELAYS={raw!r}: expected seconds separated by commas") from None
 
 
+def _open_journal(s: Any) -> Any:
+    """The order journal, with a warning when it was lost (deleted or emptied) and recreated."""
+    from poster_cli.orders.journal import OrderJournal
+    from poster_cli.output import warn
+
+    journal = OrderJournal(s.journal_path)
+    if journal.lost:
+        warn(
+            f"the order journal {s.journal_path} was missing or empty (deleted?); started a new one: orders "
+            "Poster already holds are recognised by their markers and not sent again"
+        )
+    return journal
+
+
 def _sender(api: Any, journal: Any, s: Any) -> Any:
     from poster_cli.orders.send import OrderSender
 
@@ -125,7 +139,6 @@ def send(
     Example: poster-cli order send --item L-001:2 --item "Croissant" --phone +380501234567 --paid
     """
     from poster_cli.orders.build import OrderRequest, parse_item_arg
-    from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import emit_json, warn
 
     s, builder = _prepare(ctx, spot, mapping)
@@ -156,9 +169,13 @@ def send(
     _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
 
     async def go() -> Any:
-        with OrderJournal(s.journal_path) as journal:
+        with _open_journal(s) as journal:
             async with common.client(s) as api:
-                return await _sender(api, journal, s).send(built)
+                sender = _sender(api, journal, s)
+                await sender.check_poster([built], journal_lost=journal.lost)
+                result = await sender.send(built)
+                result.warnings[:0] = sender.warnings
+                return result
 
     result = common.run_async(go)
     if json_out:
@@ -252,7 +269,6 @@ def batch(
     """
     from poster_cli.orders.batch import BatchReport, validate
     from poster_cli.orders.files import read_batch
-    from poster_cli.orders.journal import OrderJournal
     from poster_cli.orders.send import OrderConflict, conflicts
     from poster_cli.output import emit_json, say, warn
 
@@ -280,7 +296,7 @@ def batch(
         emit_json(doc)
         raise typer.Exit(report.exit_code)
 
-    with OrderJournal(s.journal_path) as journal:
+    with _open_journal(s) as journal:
         clash = conflicts(journal, checked.orders)
         if clash:
             raise OrderConflict(clash)
@@ -288,7 +304,7 @@ def batch(
             _confirm_live(
                 ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False
             )
-            results = _run_with_progress(s, journal, checked.orders, concurrency)
+            results = _run_with_progress(s, journal, checked.orders, concurrency, report.warnings)
             for r in results:
                 report.add(r)
     for w in report.warnings:
@@ -300,13 +316,17 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
-def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int) -> list[Any]:
+def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int, warnings: list[str]) -> list[Any]:
     from poster_cli.orders.batch import run_batch
     from poster_cli.output import color_allowed, err_console
 
     async def go(on_result: Any) -> Any:
         async with common.client(s) as api:
-            return await run_batch(orders, _sender(api, journal, s), concurrency=concurrency, on_result=on_result)
+            sender = _sender(api, journal, s)
+            try:
+                return await run_batch(orders, sender, concurrency=concurrency, on_result=on_result)
+            finally:
+                warnings.extend(sender.warnings)
 
     if not color_allowed():
         return common.run_async(lambda: go(None))
