@@ -133,8 +133,8 @@ def send(
     Items are checked against the menu snapshot (hidden, not sold at the spot, dish modifier
     groups), identical lines are merged and the total is computed from the spot's prices. The
     order is journaled first, so running the same --order-id again never duplicates it.
-    Exit codes: 0 sent (or already sent), 2 invalid order, 3 Poster refused it or its fate is
-    unconfirmed (run again), 4 authentication.
+    Exit codes: 0 sent (or already sent), 1 Poster unreachable (nothing sent; run again),
+    2 invalid order, 3 Poster refused it or its fate is unconfirmed (run again), 4 authentication.
 
     Example: poster-cli order send --item L-001:2 --item "Croissant" --phone +380501234567 --paid
     """
@@ -184,7 +184,7 @@ def send(
         _show_order(built)
         _show_result(result)
     if result.outcome not in ("sent", "skipped"):
-        raise typer.Exit(3)
+        raise typer.Exit(1 if result.network else 3)
 
 
 def _dry_run_doc(built: Any) -> dict[str, Any]:
@@ -262,8 +262,8 @@ def batch(
     Every bad row is reported at once (file:line: reason); the valid orders are still sent.
     Re-running the same file skips orders already sent and settles any left half-sent by a
     killed run. The same order id with different content is refused (exit 2).
-    Exit codes: 0 all sent or skipped, 3 some invalid or failed, 1 fatal error, 2 unreadable
-    file or conflicting ids, 4 authentication.
+    Exit codes: 0 all sent or skipped, 3 some invalid or failed, 1 Poster unreachable before
+    anything was sent (or another fatal error), 2 unreadable file or conflicting ids, 4 authentication.
 
     Example: poster-cli order batch orders.csv --concurrency 8 --json
     """

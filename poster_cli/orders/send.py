@@ -86,6 +86,7 @@ class SendResult:
     incoming_order_id: int | None = None
     reason: str | None = None
     found_by_lookup: bool = False
+    network: bool = False  # failed because Poster could not be reached (the request never left)
     posts: int = 0
     warnings: list[str] = field(default_factory=list)
     order: models.IncomingOrder | None = None
@@ -287,6 +288,7 @@ class OrderSender:
                 continue
             except PosterTransportError as err:
                 if not err.maybe_processed:
+                    result.network = True
                     return self._fail(result, err.reason)
                 log.debug("order %s: %s; looking it up before any resend", order.order_id, err.reason)
                 entry = self.journal.get(order.order_id)
