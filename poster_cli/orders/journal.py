@@ -37,6 +37,7 @@ from poster_cli.errors import PosterCliError
 from poster_cli.orders.claims import claims_path
 from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
+from poster_cli.private import private_sqlite, tighten_data_dir
 
 PENDING = "pending"
 SENT = "sent"
@@ -183,7 +184,7 @@ class OrderJournal:
         had_claims = claims_path(self.path).exists()
         lost = had_claims and (not self.path.exists() or self.path.stat().st_size == 0)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -194,6 +195,7 @@ class OrderJournal:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
             self.lost = lost or (had_claims and self._db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is None)
+            private_sqlite(self.path)
         except sqlite3.Error as exc:
             raise JournalError(
                 f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
