@@ -29,7 +29,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from poster_cli.config import read_toml, write_atomic
 from poster_cli.errors import InputFileError
@@ -383,13 +383,6 @@ class MappingSession:
         self.mapping.entries = dict(merged.entries)
         self._base = dict(merged.entries)
         return self.mapping
-
-
-def entries_from(items: Iterable[MappingEntry]) -> Mapping:
-    m = Mapping()
-    for e in items:
-        m.set(e)
-    return m
 
 
 __all__ = [

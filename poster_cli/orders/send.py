@@ -145,7 +145,6 @@ class OrderSender:
         self._sleep = sleep
         self._now = now
         self._own: bool | None = None  # None: not yet known whether getOwnIncomingOrders is allowed
-        self.lookups = 0
         # check_poster's finds: Poster orders carrying the marker of an order about to be sent
         self._held: dict[str, dict[int, models.IncomingOrder]] = {}
         self.warnings: list[str] = []  # about the whole run (not one order)
@@ -362,7 +361,6 @@ class OrderSender:
         start = datetime.fromisoformat(entry.created_at) - TZ_REACH - timedelta(minutes=5)
         end = self._now() + TZ_REACH + timedelta(minutes=5)
         window = {"date_from": start.strftime(POSTER_TIME), "date_to": end.strftime(POSTER_TIME)}
-        self.lookups += 1
         return await self._list(window)
 
     async def _list(self, window: dict[str, str]) -> list[models.IncomingOrder]:
