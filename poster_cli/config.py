@@ -248,7 +248,8 @@ def load_settings(
     profile_found = not profile
     for path in files:  # lowest precedence first
         data = read_toml(path)
-        if profile and profile in (data.get("profiles") or {}):
+        profiles = data.get("profiles") or {}
+        if profile and isinstance(profiles, Mapping) and profile in profiles:
             profile_found = True
         for key, value in _layer(data, profile, path).items():
             if key not in KEYS:

@@ -122,3 +122,43 @@ def test_a_toml_error_names_its_line(tmp_path: Path, text: str, line: int) -> No
     with pytest.raises(ConfigError) as info:
         config.read_toml(path)
     assert str(info.value).startswith(f"{path}, line {line}: not valid TOML")
+
+
+def test_a_config_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes('spot_id = 1\n# Кава\n'.encode("cp1251"))
+    with pytest.raises(ConfigError) as info:
+        config.read_toml(path)
+    assert (info.value.message, info.value.hint) == (f"{path}: not UTF-8 text", "save the file as UTF-8")
+
+
+def test_a_toml_error_carries_the_callers_fix(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("spot_id = \n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        config.read_toml(path, fix="edit it")
+    assert info.value.hint == "edit it"
+    with pytest.raises(ConfigError) as info:
+        config.read_toml(path)
+    assert info.value.hint == "fix the file or point --config elsewhere"
+
+
+def test_a_config_path_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        config.read_toml(tmp_path)  # a folder
+    assert info.value.message == f"{tmp_path}: cannot read: Is a directory"
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("profiles = 3\n", "{path}: [profiles] must be a table"),
+        ("[profiles]\nnight = 3\n", "{path}: [profiles.night] must be a table"),
+    ],
+)
+def test_profiles_that_are_not_tables_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env={}, cwd=tmp_path, config_file=path, profile="night")
+    assert info.value.message == message.format(path=path)
