@@ -24,8 +24,10 @@ Then (``--webhook-seconds``, 0 to skip) the receiver: a real ``poster-cli webhoo
 docs) from ``--webhook-senders`` concurrent posters; faults: the receiver is kill -9'd and restarted
 at random moments, some connections are cut before the answer, some events are delivered twice and
 some deliveries carry a wrong signature. A poster retries an event until it gets a 200, as Poster
-does. Counted from the receiver's own sqlite file and the files the hook wrote: ``lost`` = events
-acknowledged (200) but not stored or never handed to the hook, ``duplicated`` = events stored twice.
+does, and pauses ``--webhook-pause`` between events (the hook runs one at a time, so a flood only
+measures its queue). Counted from the receiver's own sqlite file and the files the hook wrote:
+``lost`` = events acknowledged (200) but not stored, ``duplicated`` = events stored twice, ``never
+given to the hook`` = acknowledged events the hook never ran for and the store no longer queues.
 The hook runs at least once per event: runs repeated after a kill -9 are counted and shown apart.
 
     .venv/bin/python benchmarks/soak_orders.py --seconds 60 --senders 4
@@ -328,6 +330,7 @@ class WebhookSoak:
                         except httpx.HTTPError:
                             pass
                     await self.deliver(http, object_id)
+                    await asyncio.sleep(self.args.webhook_pause)
 
         async def killer() -> None:
             while time.monotonic() < stop_at:
@@ -347,7 +350,7 @@ class WebhookSoak:
                 runs["<unreadable>"] += 1
         return runs
 
-    def count(self, wait: float = 90.0) -> dict[str, Any]:
+    def count(self, wait: float = 120.0) -> dict[str, Any]:
         import sqlite3
 
         deadline = time.monotonic() + wait
@@ -357,6 +360,8 @@ class WebhookSoak:
         with sqlite3.connect(self.work / "data" / "webhooks.sqlite") as db:
             rows = db.execute("SELECT object_id, COUNT(*) FROM events WHERE account = 'soak' GROUP BY object_id")
             stored = dict(rows.fetchall())
+            rows = db.execute("SELECT object_id FROM events WHERE account = 'soak' AND hook_state = 'pending'")
+            queued = {r[0] for r in rows.fetchall()}
         runs = self.hook_runs()
         return {
             "events": self.sent,
@@ -364,7 +369,8 @@ class WebhookSoak:
             "deliveries": sum(self.deliveries.values()),
             "lost": sorted(e for e in self.acked if e not in stored),
             "duplicated": sorted(e for e, n in stored.items() if n > 1),
-            "hook_missing": sorted(e for e in self.acked if runs[e] == 0),
+            "hook_missing": sorted(e for e in self.acked if runs[e] == 0 and e not in queued),
+            "hook_queued": sum(1 for e in self.acked if runs[e] == 0 and e in queued),
             "hook_repeated": sum(1 for e in self.acked if runs[e] > 1),
             "strangers": sorted(e for e in stored if e not in self.acked),
         }
@@ -396,6 +402,7 @@ def main() -> int:
     parser.add_argument("--webhook-senders", type=int, default=4, help="concurrent webhook posters")
     parser.add_argument("--webhook-cut-rate", type=float, default=0.1, help="deliveries cut before the answer")
     parser.add_argument("--webhook-dup-rate", type=float, default=0.2, help="events delivered again after a 200")
+    parser.add_argument("--webhook-pause", type=float, default=0.1, help="seconds a poster waits between events")
     parser.add_argument("--webhook-forge-rate", type=float, default=0.05, help="deliveries with a wrong signature")
     args = parser.parse_args()
 
@@ -437,7 +444,8 @@ def main() -> int:
             f"{hooks['kills']} times, cut {args.webhook_cut_rate}, redelivered {args.webhook_dup_rate}, "
             f"forged {args.webhook_forge_rate}): {hooks['events']} events, {hooks['deliveries']} deliveries, "
             f"{hooks['acked']} acknowledged: lost {len(hooks['lost'])}, duplicated {len(hooks['duplicated'])}, "
-            f"never given to the hook {len(hooks['hook_missing'])}, hook run again after a kill "
+            f"never given to the hook {len(hooks['hook_missing'])} (still queued for it {hooks['hook_queued']}), "
+            f"hook run again after a kill "
             f"{hooks['hook_repeated']}, stored but never acknowledged {len(hooks['strangers'])}"
         )
         for key in ("lost", "duplicated", "hook_missing"):
