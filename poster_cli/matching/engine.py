@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -274,6 +275,7 @@ class MenuIndex:
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
         self.aliases: list[Alias] = []  # site words read as the menu's words (taught by a person)
+        self._initials: dict[str, tuple[str, ...]] | None = None  # "jw" -> the brand words it stands for
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
@@ -536,6 +538,24 @@ class MenuIndex:
         """The best targets for one site item, best first."""
         return [self.candidate(*ranked) for ranked in self.ranked(item, options)]
 
+    def _expand_initials(self, norm: NormalName) -> NormalName:
+        """A brand written as its initials ("JW Black Label") read as the menu's own brand words
+        ("Johnnie Walker Black Label"): when the menu has one brand of two or three capitalised
+        Latin words with those initials, and a product named with it shares another word of the
+        site's name."""
+        if self._initials is None:
+            self._initials = _brand_initials(self.targets)
+        by_token, token_sets = self._by_token, self._token_sets
+        pairs: list[Alias] = []
+        for tok in norm.tokens:
+            words = self._initials.get(tok) if tok not in by_token else None
+            if not words:
+                continue
+            others = set(norm.tokens) - {tok}
+            if any(not others.isdisjoint(token_sets[i]) for i in by_token.get(words[0], ())[:CROWD]):
+                pairs.append(((tok,), words))
+        return apply_aliases(norm, pairs) if pairs else norm
+
     def use_aliases(self, aliases: list[Alias]) -> None:
         """Read site names with these word pairs (those whose menu words this menu has)."""
         known = self._by_token
@@ -546,6 +566,8 @@ class MenuIndex:
         norm = normalise(item.name)
         if self.aliases:
             norm = apply_aliases(norm, self.aliases)
+        if len(norm.tokens) > 1 and any(len(tok) <= 3 and tok not in self._by_token for tok in norm.tokens):
+            norm = self._expand_initials(norm)
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]
@@ -565,6 +587,28 @@ class MenuIndex:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""
         probe = CatalogueItem(local_id="", name=text)
         return self.candidates(probe, MatchOptions(top=limit, pool=max(limit * 3, 24)))
+
+
+_BRAND = re.compile(r"(?<![\w'])([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)+)(?![\w'])")
+
+
+def _brand_initials(targets: Sequence[MatchTarget]) -> dict[str, tuple[str, ...]]:
+    """Initials of the menu's brands (runs of two or three capitalised Latin words), as the token a
+    site name's initials normalise to, -> the brand's tokens; initials two brands share are left out."""
+    found: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for t in targets:
+        if not t.name.isascii() and not any("A" <= ch <= "Z" for ch in t.name):
+            continue
+        for m in _BRAND.finditer(t.name):
+            run = m.group(1).split()
+            for size in (2, 3):
+                for k in range(len(run) - size + 1):
+                    words = run[k : k + size]
+                    tokens = normalise(" ".join(words)).tokens
+                    initials = normalise("".join(w[0] for w in words)).tokens
+                    if len(tokens) == size and len(initials) == 1:
+                        found[initials[0]].add(tokens)
+    return {key: next(iter(brands)) for key, brands in found.items() if len(brands) == 1}
 
 
 def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:

@@ -45,3 +45,17 @@ def test_a_lone_candidate_under_the_accept_score_is_left_to_a_person() -> None:
 def test_a_stricter_accept_score_moves_the_clear_winner_rule_with_it() -> None:
     found = results(BAKERY, "Lobiani – bean-stuffed bread", accept=95)
     assert found["Lobiani – bean-stuffed bread"].accepted is None
+
+
+BAR = [
+    product(1, "Johnnie Walker Black Label", 150, "Віскі"),
+    product(2, "Johnnie Walker Red Label", 160, "Віскі"),
+    product(3, "Jameson", 130, "Віскі"),
+]
+
+
+def test_a_brand_written_as_its_initials_is_read_as_the_menus_brand() -> None:
+    found = results(BAR, "JW Black Label", "JW Label")
+    r = found["JW Black Label"]
+    assert r.accepted is not None and r.accepted.name == "Johnnie Walker Black Label"
+    assert found["JW Label"].accepted is None  # black or red: a person says
