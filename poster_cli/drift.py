@@ -659,7 +659,7 @@ async def run_sync(
         return report
 
 
-def _load_catalogue(path: Path) -> list[Any]:
+def _load_catalogue(path: Path) -> Any:
     from poster_cli.catalogue import read_catalogue
 
     return read_catalogue(path)
