@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator, NoReturn, overload
@@ -87,7 +87,8 @@ class ColumnOverrides:
     barcode: str | None = None
 
     def get(self, field: str) -> str | None:
-        return getattr(self, field)
+        value: str | None = getattr(self, field)
+        return value
 
 
 def header_key(header: str) -> str:
@@ -296,11 +297,11 @@ class Catalogue(Sequence[CatalogueItem]):
         return {"format": self.format, "items": len(self.items), "fields": dict(self.fields), "skipped": self.skipped}
 
 
-@dataclass
 class Skipped:
     """Rows a reader left out, counted by reason."""
 
-    counts: Counter[str] = field(default_factory=Counter)
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
 
     def add(self, reason: str, n: int = 1) -> None:
         self.counts[reason] += n

@@ -33,16 +33,13 @@ def read_csv(path: Path, table: tuple[list[str], list[Any]]) -> Catalogue:
             skipped.add("main products of variants")
             continue
         parent = by_uid.get(cells.get(row, "Parent UID"), {})
-
-        def pick(column: str) -> str:
-            return cells.get(row, column) or cells.get(parent, column)
-
+        title, price, category = (cells.get(row, c) or cells.get(parent, c) for c in ("Title", "Price", "Category"))
         drafts.append(
             Draft(
                 local_id=cells.get(row, "SKU") or uid,
-                name=variant_name(pick("Title"), own),
-                price=pick("Price"),
-                category=pick("Category").split(";")[0].strip(),
+                name=variant_name(title, own),
+                price=price,
+                category=category.split(";")[0].strip(),
                 line=line,
             )
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from poster_cli.catalogue.items import Catalogue, ColumnOverrides, find_columns
 from poster_cli.errors import InputFileError

@@ -183,16 +183,16 @@ def _dry_run_doc(built: Any) -> dict[str, Any]:
 
 
 def _send_doc(built: Any, result: Any) -> dict[str, Any]:
-    doc = result.to_dict()
+    doc: dict[str, Any] = result.to_dict()
     doc.update(total=built.total, currency=built.currency, paid=built.paid, warnings=result.warnings)
     doc["poster"] = result.order
     return doc
 
 
 def _show_order(built: Any) -> None:
-    from poster_cli.output import money, out_console
-
     from rich.table import Table
+
+    from poster_cli.output import money, out_console
 
     table = Table(title=f"order {built.order_id} → spot {built.spot_id}", show_edge=False)
     for col, justify in (("item", "left"), ("count", "right"), ("unit", "right"), ("total", "right")):

@@ -9,7 +9,7 @@ import pytest
 
 from poster_cli.catalogue import read_catalogue
 from poster_cli.errors import InputFileError
-from tests.catalogue.samples import EXPECTED, PLAIN_CSV, SAMPLES, write_xlsx
+from tests.support.catalogue_samples import EXPECTED, PLAIN_CSV, SAMPLES, write_xlsx
 
 
 def sample(tmp_path: Path, name: str) -> Path:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.catalogue.samples import PLAIN_CSV, SAMPLES, write_xlsx
+from tests.support.catalogue_samples import PLAIN_CSV, SAMPLES, write_xlsx
 
 
 def match_json(env: Any, path: Path, *extra: str) -> dict[str, Any]:
