@@ -6,7 +6,7 @@ order is collected (not just the first), so a batch file reports all its bad row
 Totals (kopecks, ``int``): a product's or modification's spot price; a dish's spot price plus, per
 unit, each chosen modifier's price times its amount. A line's total is that unit price times the
 count, rounded half up to whole kopecks per line (counts are whole except for weight items; Poster
-does not document its rounding for fractional weights, this is our inference), and the order's
+does not document its rounding for fractional weights: Inferred [order-line-total]), and the order's
 total is the sum of the lines. That is the ``payment.sum`` of a prepaid order (Poster error 88 when
 they differ).
 """
@@ -380,7 +380,7 @@ class OrderBuilder:
                 else:
                     fail(f"{label}: {group.name!r} needs at least {group.num_min} choices, got {n}")
                 ok = False
-            # num_max 0: no upper bound (inferred; the docs show only positive maxima)
+            # num_max 0: no upper bound (Inferred [num-max-zero]; the docs show only positive maxima)
             if group.num_max > 0 and n > group.num_max:
                 fail(f"{label}: {group.name!r} allows at most {group.num_max} choices, got {n}")
                 ok = False

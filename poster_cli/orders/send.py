@@ -14,8 +14,11 @@
    without the order, is it sent again. When the lookups themselves fail the order stays
    ``pending``: a later run finishes the job.
 
-Poster reports times in the account's local time zone, which the tool does not know; the lookup
-window therefore reaches 14 hours either side of UTC (every time zone there is).
+Inferred [time-zone]: Poster reports times in the account's local time zone, which the tool does
+not know; the lookup window therefore reaches 14 hours either side of UTC (every time zone there
+is). Inferred [own-orders-scope]: a token may be refused ``getOwnIncomingOrders`` (it is meant for
+applications); then ``getIncomingOrders`` is used. Inferred [comment-kept]: Poster returns an
+order's ``comment`` as it was sent, so the marker in it finds the order again.
 """
 
 from __future__ import annotations
