@@ -66,7 +66,7 @@ def read_csv(path: Path, table: tuple[list[str], list[Any]]) -> Catalogue:
             parent = parents.get(ref) or parents.get(f"id:{ref}")
             if parent is None:
                 raise InputFileError(path, f"variation's Parent {ref!r} is no variable product in the file", line=line)
-            values = [str(row.get(h) or "").strip() for h in attr_values]
+            values = [str(row.get(h) or "").strip().replace("\\,", ",") for h in attr_values]  # "0\\,4 л" is "0,4 л"
             # WooCommerce names a variation "Parent - Value"; the parent's name and the values say it plainly
             name = variant_name(parent["name"], values) if any(values) else name or parent["name"]
             category = category or parent["category"]

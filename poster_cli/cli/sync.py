@@ -39,6 +39,11 @@ def sync(
         help="Seconds to wait for another command writing the mapping or snapshot (sync, match, pull) before giving up (exit 1).",
     ),
     attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
+    export: Optional[list[str]] = typer.Option(
+        None,
+        "--export",
+        help="FORMAT:FILE, repeatable: rewrite `menu export --format FORMAT` to FILE (atomically) after each run.",
+    ),
 ) -> None:
     """Pull the menu, report what changed since the last sync and which mapped site items broke.
 
@@ -57,6 +62,9 @@ def sync(
         raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
     if no_input:
         common.options(ctx).no_input = True
+    from poster_cli.export import parse_target
+
+    exports = tuple(parse_target(value) for value in export or ())
     s = common.settings(ctx)
     opts = SyncOptions(
         data_dir=s.data_dir,
@@ -67,6 +75,8 @@ def sync(
         keep=keep,
         lock_timeout=lock_timeout,
         on_lock_wait=say,
+        exports=exports,
+        photo_base=f"https://{s.account}.joinposter.com" if s.account else None,
     )
 
     async def pull() -> MenuSnapshot:
@@ -141,6 +151,8 @@ def _lines(report: Any, title: str) -> list[str]:
         mod = f"/{a['modificator_id']}" if a.get("modificator_id") is not None else ""
         score = f" (score {a['score']})" if a.get("score") is not None else ""
         lines.append(f"= {a['local_id']} → {a['product_id']}{mod}: auto-mapped{score}")
+    for e in report.exports:
+        lines.append(f"> {e['file']}: {e['items']} items ({e['products']} products) exported as {e['format']}")
     for w in report.warnings:
         lines.append(f"warning: {w}")
     c = report.counts()

@@ -264,7 +264,8 @@ SHOPIFY_JSON = json.dumps(
 )
 
 # WooCommerce "Product CSV Import Schema" (github.com/woocommerce/woocommerce/wiki/
-# Product-CSV-Import-Schema; the exporter's header, WooCommerce 3.1+): a variable parent, its
+# Product-CSV-Import-Schema; the exporter's header, WooCommerce 3.1+; commas inside a value escaped "\\,"
+# as the exporter writes them): a variable parent, its
 # variations with Parent "id:NN" or the parent's SKU, Categories as "A > B" paths.
 WOO_HEADER = (
     "ID,Type,SKU,Name,Published,Is featured?,Visibility in catalog,Short description,Description,"
@@ -359,7 +360,7 @@ WOO_CSV = _csv(
             "Regular price": "75",
             "Parent": "id:15",
             "Attribute 1 name": "Об'єм",
-            "Attribute 1 value(s)": "0,4 л",
+            "Attribute 1 value(s)": "0\\,4 л",
         },
         {
             "ID": "17",
