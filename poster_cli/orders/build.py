@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from poster_cli.errors import UsageError
 from poster_cli.mapping import Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
+from poster_cli.orders.marker import render_comment
 from poster_cli.poster import models
 
 PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -148,22 +149,6 @@ def normalize_phone(phone: str) -> tuple[str | None, str | None]:
     if not 10 <= len(digits) <= 15:
         return None, f"phone {raw!r} has {len(digits)} digits; a phone number has 10 to 15"
     return ("+" if plus else "") + digits, None
-
-
-def render_comment(template: str, order_id: str, customer_comment: str | None) -> str:
-    """The site order marker first (reconciliation looks for it), then the customer's comment."""
-    marker = template.format(order_id=order_id)
-    customer = (customer_comment or "").strip()
-    return f"{marker} — {customer}" if customer else marker
-
-
-def comment_matches(comment: str | None, template: str, order_id: str) -> bool:
-    """Whether a Poster order's comment carries this site order's marker (whole, not a prefix of a
-    longer id: ``#12`` must not match ``#123``)."""
-    if not comment:
-        return False
-    marker = re.escape(template.format(order_id=order_id))
-    return re.search(rf"(?:^|\s){marker}(?=\s|$)", comment) is not None
 
 
 class OrderBuilder:

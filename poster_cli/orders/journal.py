@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any, Iterator, List, Mapping
 
 from poster_cli.errors import PosterCliError
+from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
+from poster_cli.private import private_sqlite, tighten_data_dir
 
 PENDING = "pending"
 SENT = "sent"
@@ -111,6 +113,11 @@ class JournalEntry:
     def in_poster(self) -> bool:
         return self.state in IN_POSTER
 
+    def same_body(self, digest: str) -> bool:
+        """Whether a body with this :func:`body_hash` is the order journaled here (also when it
+        was journaled with the older comment layout, see :func:`~.marker.upgraded_body`)."""
+        return self.body_hash == digest or body_hash(upgraded_body(self.body)) == digest
+
     @property
     def maybe_in_poster(self) -> bool:
         """Pending after a send attempt: look it up before sending again."""
@@ -168,7 +175,7 @@ class OrderJournal:
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -178,6 +185,7 @@ class OrderJournal:
             # that, "this order may now be in Poster", is written with FULL (see mark_attempt).
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
+            private_sqlite(self.path)
         except sqlite3.Error as exc:
             raise JournalError(
                 f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
@@ -258,7 +266,7 @@ class OrderJournal:
                 )
                 return Claim("new", self._get(db, order_id))
             entry = _entry(row)
-            if entry.body_hash != digest:
+            if not entry.same_body(digest):
                 if entry.state != FAILED:
                     return Claim("conflict", entry)
                 db.execute(
