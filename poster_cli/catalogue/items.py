@@ -137,7 +137,7 @@ class PriceError(ValueError):
 def parse_price(value: Any, decimal: str | None = None) -> int | None:
     """``190``, ``190.00``, ``190,00``, ``1 190,50 грн``, ``1,190.50`` -> kopecks (Decimal, never
     float math). Empty -> None. More than two decimals are rounded half up. ``decimal`` is the
-    column's decimal separator (see :func:`price_convention`); without it a lone cell decides."""
+    column's decimal separator (see :func:`price_convention`); without it the cell alone decides."""
     if value is None or isinstance(value, bool):
         if value is None:
             return None
@@ -152,7 +152,9 @@ def parse_price(value: Any, decimal: str | None = None) -> int | None:
         text = _price_text(value)
         if text == "":
             return None
-        text = _normalise_separators(text) if decimal is None else _with_decimal(text, decimal)
+        if decimal is None:  # a lone cell is its own column: "1,190" alone cannot tell, and says so
+            decimal = price_convention([("", text)]) or "."
+        text = _with_decimal(text, decimal)
         try:
             amount = Decimal(text)
         except InvalidOperation:
@@ -213,27 +215,10 @@ def price_convention(values: Sequence[tuple[str, Any]]) -> str | None:
     if "?" in first:
         where, value = first["?"]
         raise PriceError(
-            f"price {value!r} ({where}) could be thousands or decimals, and no other price in the column tells which"
+            f"price {value!r}{f' ({where})' if where else ''} could be thousands or decimals, "
+            "and no other price in the column tells which"
         )
     return None
-
-
-def _normalise_separators(text: str) -> str:
-    if "," in text and "." in text:
-        # the last one is the decimal separator, the other groups thousands
-        if text.rfind(",") > text.rfind("."):
-            return text.replace(".", "").replace(",", ".")
-        return text.replace(",", "")
-    if text.count(",") == 1:
-        whole, frac = text.split(",")
-        if len(frac) == 3 and whole not in ("", "0"):
-            return whole + frac  # 1,190 reads as thousands
-        return f"{whole}.{frac}"
-    if text.count(",") > 1:
-        return text.replace(",", "")
-    if text.count(".") > 1:
-        return text.replace(".", "")
-    return text
 
 
 @dataclass

@@ -66,6 +66,8 @@ def read_catalogue(
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror}") from None
     kind, reader = _detect(path, data, format)
+    if sheet is not None and kind != "xlsx":
+        raise UsageError(f"{path}: --sheet is for XLSX workbooks; this file was read as {FORMAT_NAMES[kind]}")
     overridden = [f"--{f}-col" for f in ("id", "name", "price", "category", "barcode") if columns.get(f)]
     if overridden and kind not in ("csv", "json", "xlsx"):
         raise UsageError(

@@ -18,7 +18,9 @@ ATTENTION_HELP = (
 def sync(
     ctx: typer.Context,
     catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."
+        None,
+        "--catalogue",
+        help="Site catalogue (any format `match` reads): report new site items, auto-map confident ones.",
     ),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
     json_out: bool = typer.Option(

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
 from poster_cli.catalogue.items import variant_name
+from poster_cli.errors import UsageError
 from poster_cli.export.offers import SiteMenu, money
 
 
@@ -26,7 +27,12 @@ def write(menu: SiteMenu, now: datetime | None = None) -> bytes:
         f"<name>{escape(menu.spot_name or 'Menu')}</name>",
         f"<company>{escape(menu.spot_name or 'Menu')}</company>",
     ]
-    currency = menu.currency or "UAH"
+    if not menu.currency:
+        raise UsageError(
+            "a YML feed needs the account's currency, and this snapshot has none",
+            hint="run `poster-cli pull`, or pass a snapshot it wrote with --menu",
+        )
+    currency = menu.currency
     out.append(f'<currencies><currency id={quoteattr(currency)} rate="1"/></currencies>')
     out.append("<categories>")
     for path, cid in categories.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from poster_cli.catalogue import read_catalogue
-from poster_cli.errors import InputFileError
+from poster_cli.errors import InputFileError, UsageError
 from tests.support.catalogue_samples import EXPECTED, PLAIN_CSV, SAMPLES, write_xlsx
 
 
@@ -66,6 +66,10 @@ def test_an_xlsx_price_list_with_a_title_above_the_table(tmp_path: Path) -> None
         read_catalogue(path)  # the first sheet is not the price list
     with pytest.raises(InputFileError, match="no sheet named 'Ціни'.*sheets are: Інфо, Прайс"):
         read_catalogue(path, sheet="Ціни")
+    csv_file = tmp_path / "site.csv"
+    csv_file.write_text("id,name\nA,Tea\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="--sheet is for XLSX workbooks; this file was read as CSV"):
+        read_catalogue(csv_file, sheet="Прайс")
 
 
 def test_describe_names_the_format_the_fields_and_what_was_skipped(tmp_path: Path) -> None:
@@ -129,7 +133,6 @@ def test_json_nested_too_deep_is_a_bad_file(tmp_path: Path) -> None:
 
 def test_column_flags_on_a_platform_format_say_how_to_read_it_plainly(tmp_path: Path) -> None:
     from poster_cli.catalogue import ColumnOverrides
-    from poster_cli.errors import UsageError
 
     path = sample(tmp_path, "woocommerce.csv")
     with pytest.raises(UsageError, match="read as WooCommerce product CSV.*--price-col.*--format csv"):

@@ -69,3 +69,19 @@ def test_a_utf8_file_with_one_cp1251_row_names_that_line(tmp_path: Path) -> None
 def test_a_whole_cp1251_file_is_still_read(tmp_path: Path) -> None:
     path = write(tmp_path, "id;name;price\nA;Лате;70\nB;Капучино;65\n", "cp1251")
     assert [i.name for i in read_catalogue(path)] == ["Лате", "Капучино"]
+
+
+@pytest.mark.parametrize(
+    "text, kopecks", [("1,190.50", 119050), ("1.190,50", 119050), ("1,190,000", 119000000), ("0,500", 50)]
+)
+def test_a_lone_price_decides_by_itself(text: str, kopecks: int) -> None:
+    from poster_cli.catalogue import parse_price
+
+    assert parse_price(text) == kopecks
+
+
+def test_a_lone_price_that_cannot_tell_says_so() -> None:
+    from poster_cli.catalogue import PriceError, parse_price
+
+    with pytest.raises(PriceError, match="price '1,190' could be thousands or decimals"):
+        parse_price("1,190")

@@ -128,3 +128,13 @@ def test_an_export_replaces_the_file_whole(cli_env: Any, tmp_path: Path) -> None
     assert cli_env.run("menu", "export", "--format", "csv", "--output", str(out)).exit_code == 0
     assert out.read_bytes().startswith("\ufeffid,name,price".encode("utf-8"))
     assert sorted(p.name for p in out.parent.iterdir()) == ["feed.csv"]  # no temp file left beside it
+
+
+def test_a_feed_from_a_snapshot_without_currency_says_what_is_missing(cli_env: Any, tmp_path: Path) -> None:
+    assert cli_env.run("pull").exit_code == 0
+    raw = json.loads((cli_env.data_dir / "menu.json").read_text(encoding="utf-8"))
+    answer = tmp_path / "getProducts.json"
+    answer.write_text(json.dumps({"response": raw["products"]}, ensure_ascii=False), encoding="utf-8")
+    result = cli_env.run("menu", "export", "--format", "yml", "--menu", str(answer), "--spot", "1")
+    assert result.exit_code == 2 and "needs the account's currency" in result.stderr
+    assert cli_env.run("menu", "export", "--format", "csv", "--menu", str(answer), "--spot", "1").exit_code == 0
