@@ -99,3 +99,9 @@ def test_a_huge_number_in_json_is_a_bad_item(tmp_path: Path) -> None:
     path.write_text('[{"id": "A", "name": "Tea", "price": 1e308}]', encoding="utf-8")
     with pytest.raises(InputFileError, match=r"items\[0\]: item 'A': not a price"):
         read_catalogue(path)
+
+
+def test_a_megabyte_field_is_a_bad_line_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name,price\nA,Tea,45\nB," + "x" * 1_000_000 + ",5\n")
+    with pytest.raises(InputFileError, match=r"site.csv:3: not readable as CSV: field larger than field limit"):
+        read_catalogue(path)
