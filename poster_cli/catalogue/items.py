@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterator, NoReturn, overload
 
@@ -130,6 +130,10 @@ _CURRENCY = re.compile(r"(грн\.?|uah|₴|руб\.?|р\.|rub|₽|usd|\$|eur|�
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
 
 
+_PLAIN_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)")
+MAX_PRICE = Decimal(10) ** 12  # money units: no menu item costs a trillion
+
+
 class PriceError(ValueError):
     """A price that cannot be read."""
 
@@ -155,12 +159,13 @@ def parse_price(value: Any, decimal: str | None = None) -> int | None:
         if decimal is None:  # a lone cell is its own column: "1,190" alone cannot tell, and says so
             decimal = price_convention([("", text)]) or "."
         text = _with_decimal(text, decimal)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise PriceError(f"not a price: {value!r}") from None
+        if not _PLAIN_NUMBER.fullmatch(text):  # no exponents ("1e999999"), no signs but a minus
+            raise PriceError(f"not a price: {value!r}")
+        amount = Decimal(text)
     if not amount.is_finite() or amount < 0:
         raise PriceError(f"not a price: {value!r}")
+    if amount >= MAX_PRICE:
+        raise PriceError(f"not a price: {value!r} (too large)")
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

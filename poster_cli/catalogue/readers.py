@@ -195,7 +195,10 @@ def sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
     best, best_key = ",", (-1, -1)
     for delim in DELIMITERS:
-        widths = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:  # a field over csv's limit: csv_table reports it with its line
+            continue
         if not widths or widths[0] < 2:
             continue
         consistent = sum(1 for w in widths if w == widths[0])

@@ -85,3 +85,23 @@ def test_a_lone_price_that_cannot_tell_says_so() -> None:
 
     with pytest.raises(PriceError, match="price '1,190' could be thousands or decimals"):
         parse_price("1,190")
+
+
+@pytest.mark.parametrize("cell", ["1e999999", "1E+3", "+5", "9" * 40])
+def test_hostile_prices_are_a_bad_row_not_a_crash(tmp_path: Path, cell: str) -> None:
+    path = write(tmp_path, f"id,name,price\nA,Tea,{cell}\n")
+    with pytest.raises(InputFileError, match=r"site.csv:2: item 'A': not a price"):
+        read_catalogue(path)
+
+
+def test_a_huge_number_in_json_is_a_bad_item(tmp_path: Path) -> None:
+    path = tmp_path / "site.json"
+    path.write_text('[{"id": "A", "name": "Tea", "price": 1e308}]', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"items\[0\]: item 'A': not a price"):
+        read_catalogue(path)
+
+
+def test_a_megabyte_field_is_a_bad_line_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name,price\nA,Tea,45\nB," + "x" * 1_000_000 + ",5\n")
+    with pytest.raises(InputFileError, match=r"site.csv:3: not readable as CSV: field larger than field limit"):
+        read_catalogue(path)
