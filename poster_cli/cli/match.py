@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from poster_cli.cli import common
+from poster_cli.cli.review import HOST_OPTION, OPEN_OPTION, PORT_OPTION, WEB_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -43,12 +44,17 @@ def match(
         help="Read the catalogue as this format instead of detecting it: csv, json, xlsx, shopify-csv, "
         "shopify-json, woocommerce-csv, woocommerce-json, tilda, yml.",
     ),
+    web: bool = WEB_OPTION,
+    host: str = HOST_OPTION,
+    port: int = PORT_OPTION,
+    open_browser: bool = OPEN_OPTION,
 ) -> None:
     """Match a local catalogue to the Poster menu and write the mapping.
 
     Confident matches are accepted (status auto); at a terminal you are asked about the rest one
     at a time, and every answer is saved at once (a re-run resumes). Without a terminal, or with
-    --no-input, the rest stay unmatched and the exit code is 3.
+    --no-input, the rest stay unmatched and the exit code is 3. With --web the rest are reviewed
+    in a browser instead (see `poster-cli review --help`).
 
     Example: poster-cli match site.csv --spot 1
     """
@@ -83,7 +89,14 @@ def match(
     )
 
     interactive = common.can_prompt(ctx) and not no_input and not json_out
-    if interactive and queue:
+    if web:
+        from poster_cli.cli.review import serve_review
+        from poster_cli.review_web.state import ReviewState
+
+        state = ReviewState(items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results)
+        serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
+        session.save()  # takes in what the page wrote
+    elif interactive and queue:
         from poster_cli.matching.review import review as review_loop
 
         for r in accepted[:50]:

@@ -90,9 +90,8 @@ def serve(
     from poster_cli.output import say
     from poster_cli.poster.redact import register_secret
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
-    from poster_cli.serving import bind
-
     from poster_cli.sandbox.app import MODES
+    from poster_cli.serving import bind
 
     if mode not in MODES:
         raise UsageError(f"unknown --mode {mode!r}", hint=f"use one of {', '.join(MODES)}")

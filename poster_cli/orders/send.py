@@ -32,9 +32,9 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
 from poster_cli.orders.build import BuiltOrder
-from poster_cli.orders.marker import comment_matches, same_content
 from poster_cli.orders.claims import OrderBusy, OrderClaims
 from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal, body_hash
+from poster_cli.orders.marker import comment_matches, same_content
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
     PosterAuthError,
