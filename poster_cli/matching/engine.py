@@ -273,9 +273,6 @@ class MenuIndex:
         with gc_paused():
             return cls(build_targets(products, spot_id, share=share))
 
-    def weight(self, token: str) -> float:
-        return self._idf.get(token, self._unknown_weight)
-
     # -- candidate generation ----------------------------------------------------------------
 
     def _pool(self, norm: NormalName, item: CatalogueItem | None, size: int) -> list[int]:
