@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
@@ -378,6 +378,45 @@ async def push_mapping(
         if on_written is not None:
             on_written(w)
     return report
+
+
+# A push records what it wrote in the snapshot this often (and once more when it ends or stops).
+KEEP_EVERY = 25
+
+
+async def push_resumable(
+    api: Any,
+    writes: Sequence[ExtrasWrite],
+    *,
+    menu_path: Path,
+    snapshot: MenuSnapshot,
+    lock: Callable[[], ContextManager[None]],
+    report: PushReport | None = None,
+    every: int = KEEP_EVERY,
+) -> PushReport:
+    """``push_mapping``, resumable: the products written are recorded in the snapshot file every
+    ``every`` writes and once more at the end, also when the push is interrupted (Ctrl-C) or fails,
+    so a re-run plans only what is left. The file is re-read under ``lock`` each time, since a
+    ``sync`` may have replaced it meanwhile (``snapshot`` stands in when it is gone)."""
+    from poster_cli.menu import load_snapshot, save_snapshot
+
+    done: list[ExtrasWrite] = []
+
+    def keep() -> None:
+        with lock():
+            current = load_snapshot(menu_path) if menu_path.exists() else snapshot
+            save_snapshot(snapshot_with_extras(current, done), menu_path)
+
+    def record(w: ExtrasWrite) -> None:
+        done.append(w)
+        if len(done) % every == 0:
+            keep()
+
+    try:
+        return await push_mapping(api, writes, on_written=record, report=report)
+    finally:
+        if done:
+            keep()
 
 
 def snapshot_with_extras(snapshot: MenuSnapshot, written: Iterable[ExtrasWrite]) -> MenuSnapshot:

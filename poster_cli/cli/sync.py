@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.drift import DriftReport
 
 ATTENTION_HELP = (
     "What makes the exit code 3: 'any' (default) = any menu change (prices included), broken or "
@@ -132,7 +135,7 @@ def describe_change(change: dict[str, Any], currency: str | None) -> str:
     return f"{head}: {label}: {old} → {new}"
 
 
-def _lines(report: Any, title: str) -> list[str]:
+def _lines(report: DriftReport, title: str) -> list[str]:
     lines: list[str] = []
     if report.previous is None and title == "sync":
         lines.append(f"First sync: {report.products} products recorded; changes are reported from the next run.")
@@ -168,7 +171,7 @@ def _lines(report: Any, title: str) -> list[str]:
     return lines
 
 
-def _since(report: Any) -> str:
+def _since(report: DriftReport) -> str:
     if report.previous_pulled_at:
         return f", since {report.previous_pulled_at}"
     if report.previous:
@@ -176,7 +179,7 @@ def _since(report: Any) -> str:
     return ""
 
 
-def show_report(report: Any, *, json_out: bool, title: str) -> None:
+def show_report(report: DriftReport, *, json_out: bool, title: str) -> None:
     """The report on stdout: JSON (the five lists plus ``meta``) or one line per finding."""
     if json_out:
         from poster_cli.output import emit_json
