@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.config import Settings
 
 webhooks_app = typer.Typer(
     help="Receive Poster's webhooks (order accepted/declined/closed, menu changes), look at what "
@@ -20,7 +23,7 @@ webhooks_app = typer.Typer(
 DEFAULT_PORT = 8787
 
 
-def _secret(s: Any) -> str:
+def _secret(s: Settings) -> str:
     from poster_cli.errors import NotConfiguredError
 
     if not s.app_secret:
