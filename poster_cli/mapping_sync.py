@@ -118,8 +118,8 @@ BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker proce
 
 
 def load_for_match(
-    catalogue: Path, columns: Any, menu: Path, spot_id: int | None
-) -> tuple[list[Any], MenuSnapshot, int | None, Any]:
+    catalogue: Path, columns: Any, menu: Path, spot_id: int | None, *, sheet: str | None = None, format: str = "auto"
+) -> tuple[Any, MenuSnapshot, int | None, Any]:
     """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
     or the menu's only one) and the menu's index. A big catalogue is read, and its names
     normalised, by a worker process while this one loads and indexes the menu. Errors are the
@@ -130,8 +130,11 @@ def load_for_match(
     from poster_cli.matching.parallel import Background, can_fork
     from poster_cli.menu import load_snapshot
 
-    def read_and_normalise() -> tuple[list[Any], list[str], list[Any]]:
-        items = read_catalogue(catalogue, columns)
+    def read() -> Any:
+        return read_catalogue(catalogue, columns, sheet=sheet, format=format)
+
+    def read_and_normalise() -> tuple[Any, list[str], list[Any]]:
+        items = read()
         names = list(dict.fromkeys(n for i in items for n in (i.name, i.category) if n))
         return items, names, [normalise(n) for n in names]
 
@@ -141,7 +144,7 @@ def load_for_match(
             snapshot = load_snapshot(menu)
         except Exception:
             if pending is None or pending.result() is None:
-                read_catalogue(catalogue, columns)  # the catalogue's own error, if it has one, comes first
+                read()  # the catalogue's own error, if it has one, comes first
             raise
         spot = snapshot.default_spot(spot_id)
         # with the catalogue worker busy, a second one for the menu's names costs more than it saves
@@ -151,7 +154,7 @@ def load_for_match(
         if pending is not None:
             pending.cancel()
     if done is None:
-        return read_catalogue(catalogue, columns), snapshot, spot, index
+        return read(), snapshot, spot, index
     items, names, norms = done
     remember(names, norms)
     return items, snapshot, spot, index

@@ -21,7 +21,9 @@ ATTENTION_HELP = (
 def sync(
     ctx: typer.Context,
     catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."
+        None,
+        "--catalogue",
+        help="Site catalogue (any format `match` reads): report new site items, auto-map confident ones.",
     ),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
     json_out: bool = typer.Option(
@@ -42,6 +44,11 @@ def sync(
         help="Seconds to wait for another command writing the mapping or snapshot (sync, match, pull) before giving up (exit 1).",
     ),
     attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
+    export: Optional[list[str]] = typer.Option(
+        None,
+        "--export",
+        help="FORMAT:FILE, repeatable: rewrite `menu export --format FORMAT` to FILE (atomically) after each run.",
+    ),
 ) -> None:
     """Pull the menu, report what changed since the last sync and which mapped site items broke.
 
@@ -60,6 +67,9 @@ def sync(
         raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
     if no_input:
         common.options(ctx).no_input = True
+    from poster_cli.export import parse_target
+
+    exports = tuple(parse_target(value) for value in export or ())
     s = common.settings(ctx)
     opts = SyncOptions(
         data_dir=s.data_dir,
@@ -70,6 +80,8 @@ def sync(
         keep=keep,
         lock_timeout=lock_timeout,
         on_lock_wait=say,
+        exports=exports,
+        photo_base=f"https://{s.account}.joinposter.com" if s.account else None,
     )
 
     async def pull() -> MenuSnapshot:
@@ -144,6 +156,8 @@ def _lines(report: DriftReport, title: str) -> list[str]:
         mod = f"/{a['modificator_id']}" if a.get("modificator_id") is not None else ""
         score = f" (score {a['score']})" if a.get("score") is not None else ""
         lines.append(f"= {a['local_id']} → {a['product_id']}{mod}: auto-mapped{score}")
+    for e in report.exports:
+        lines.append(f"> {e['file']}: {e['items']} items ({e['products']} products) exported as {e['format']}")
     for w in report.warnings:
         lines.append(f"warning: {w}")
     c = report.counts()
