@@ -88,10 +88,18 @@ def parse_batch(data: bytes, name: str, *, kind: str = "") -> ParsedBatch:
 
 
 def _parse_csv(text: str, name: str) -> ParsedBatch:
+    # a value over csv's own limit (128 KB) would stop the reading; ours (MAX_FIELD) reports the row.
+    # The limit is the csv module's, shared by the process: put back as it was.
+    before = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        return _parse_csv_rows(text, name)
+    finally:
+        csv.field_size_limit(before)
+
+
+def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    # a value over csv's own limit (128 KB) would stop the reading; ours (MAX_FIELD) reports the row
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
