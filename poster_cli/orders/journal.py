@@ -28,6 +28,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,24 +184,43 @@ class OrderJournal:
         # poster_cli.orders.claims), yet the journal is gone or truncated, or empty below.
         had_claims = claims_path(self.path).exists()
         lost = had_claims and (not self.path.exists() or self.path.stat().st_size == 0)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._db = self._open(timeout)
+                self.lost = lost or (had_claims and self._db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is None)
+                private_sqlite(self.path)
+                break
+            except sqlite3.OperationalError as exc:
+                # Two processes creating the journal at once: switching a new file to WAL takes an
+                # exclusive lock that sqlite's busy handler does not wait for. Try again, bounded.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise JournalError(
+                        f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
+                    ) from None
+                time.sleep(0.02)
+            except sqlite3.Error as exc:
+                raise JournalError(
+                    f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
+                ) from None
+        self._lock = threading.RLock()
+
+    def _open(self, timeout: float) -> sqlite3.Connection:
+        tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
+        db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
         try:
-            tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            db.row_factory = sqlite3.Row
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.execute("PRAGMA journal_mode = WAL")
             # NORMAL in WAL mode: every commit survives the process being killed; only an OS
             # crash or power cut can lose the latest ones. The one commit that must survive even
             # that, "this order may now be in Poster", is written with FULL (see mark_attempt).
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.executescript(_SCHEMA)
-            self.lost = lost or (had_claims and self._db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is None)
-            private_sqlite(self.path)
-        except sqlite3.Error as exc:
-            raise JournalError(
-                f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"
-            ) from None
-        self._lock = threading.RLock()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         with self._lock:
