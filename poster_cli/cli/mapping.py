@@ -156,14 +156,14 @@ def push(
                 say(f"would set extras of product {w.product_id} ({w.product_name}): {w.extras}")
             say(f"{len(writes)} products to write, {unchanged} already up to date")
         return
-    if not s.is_local_api and not yes:
-        if not common.can_prompt(ctx):
-            raise UsageError(
-                f"pushing writes to the live account at {s.api_url} and there is no terminal to confirm",
-                hint="pass --yes",
-            )
-        if not typer.confirm(f"Write extras on {len(writes)} products at {s.api_url}?", default=False, err=True):
-            raise typer.Exit(1)
+    common.confirm_live(
+        ctx,
+        s,
+        f"Write extras on {len(writes)} products at {s.api_url}?",
+        f"pushing writes to the live account at {s.api_url}",
+        yes=yes,
+        nothing_done="Nothing written.",
+    )
 
     report = PushReport(unchanged=unchanged)
     done: list[Any] = []

@@ -57,22 +57,14 @@ def _sender(api: Any, journal: Any, s: Any) -> Any:
 
 def _confirm_live(ctx: typer.Context, s: Any, what: str, *, yes: bool, required_without_tty: bool) -> None:
     """Real orders to a live account need a yes: asked at a terminal, or ``--yes``."""
-    from poster_cli.errors import UsageError
-
-    if yes or s.is_local_api:
-        return
-    if not common.can_prompt(ctx):
-        if required_without_tty:
-            raise UsageError(
-                f"{what} would go to the live Poster account at {s.api_url} and nobody is here to confirm",
-                hint="pass --yes",
-            )
-        return
-    if not typer.confirm(f"Send {what} to the live Poster account at {s.api_url}?", default=False, err=True):
-        from poster_cli.output import say
-
-        say("Nothing sent.")
-        raise typer.Exit(1)
+    common.confirm_live(
+        ctx,
+        s,
+        f"Send {what} to the live Poster account at {s.api_url}?",
+        f"{what} would go to the live Poster account at {s.api_url}",
+        yes=yes,
+        required_without_tty=required_without_tty,
+    )
 
 
 def _generated_id() -> str:
