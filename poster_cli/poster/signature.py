@@ -1,7 +1,9 @@
 """Poster's webhook signature.
 
 ``verify`` = md5 hex of ``account;object;object_id;action;[data;]time;application_secret``: the
-fields joined with ``;``, ``data`` only when the event carries it, each exactly as sent.
+fields joined with ``;``, each exactly as sent. ``data`` is joined in when the event carries it
+and it is not null, as the docs' PHP check ``isset($postData['data'])`` does: an empty string
+counts (it gives ``;;``), ``null`` or no key does not.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ def _field(value: Any) -> str:
 
 
 def webhook_verify(event: Mapping[str, Any], secret: str) -> str:
-    """The ``verify`` value Poster sends for ``event`` (``data`` included only when present)."""
+    """The ``verify`` value Poster sends for ``event`` (``data`` included when present and not null)."""
     parts = [
         _field(event.get("account")),
         _field(event.get("object")),
         _field(event.get("object_id")),
         _field(event.get("action")),
     ]
-    if event.get("data") not in (None, ""):
-        parts.append(_field(event.get("data")))
+    if event.get("data") is not None:  # PHP's isset(): "" is set, null is not
+        parts.append(_field(event["data"]))
     parts += [_field(event.get("time")), secret]
     return hashlib.md5(";".join(parts).encode("utf-8")).hexdigest()
 
