@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from match.data import Venue, load_all, load_fresh, load_sealed  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from match.data import Venue, load_all, load_fresh, load_sealed  # noqa: E402
 from poster_cli.matching import MatchOptions, MenuIndex, match_items  # noqa: E402
 
 

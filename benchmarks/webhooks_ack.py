@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from poster_cli.serving import serving_in_thread
 from poster_cli.webhooks.app import ReceiverConfig, create_app
 from poster_cli.webhooks.processor import Outcome
 from poster_cli.webhooks.sender import sample_event
-from poster_cli.serving import serving_in_thread
 from poster_cli.webhooks.store import EventStore
 
 

@@ -42,9 +42,9 @@ def demo_environment(*, keep: bool = False, data_dir: Path | None = None) -> Ite
     from poster_cli.config import load_settings
     from poster_cli.poster.client import PosterClient
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, Sandbox
+    from poster_cli.serving import bind, serving_in_thread
     from poster_cli.webhooks.app import ReceiverConfig, create_app
     from poster_cli.webhooks.processor import EventProcessor
-    from poster_cli.serving import bind, serving_in_thread
 
     folder = data_dir or Path(tempfile.mkdtemp(prefix="poster-cli-demo-"))
     sandbox_sock, receiver_sock = bind(), bind()

@@ -112,7 +112,7 @@ class Mapping:
         return True
 
     def counts(self) -> dict[str, int]:
-        result = {s: 0 for s in STATUSES}
+        result = dict.fromkeys(STATUSES, 0)
         for e in self:
             result[e.status] += 1
         return result

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot

@@ -133,7 +133,7 @@ def load_snapshot(path: Path) -> MenuSnapshot:
         raise InputFileError(path, "neither a menu snapshot nor a menu.getProducts answer")
     snap = MenuSnapshot(raw=data, path=path)
     try:
-        snap.products, snap.categories, snap.spots  # parse now, so a bad file fails here
+        _ = snap.products, snap.categories, snap.spots  # parse now, so a bad file fails here
     except models.ParseError as exc:
         raise InputFileError(path, f"unexpected menu shape: {exc}") from None
     return snap
@@ -173,7 +173,7 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
     }
     snap = MenuSnapshot(raw=raw)
     try:
-        snap.products, snap.categories, snap.spots, snap.currency
+        _ = snap.products, snap.categories, snap.spots, snap.currency
     except models.ParseError as exc:
         raise PosterError(0, f"unexpected answer shape: {exc}", "menu.getProducts") from None
     return snap

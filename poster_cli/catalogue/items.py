@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 FIELDS = ("id", "name", "price", "category", "barcode")
 

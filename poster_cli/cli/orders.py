@@ -182,9 +182,9 @@ def _send_doc(built: Any, result: Any) -> dict[str, Any]:
 
 
 def _show_order(built: Any) -> None:
-    from poster_cli.output import money, out_console
-
     from rich.table import Table
+
+    from poster_cli.output import money, out_console
 
     table = Table(title=f"order {built.order_id} → spot {built.spot_id}", show_edge=False)
     for col, justify in (("item", "left"), ("count", "right"), ("unit", "right"), ("total", "right")):

@@ -82,9 +82,9 @@ def serve(
 
     from poster_cli.errors import PosterCliError, UsageError
     from poster_cli.output import say
-    from poster_cli.serving import bind
     from poster_cli.poster.redact import register_secret
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
+    from poster_cli.serving import bind
 
     delays = _retry_delays(retry_delays)
     if token:

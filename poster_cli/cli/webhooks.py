@@ -85,10 +85,10 @@ def serve(
     """
     from poster_cli.errors import UsageError
     from poster_cli.output import say
+    from poster_cli.serving import bind, serve_forever
     from poster_cli.webhooks.app import ReceiverConfig, create_app
     from poster_cli.webhooks.hook import HookPolicy
     from poster_cli.webhooks.processor import EventProcessor
-    from poster_cli.serving import bind, serve_forever
 
     s = common.settings(ctx)
     secret = _secret(s)

@@ -92,7 +92,7 @@ async def watch(
 
     clock = clock or time.monotonic
     deadline = None if not timeout else clock() + timeout
-    known: dict[str, str | None] = {oid: None for oid in order_ids}
+    known: dict[str, str | None] = dict.fromkeys(order_ids)
     entries: dict[str, JournalEntry] = {}
     delay = first_delay
     while True:

@@ -224,7 +224,7 @@ class OrderJournal:
 
     def counts(self) -> dict[str, int]:
         rows = self._query("SELECT state, COUNT(*) AS n FROM orders GROUP BY state", ())
-        result = {s: 0 for s in STATES}
+        result = dict.fromkeys(STATES, 0)
         result.update({r["state"]: r["n"] for r in rows})
         return result
 

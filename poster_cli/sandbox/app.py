@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from typing import Any, Awaitable, Callable, Mapping
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 from starlette.applications import Starlette

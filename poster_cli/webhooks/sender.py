@@ -49,7 +49,7 @@ class ReceiverAnswer:
         return self.status == 200
 
     def to_dict(self) -> dict[str, Any]:
-        event = {k: v for k, v in self.event.items()}
+        event = dict(self.event)
         return {"url": self.url, "status": self.status, "accepted": self.accepted, "answer": self.body, "event": event}
 
 

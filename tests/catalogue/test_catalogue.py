@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from poster_cli.catalogue import ColumnOverrides, parse_price, read_catalogue
 from poster_cli.errors import InputFileError

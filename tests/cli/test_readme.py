@@ -43,7 +43,7 @@ def test_readme_shows_commands():
     assert any(run for run, _ in LINES)
 
 
-@pytest.mark.parametrize("line", [l for _, l in LINES], ids=lambda l: l[:60])
+@pytest.mark.parametrize("line", [text for _, text in LINES], ids=lambda text: text[:60])
 def test_every_readme_command_parses(line):
     """Unknown commands or options fail here (click checks them before it shows the help)."""
     result = CliRunner().invoke(app, [*argv(line), "--help"])
@@ -55,7 +55,7 @@ def test_the_sandbox_walkthrough_runs_as_written(cli_env):
 
     assert f"POSTER_TOKEN={DEMO_TOKEN}" in README
     shutil.copytree(ROOT / "examples", Path.cwd() / "examples")
-    runnable = [l for run, l in LINES if run]
+    runnable = [text for run, text in LINES if run]
     assert len(runnable) >= 8
     for line in runnable:
         result = cli_env.run(*argv(line))

@@ -15,9 +15,9 @@ from poster_cli.mapping_sync import run_match
 from poster_cli.matching import MatchOptions, MenuIndex
 from poster_cli.matching.review import review
 from tests.support.matching import CAFE
+from tests.support.paths import ROOT
 
 SITE = "id;name;price\nL-S;Latte 250 ml;55\nL-L;Latte L;70\nCAP;Капучіно;50\nLAT;Latte;\nTEA;Black tea;45\nGIFT;Gift card;500\n"
-from tests.support.paths import ROOT
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from poster_cli.errors import InputFileError, UsageError
 from poster_cli.orders.build import parse_item_arg

@@ -10,8 +10,7 @@ import pytest
 
 from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest
 from poster_cli.orders.journal import FAILED, PENDING, SENT, OrderJournal
-from poster_cli.orders.send import FAILED_OUTCOME, SKIPPED, UNCONFIRMED, OrderConflict, OrderSender
-from poster_cli.orders.send import SENT as OUT_SENT
+from poster_cli.orders.send import FAILED_OUTCOME, SENT as OUT_SENT, SKIPPED, UNCONFIRMED, OrderConflict, OrderSender
 from poster_cli.poster.client import PosterClient
 from poster_cli.poster.ratelimit import RatePacer
 from tests.support.orders import FakePoster, _post_request, mapping, no_sleep, snapshot

@@ -38,13 +38,13 @@ def follow(url: str, redirect_uri: str) -> None:
 
 
 def login(sandbox_server, show, **kwargs):
-    params = dict(
-        api_url=sandbox_server.api_url,
-        app_id=APP_ID,
-        app_secret=sandbox_server.handle.app_secret,
-        show_url=show,
-        timeout=10,
-    )
+    params = {
+        "api_url": sandbox_server.api_url,
+        "app_id": APP_ID,
+        "app_secret": sandbox_server.handle.app_secret,
+        "show_url": show,
+        "timeout": 10,
+    }
     params.update(kwargs)
     return asyncio.run(login_with_oauth(**params))
 

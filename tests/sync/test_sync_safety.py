@@ -87,6 +87,12 @@ def run_child(data: Path, new_menu: Path, kill_at: str, catalogue: Path, *extra:
     )
 
 
+def finish(child: subprocess.Popen, timeout: float = 60) -> int:
+    """Wait for the child, reading (and closing) its pipes; its exit code."""
+    child.communicate(timeout=timeout)
+    return child.returncode
+
+
 def files(data: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(data)): p.read_bytes()
@@ -100,7 +106,7 @@ def test_a_kill_at_any_write_leaves_snapshot_and_mapping_usable(state, kill_at):
     tmp, data, second, catalogue = state
     before = files(data)
     child = run_child(data, second, kill_at, catalogue)
-    assert child.wait(timeout=60) == -9
+    assert finish(child) == -9
     # every file there parses, and is either the old version or the complete new one
     snap = load_snapshot(data / "menu.json")
     assert snap.product(10).price_at(1) in (4500, 4800)
@@ -123,7 +129,7 @@ def test_a_kill_at_any_write_leaves_snapshot_and_mapping_usable(state, kill_at):
 
 def test_auto_mapping_touches_only_new_items(state):
     tmp, data, second, catalogue = state
-    assert run_child(data, second, "never", catalogue).wait(timeout=60) == 0
+    assert finish(run_child(data, second, "never", catalogue)) == 0
     mapping = load_mapping(data / "mapping.toml")
     assert mapping.get("L-1").status == "confirmed"  # a person's decision, untouched
     assert (mapping.get("L-NEW").status, mapping.get("L-NEW").product_id) == ("auto", 10)
@@ -145,8 +151,8 @@ def test_two_runs_never_interleave(state):
     # a patient second run waits for the first to finish, then does its own (no drift left)
     (data / "child-done").unlink(missing_ok=True)
     patient = run_child(data, second, "never", catalogue)
-    assert first.wait(timeout=60) == 0
-    assert patient.wait(timeout=60) == 0
+    assert finish(first) == 0
+    assert finish(patient) == 0
     assert (data / "child-done").read_text() == "0"  # it saw the first run's snapshot
 
 
@@ -186,8 +192,10 @@ def test_two_cli_processes_against_a_real_sandbox(sandbox_server, tmp_path):
     second = subprocess.run([*cli, "--lock-timeout", "0.2"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 1
     assert second.stderr.strip().splitlines() == [
-        f"error: another `poster-cli sync` is still running (lock {lock}); gave up after 0.2s "
-        "(raise --lock-timeout or run sync less often)"
+        (
+            f"error: another `poster-cli sync` is still running (lock {lock}); gave up after 0.2s "
+            "(raise --lock-timeout or run sync less often)"
+        )
     ]
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
