@@ -242,7 +242,10 @@ def diff_snapshots(old: MenuSnapshot, new: MenuSnapshot, *, spot_id: int | None 
     Products whose raw answers are equal are not parsed at all: on a big menu, most of them.
     Out of stock is compared only when both snapshots carry stock information."""
     before, after = _raw_products(old), _raw_products(new)
-    name = lambda raw: models.as_str(raw.get("product_name")).strip()  # noqa: E731
+
+    def name(raw: dict[str, Any]) -> str:
+        return models.as_str(raw.get("product_name")).strip()
+
     result = MenuDiff(
         added=[{"product_id": pid, "name": name(after[pid])} for pid in sorted(after.keys() - before.keys())],
         removed=[{"product_id": pid, "name": name(before[pid])} for pid in sorted(before.keys() - after.keys())],

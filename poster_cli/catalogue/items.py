@@ -81,7 +81,8 @@ class ColumnOverrides:
     barcode: str | None = None
 
     def get(self, field: str) -> str | None:
-        return getattr(self, field)
+        value: str | None = getattr(self, field)
+        return value
 
 
 def header_key(header: str) -> str:

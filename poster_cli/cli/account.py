@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.config import Settings
+    from poster_cli.poster.models import Spot
 
 
 def _config_target(ctx: typer.Context, local: bool) -> Path:
@@ -26,7 +30,7 @@ def _read_token(ctx: typer.Context) -> str:
     from poster_cli.output import stdin_is_tty
 
     if stdin_is_tty() and not common.options(ctx).no_input:
-        token = typer.prompt("Poster access token (Access → Integrations → Personal integration)", hide_input=True)
+        token: str = typer.prompt("Poster access token (Access → Integrations → Personal integration)", hide_input=True)
     else:
         token = sys.stdin.readline()
     token = token.strip()
@@ -37,7 +41,7 @@ def _read_token(ctx: typer.Context) -> str:
     return token
 
 
-async def _check_token(s, token: str):  # type: ignore[no-untyped-def]
+async def _check_token(s: Settings, token: str) -> list[Spot]:
     from dataclasses import replace
 
     async with common.client(replace(s, token=token)) as api:

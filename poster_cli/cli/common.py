@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, TypeVar
 
 import typer
 
 from poster_cli.errors import UsageError
 from poster_cli.output import stdin_is_tty
+
+if TYPE_CHECKING:
+    from poster_cli.config import Settings
+    from poster_cli.poster.client import PosterClient
 
 T = TypeVar("T")
 
@@ -29,7 +33,7 @@ def options(ctx: typer.Context) -> GlobalOptions:
     return root.obj
 
 
-def settings(ctx: typer.Context, **flags: Any):  # -> Settings
+def settings(ctx: typer.Context, **flags: Any) -> Settings:
     """Resolve settings with this command's flags on top."""
     from poster_cli.config import load_settings
 
@@ -78,14 +82,14 @@ def require_prompt(ctx: typer.Context, flag: str, what: str) -> None:
         raise UsageError(f"{what} is needed and there is no terminal to ask", hint=f"pass {flag}")
 
 
-def run_async(fn: Callable[[], Awaitable[T]]) -> T:
+def run_async(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run core async code from a command."""
     import asyncio
 
-    return asyncio.run(fn())  # type: ignore[arg-type]
+    return asyncio.run(fn())
 
 
-def client(s: Any, **kwargs: Any):  # -> PosterClient
+def client(s: Settings, **kwargs: Any) -> PosterClient:
     """An API client for these settings (a test may set ``transport`` through ``TRANSPORT``)."""
     from poster_cli.poster.client import PosterClient
 

@@ -63,10 +63,11 @@ def _module_commands(module_name: str) -> dict[str, Any]:
     return dict(typer.main.get_group(holder).commands)
 
 
+# click is chosen at run time (Typer's vendored copy or the package), so its class is Any to mypy.
 _ClickUsageError: Any = click.exceptions.UsageError
 
 
-class _OneLineUsageError(_ClickUsageError):
+class _OneLineUsageError(_ClickUsageError):  # type: ignore[misc]
     """A usage error as one line (what is wrong, where the help is) instead of click's usage block."""
 
     def show(self, file: Any = None) -> None:

@@ -175,7 +175,7 @@ def _dry_run_doc(built: Any) -> dict[str, Any]:
 
 
 def _send_doc(built: Any, result: Any) -> dict[str, Any]:
-    doc = result.to_dict()
+    doc: dict[str, Any] = result.to_dict()
     doc.update(total=built.total, currency=built.currency, paid=built.paid, warnings=result.warnings)
     doc["poster"] = result.order
     return doc

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.menu import MenuSummary
 
 
 def pull(
@@ -18,11 +23,11 @@ def pull(
 
     Example: poster-cli pull --json
     """
-    from poster_cli.menu import fetch_snapshot, save_snapshot, summarize
+    from poster_cli.menu import MenuSnapshot, fetch_snapshot, save_snapshot, summarize
 
     s = common.settings(ctx)
 
-    async def go():
+    async def go() -> MenuSnapshot:
         async with common.client(s) as api:
             return await fetch_snapshot(api, s.api_url)
 
@@ -37,7 +42,7 @@ def pull(
     _render(summary, str(s.menu_path))
 
 
-def _render(summary, path: str) -> None:  # type: ignore[no-untyped-def]
+def _render(summary: MenuSummary, path: str) -> None:
     from rich.table import Table
 
     from poster_cli.output import out_console, say

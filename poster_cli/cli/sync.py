@@ -47,7 +47,7 @@ def sync(
     """
     from poster_cli.drift import ATTENTION_ANY, ATTENTION_MAPPING, SyncOptions, run_sync
     from poster_cli.errors import UsageError
-    from poster_cli.menu import fetch_snapshot
+    from poster_cli.menu import MenuSnapshot, fetch_snapshot
 
     if attention not in (ATTENTION_ANY, ATTENTION_MAPPING):
         raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
@@ -64,7 +64,7 @@ def sync(
         lock_timeout=lock_timeout,
     )
 
-    async def pull():  # type: ignore[no-untyped-def]
+    async def pull() -> MenuSnapshot:
         async with common.client(s) as api:
             return await fetch_snapshot(api, s.api_url)
 

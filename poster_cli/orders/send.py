@@ -252,7 +252,7 @@ class OrderSender:
         self.lookups += 1
         if self._own is not False:
             try:
-                orders = await self.api.get_incoming_orders(own=True, **window)
+                orders: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=True, **window)
                 self._own = True
                 return orders
             except (PosterAuthError, PosterRateLimited):
@@ -262,7 +262,8 @@ class OrderSender:
                     raise
                 log.debug("getOwnIncomingOrders refused (%s); using getIncomingOrders", err.code)
                 self._own = False
-        return await self.api.get_incoming_orders(own=False, **window)
+        fallback: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=False, **window)
+        return fallback
 
     def _record(self, result: SendResult, created: models.IncomingOrder, *, found: bool) -> SendResult:
         entry = self.journal.mark_sent(result.order_id, created)
@@ -280,4 +281,4 @@ class OrderSender:
 
     @staticmethod
     def _backoff(base: float, attempt: int) -> float:
-        return random.uniform(base / 2, base) * min(2 ** (attempt - 1), 16)
+        return random.uniform(base / 2, base) * min(2.0 ** (attempt - 1), 16.0)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Callable
 
 
 class RatePacer:
     """Spaces request starts; ``rate`` is requests per second (None or 0: no pacing until a 700)."""
 
-    def __init__(self, rate: float | None = None, *, floor: float = 0.5, clock=time.monotonic) -> None:
+    def __init__(
+        self, rate: float | None = None, *, floor: float = 0.5, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_rate = rate if rate and rate > 0 else None
         self.rate = self.max_rate
         self.floor = floor

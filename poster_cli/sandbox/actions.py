@@ -13,6 +13,10 @@ inferred where the docs are silent):
 * ``product.removed ID`` — ``product``/``dish`` ``removed``;
 * ``product.added NAME PRICE [CATEGORY_ID]`` — ``product`` ``added``.
 
+Transaction webhooks carry ``data``: a JSON string with the ``transactions_history`` step that
+caused them (``open`` when the receipt is opened, ``close`` when it is paid), as real deliveries
+do (Inferred [transaction-hook-data], see :func:`poster_cli.sandbox.shapes.transaction_hook_data`).
+
 ``ID`` of ``product.price`` may be ``PRODUCT_ID/MODIFICATOR_ID`` to reprice one size of a product
 with modifications; a product id alone reprices the product, or every modification of it.
 """
@@ -24,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from poster_cli.sandbox import orders
+from poster_cli.sandbox.shapes import transaction_hook_data
 from poster_cli.sandbox.events import EVENTS
 from poster_cli.sandbox.state import SandboxState, money_to_kopecks
 
@@ -42,6 +47,7 @@ class Outcome:
 
     result: dict[str, Any]
     webhooks: list[tuple[str, int, str]] = field(default_factory=list)
+    data: dict[tuple[str, int, str], str] = field(default_factory=dict)  # a webhook's ``data``, if any
 
 
 def _id(text: str, what: str) -> int:
@@ -82,7 +88,8 @@ def _order_action(fn: Callable[[SandboxState, int], Any]) -> Callable[[SandboxSt
         _args(args, 1, "ID")
         order_id = _id(args[0], "ID")
         try:
-            return fn(state, order_id)
+            outcome: Outcome = fn(state, order_id)
+            return outcome
         except LookupError as exc:
             raise ActionError(str(exc), not_found=True) from None
         except ValueError as exc:
@@ -91,11 +98,17 @@ def _order_action(fn: Callable[[SandboxState, int], Any]) -> Callable[[SandboxSt
     return run
 
 
+def _receipt_data(state: SandboxState, transaction_id: int, action: str, kind: str) -> dict[Any, str]:
+    t = state.transaction(transaction_id)
+    return {} if t is None else {("transaction", transaction_id, action): transaction_hook_data(t, kind)}
+
+
 def _accepted(state: SandboxState, order_id: int) -> Outcome:
     o = orders.accept(state, order_id)
     return Outcome(
         {"incoming_order_id": order_id, "status": o["status"], "transaction_id": o["transaction_id"]},
         [("incoming_order", order_id, "changed"), ("transaction", o["transaction_id"], "added")],
+        _receipt_data(state, o["transaction_id"], "added", "open"),
     )
 
 
@@ -112,6 +125,9 @@ def _closed(state: SandboxState, order_id: int) -> Outcome:
     if was_new:
         hooks += [("incoming_order", order_id, "changed"), ("transaction", t["transaction_id"], "added")]
     hooks += [("transaction", t["transaction_id"], "changed"), ("incoming_order", order_id, "changed")]
+    data = _receipt_data(state, t["transaction_id"], "changed", "close")
+    if was_new:
+        data.update(_receipt_data(state, t["transaction_id"], "added", "open"))
     return Outcome(
         {
             "incoming_order_id": order_id,
@@ -120,6 +136,7 @@ def _closed(state: SandboxState, order_id: int) -> Outcome:
             "transaction_status": t["status"],
         },
         hooks,
+        data,
     )
 
 

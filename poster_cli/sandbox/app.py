@@ -5,20 +5,39 @@
   merge them. Errors are ``{"error": {"code", "message"}}`` with HTTP 200.
 * ``GET /api/auth`` and ``POST /api/v2/auth/access_token`` — the OAuth code flow
   (``en/start/authApi.md``). The sandbox approves at once: there is no login page.
+  ``POST /api/auth/access_token`` (no ``v2``) answers the same: the official PHP SDK posts there
+  with ``client_id``/``client_secret``, other clients with ``application_id``/``application_secret``.
 * ``/_sandbox/…`` — what a cashier or manager would do in Poster, fault settings and the webhook
   log; outside ``/api`` so they never collide with Poster's methods, and guarded by the same token
   (``?token=`` or ``Authorization: Bearer``).
 
-Inferences (the docs are silent): an unknown method answers error 404 "Method not found"; the token
-is read from the query string only, as every documented request sends it; reads work by POST and
-writes by GET (PHP reads both); ``menu.getProduct`` of an unknown id answers 32; ``dash.getTransaction``
-of an unknown id answers an empty list; ``setEntityExtras`` merges the keys sent into what the entity
-had. OAuth failures answer HTTP 400 with ``{"code", "error_type", "error_message"}`` as the docs list.
+Modes: ``full`` (the default) answers with every field real accounts were seen to send;
+``docs-minimal`` answers only what the docs document, validates only what they require, never
+echoes extras and sends no undocumented webhook ``data``, so a client tested against both depends
+on nothing the docs do not promise.
+
+OAuth failures answer HTTP 400 with ``{"code", "error_type", "error_message"}`` as the docs list.
+
+Inferred notes (each id is listed in ``docs/poster-assumptions.md``):
+
+* Inferred [unknown-method]: an unknown method answers error 404 "Method not found".
+* Inferred [token-in-query]: the token is read from the query string only, as every documented
+  request sends it; reads work by POST and writes by GET (PHP reads both).
+* Inferred [unknown-product-32]: ``menu.getProduct`` of an unknown id answers 32.
+* Inferred [unknown-transaction-empty]: ``dash.getTransaction`` of an unknown id answers ``[]``.
+* Inferred [extras-merge]: ``setEntityExtras`` merges the keys sent into what the entity had.
+* Inferred [extras-object]: ``extras`` that is not an object answers 36; a string holding a JSON
+  object (what ``json_encode`` on the client side gives) is read as that object.
+* Inferred [oauth-v1]: ``POST /api/auth/access_token`` answers as the documented ``v2`` path, with
+  ``client_id``/``client_secret`` taken for ``application_id``/``application_secret``.
+* Inferred [own-order-42]: ``getOwnIncomingOrder`` of another application's order answers 42, as
+  an unknown one does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -59,7 +78,8 @@ def _spots(sb: "Sandbox", params: dict[str, Any]) -> Any:
 
 
 def _categories(sb: "Sandbox", params: dict[str, Any]) -> Any:
-    return shapes.categories(sb.state)
+    fiscal = str(params.get("fiscal") or "").strip()
+    return shapes.categories(sb.state, fiscal=fiscal, minimal=sb.minimal)
 
 
 def _products(sb: "Sandbox", params: dict[str, Any]) -> Any:
@@ -72,14 +92,14 @@ def _products(sb: "Sandbox", params: dict[str, Any]) -> Any:
         items = [p for p in items if p["type"] != 2]
     elif kind == "batchtickets":
         items = [p for p in items if p["type"] == 2]
-    return [shapes.product(sb.state, p) for p in items]
+    return [shapes.product(sb.state, p, minimal=sb.minimal) for p in items]
 
 
 def _product(sb: "Sandbox", params: dict[str, Any]) -> Any:
     p = sb.state.product(_param_int(params, "product_id"))
     if p is None:
         raise ApiError(32, "The ID doesn't exist")
-    return shapes.product(sb.state, p)
+    return shapes.product(sb.state, p, minimal=sb.minimal)
 
 
 def _currency(sb: "Sandbox", params: dict[str, Any]) -> Any:
@@ -91,7 +111,7 @@ def _leftovers(sb: "Sandbox", params: dict[str, Any]) -> Any:
 
 
 def _create_order(sb: "Sandbox", params: dict[str, Any]) -> Any:
-    return shapes.order(orders.create_order(sb.state, params))
+    return shapes.order(orders.create_order(sb.state, params, lenient=sb.minimal))
 
 
 def _get_order(sb: "Sandbox", params: dict[str, Any]) -> Any:
@@ -99,6 +119,55 @@ def _get_order(sb: "Sandbox", params: dict[str, Any]) -> Any:
     if o is None:
         raise ApiError(42, "Order not found")
     return shapes.order(o)
+
+
+def _get_own_order(sb: "Sandbox", params: dict[str, Any]) -> Any:
+    o = sb.state.order(_param_int(params, "incoming_order_id"))
+    if o is None or not o.get("own"):
+        raise ApiError(42, "Order not found")
+    return shapes.order(o)
+
+
+def _app_info(sb: "Sandbox", params: dict[str, Any]) -> Any:
+    owner = sb.state.doc["owner"]
+    return {
+        "user": {"id": "1", "name": owner["name"], "access_mask": "2147483647", "email": owner["email"]},
+        "ownerInfo": dict(owner),
+    }
+
+
+def _all_settings(sb: "Sandbox", params: dict[str, Any]) -> Any:
+    """``settings.getAllSettings``, filled from the account as the docs' example is."""
+    doc = sb.state.doc
+    owner, spot = doc["owner"], doc["spots"][0]
+    currency = dict(doc["currency"])
+    currency["currency_id"] = int(currency.get("currency_id") or 0)
+    return {
+        "COMPANY_ID": sb.state.account,
+        "FIZ_ADRESS_CITY": owner.get("city", ""),
+        "FIZ_ADRESS_PHONE": owner.get("phone", "").lstrip("+"),
+        "uses_tables": 0,
+        "uses_cash_shifts": 1,
+        "uses_taxes": 0,
+        "uses_multiprice": 1 if len(doc["spots"]) > 1 else 0,
+        "tip_amount": 0,
+        "uses_bookkeeping": 1,
+        "uses_ipay": 0,
+        "uses_manufacturing": 0,
+        "uses_quick_waiter": 0,
+        "company_name": owner.get("company_name", spot["name"]),
+        "company_type": 1,
+        "timezones": sb.state.timezone,
+        "logo": "",
+        "lang": "ua",
+        "pos_phone": owner.get("phone", "").lstrip("+"),
+        "analytics_plus_time": 0,
+        "uses_fiscality": 0,
+        "print_fiscal_by_default": 0,
+        "currency": currency,
+        "email": owner.get("email", ""),
+        "name": owner.get("name", ""),
+    }
 
 
 def _list_orders(own_only: bool) -> Handler:
@@ -112,8 +181,19 @@ def _transaction(sb: "Sandbox", params: dict[str, Any]) -> Any:
     t = sb.state.transaction(_param_int(params, "transaction_id"))
     if t is None:
         return []
-    with_products = str(params.get("include_products", "")).lower() in ("true", "1")
-    return [shapes.transaction(sb.state, t, with_products=with_products)]
+
+    def flag(key: str) -> bool:
+        return str(params.get(key, "")).strip().lower() in ("true", "1")
+
+    return [
+        shapes.transaction(
+            sb.state,
+            t,
+            with_products=flag("include_products"),
+            with_history=flag("include_history"),
+            minimal=sb.minimal,
+        )
+    ]
 
 
 def _set_extras(sb: "Sandbox", params: dict[str, Any]) -> Any:
@@ -123,6 +203,12 @@ def _set_extras(sb: "Sandbox", params: dict[str, Any]) -> Any:
         raise ApiError(34, "Absence of required properties: entity_type, extras")
     if isinstance(extras, list) and not extras:
         extras = {}
+    if isinstance(extras, str):
+        try:
+            decoded = json.loads(extras)
+        except ValueError:
+            decoded = None
+        extras = decoded if isinstance(decoded, dict) else extras
     if not isinstance(extras, dict):
         raise ApiError(36, "The variable must be an array: extras")
     if entity_type == "product":
@@ -146,11 +232,16 @@ METHODS: dict[str, Handler] = {
     "storage.getStorageLeftovers": _leftovers,
     "incomingOrders.createIncomingOrder": _create_order,
     "incomingOrders.getIncomingOrder": _get_order,
+    "incomingOrders.getOwnIncomingOrder": _get_own_order,
     "incomingOrders.getIncomingOrders": _list_orders(own_only=False),
     "incomingOrders.getOwnIncomingOrders": _list_orders(own_only=True),
     "dash.getTransaction": _transaction,
     "application.setEntityExtras": _set_extras,
+    "application.getInfo": _app_info,
+    "settings.getAllSettings": _all_settings,
 }
+
+MODES = ("full", "docs-minimal")
 
 
 def _error(code: int, message: str) -> JSONResponse:
@@ -193,7 +284,11 @@ class Sandbox:
         app_secret: str = DEMO_APP_SECRET,
         retry_delays: tuple[float, ...] = POSTER_RETRY_DELAYS,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
+        mode: str = "full",
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown sandbox mode {mode!r}; one of: {', '.join(MODES)}")
+        self.mode = mode
         self.state = state or SandboxState()
         self.faults = Faults(faults or FaultConfig())
         self.app_secret = app_secret
@@ -211,6 +306,7 @@ class Sandbox:
             routes=[
                 Route("/api/auth", self._oauth_authorize, methods=["GET"]),
                 Route("/api/v2/auth/access_token", self._oauth_token, methods=["POST"]),
+                Route("/api/auth/access_token", self._oauth_token, methods=["POST"]),
                 Route("/api/{method}", self._api, methods=["GET", "POST"]),
                 Route("/_sandbox/trigger", self._admin_trigger, methods=["POST"]),
                 Route("/_sandbox/faults", self._admin_faults, methods=["GET", "POST"]),
@@ -224,6 +320,11 @@ class Sandbox:
             scope[_RAW_SEND] = send
         await self.app(scope, receive, send)
 
+    @property
+    def minimal(self) -> bool:
+        """Docs-minimal mode: documented fields only, lenient checks, no extras echo."""
+        return self.mode == "docs-minimal"
+
     # -- cashier and menu actions -------------------------------------------------------------
 
     def trigger(self, event: str, *args: Any) -> actions.Outcome:
@@ -231,7 +332,8 @@ class Sandbox:
         or from a test's; without a running loop the webhooks wait for the next one)."""
         outcome = actions.apply(self.state, event, [str(a) for a in args])
         for obj, object_id, action in outcome.webhooks:
-            self.emitter.emit(obj, object_id, action)
+            data = None if self.minimal else outcome.data.get((obj, object_id, action))
+            self.emitter.emit(obj, object_id, action, data)
         return outcome
 
     # -- request plumbing ---------------------------------------------------------------------
@@ -300,6 +402,11 @@ class Sandbox:
             form = parse_body(await request.body(), request.headers.get("content-type", ""))
         except BodyError as exc:
             return fail(400, "invalid_request", str(exc))
+        if request.url.path.rstrip("/").endswith("/api/auth/access_token") and "/v2/" not in request.url.path:
+            # the older path: the official PHP SDK names the application client_id / client_secret
+            form = dict(form)
+            form.setdefault("application_id", form.get("client_id"))
+            form.setdefault("application_secret", form.get("client_secret"))
         missing = [
             k for k in ("application_id", "application_secret", "grant_type", "redirect_uri", "code") if not form.get(k)
         ]

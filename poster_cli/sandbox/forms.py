@@ -56,7 +56,8 @@ def nest(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         _set(result, key, value)
-    return _listify(result)
+    nested: dict[str, Any] = _listify(result)
+    return nested
 
 
 def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:

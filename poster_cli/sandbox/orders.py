@@ -20,8 +20,24 @@ kopecks rounded half up.
 
 Not checked (inferred to be accepted, as the register sorts them out): hidden products, products
 invisible at the spot, items out of stock, dish modifier ``num_min``/``num_max``, unknown
-``client_id`` (the register binds or creates the guest). ``modification`` that is not a JSON list of
-``{"m", "a"}`` is a bad request (400).
+``client_id`` (the register binds or creates the guest).
+
+Inferred notes (each id is listed in ``docs/poster-assumptions.md``):
+
+* Inferred [order-line-total]: the totals rule above (the docs only say ``price`` defaults to the
+  spot price).
+* Inferred [order-no-contact-34]: neither ``phone`` nor ``client_id`` answers 34 (the docs make
+  ``phone`` required without ``client_id`` but name no code).
+* Inferred [order-size-needed-42]: a product with modifications ordered without
+  ``modificator_id`` answers 42 (the docs are silent; docs-minimal mode accepts it at the
+  product's own price, 0 unless ``price`` is sent).
+* Inferred [order-repeat-99]: the same line twice answers 99 (docs-minimal mode accepts it).
+* Inferred [order-register-sorts-out]: the "not checked" list above is accepted.
+* Inferred [modification-400]: ``modification`` that is not a JSON list of ``{"m", "a"}`` is a bad
+  request (400).
+
+``lenient=True`` (docs-minimal mode) keeps only the checks the docs make: required fields, known
+spot, product, modification ids, count, currency and the prepaid sum.
 """
 
 from __future__ import annotations
@@ -86,7 +102,7 @@ def _lines(raw: Any) -> list[Mapping[str, Any]]:
     return raw
 
 
-def _priced_line(state: SandboxState, spot_id: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _priced_line(state: SandboxState, spot_id: int, raw: Mapping[str, Any], *, lenient: bool = False) -> dict[str, Any]:
     if _blank(raw.get("product_id")) or _blank(raw.get("count")):
         raise ApiError(34, "Absence of required properties: product_id, count")
     product_id = _int(raw["product_id"], 41, "Product not found")
@@ -106,7 +122,9 @@ def _priced_line(state: SandboxState, spot_id: int, raw: Mapping[str, Any]) -> d
         else (_int(raw["modificator_id"], 42, "Product modification not found"))
     )
     spot_key = str(spot_id)
-    if product["mods"]:
+    if product["mods"] and modificator_id is None and lenient:
+        unit = int(product["spots"].get(spot_key, {}).get("price", 0))
+    elif product["mods"]:
         mod = next((m for m in product["mods"] if m["id"] == modificator_id), None)
         if mod is None:
             raise ApiError(42, "Product modification not found")
@@ -136,8 +154,10 @@ def _priced_line(state: SandboxState, spot_id: int, raw: Mapping[str, Any]) -> d
     }
 
 
-def create_order(state: SandboxState, body: Mapping[str, Any], *, own: bool = True) -> dict[str, Any]:
-    """Validate and store an online order; returns the stored record."""
+def create_order(
+    state: SandboxState, body: Mapping[str, Any], *, own: bool = True, lenient: bool = False
+) -> dict[str, Any]:
+    """Validate and store an online order; returns the stored record (``lenient``: see the module doc)."""
     if _blank(body.get("spot_id")):
         raise ApiError(34, "Absence of required properties: spot_id")
     if _blank(body.get("phone")) and _blank(body.get("client_id")):
@@ -147,11 +167,11 @@ def create_order(state: SandboxState, body: Mapping[str, Any], *, own: bool = Tr
     if state.spot(spot_id) is None:
         raise ApiError(60, "Location not found")
 
-    lines = [_priced_line(state, spot_id, raw) for raw in raw_lines]
+    lines = [_priced_line(state, spot_id, raw, lenient=lenient) for raw in raw_lines]
     seen: set[str] = set()
     for line in lines:
         key = json.dumps([line["product_id"], line["modificator_id"], line["modification"]])
-        if key in seen:
+        if key in seen and not lenient:
             raise ApiError(99, "Entity repetition: the same product line is sent twice")
         seen.add(key)
     total = sum(line["total"] for line in lines)
@@ -254,6 +274,7 @@ def accept(state: SandboxState, order_id: int) -> dict[str, Any]:
                     "modificator_id": line["modificator_id"],
                     "count": line["count"],
                     "price": line["price"],
+                    "total": line["total"],
                 }
                 for line in o["products"]
             ],

@@ -8,17 +8,19 @@ The demo account comes from ``data/cafe.json``: spots and categories as Poster l
 in a short authoring form (per-spot prices in kopecks ``[spot 1, spot 2]``, dish modifier prices in
 money as Poster sends them, ``visible`` per spot, ``hidden``), and stock leftovers per ingredient.
 
-Inferences (the docs are silent):
+Inferred (the docs are silent):
 
-* Times are the machine's local time, standing for the account's time zone, as ``Y-m-d H:i:s``.
-* A modification id, a dish modifier id and a product id are unique across the account (they are
-  database keys in Poster), so a modification is found by its id alone.
+* Inferred [time-zone]: Poster's ``Y-m-d H:i:s`` times are in the account's time zone
+  (``settings.getAllSettings`` ``timezones``); the sandbox stands the machine's local zone in for it.
+* Inferred [unique-ids]: a modification id, a dish modifier id and a product id are unique across
+  the account (they are database keys in Poster), so a modification is found by its id alone.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 import time
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
@@ -50,7 +52,24 @@ def _spot_prices(prices: list[int], visible: list[int] | None) -> dict[str, dict
     return {str(i + 1): {"price": int(p), "visible": bool(shown[i])} for i, p in enumerate(prices)}
 
 
-def _product_from_demo(raw: dict[str, Any]) -> dict[str, Any]:
+def local_zone_name() -> str:
+    """The machine's time zone as an IANA name (``TZ``, else ``/etc/localtime``), else a fixed
+    ``Etc/GMT±N`` zone of the current offset."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz and not tz.startswith("/"):
+        return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        return target.split("zoneinfo/", 1)[1]
+    offset = -time.altzone if time.daylight and time.localtime().tm_isdst else -time.timezone
+    hours = offset // 3600
+    return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def _product_from_demo(raw: dict[str, Any], netto: dict[str, int]) -> dict[str, Any]:
     visible = raw.get("visible")
     product: dict[str, Any] = {
         "id": raw["id"],
@@ -81,6 +100,8 @@ def _product_from_demo(raw: dict[str, Any]) -> dict[str, Any]:
         ],
         "extras": {},
     }
+    if product["type"] == 2:
+        product["out"] = int(raw.get("out", netto.get(str(raw["cat"]), 0)))
     return product
 
 
@@ -88,7 +109,7 @@ def demo_document() -> dict[str, Any]:
     """A fresh copy of the demo account, in the state's own form."""
     raw = json.loads(resources.files("poster_cli.sandbox").joinpath("data/cafe.json").read_text("utf-8"))
     stock = raw["leftovers"]
-    products = [_product_from_demo(p) for p in raw["products"]]
+    products = [_product_from_demo(p, raw.get("dish_netto_by_category") or {}) for p in raw["products"]]
     leftovers: dict[str, str] = {}
     for p in products:
         for ingredient in [p["ingredient"]]:
@@ -100,6 +121,8 @@ def demo_document() -> dict[str, Any]:
         "account_number": raw["account_number"],
         "owner": raw["owner"],
         "currency": raw["currency"],
+        "timezone": raw.get("timezone"),
+        "sources": raw.get("sources") or [],
         "spots": raw["spots"],
         "categories": raw["categories"],
         "products": products,
@@ -164,6 +187,11 @@ class SandboxState:
     @property
     def account_number(self) -> str:
         return str(self.doc["account_number"])
+
+    @property
+    def timezone(self) -> str:
+        """The account's time zone name (``settings.getAllSettings`` ``timezones``)."""
+        return str(self.doc.get("timezone") or local_zone_name())
 
     @property
     def currency_iso(self) -> str:

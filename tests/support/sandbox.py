@@ -139,8 +139,10 @@ def make_sandbox(
     retry_delays: tuple[float, ...] = FAST_RETRY_DELAYS,
     faults: FaultConfig | None = None,
     clock: Callable[[], float] = time.time,
+    mode: str = "full",
 ) -> SandboxHandle:
-    """A fresh in-process sandbox (the ``sandbox`` fixture is ``make_sandbox()``)."""
+    """A fresh in-process sandbox (the ``sandbox`` fixture is ``make_sandbox()``); ``mode`` may be
+    ``"docs-minimal"`` (documented fields only, lenient checks, no extras echo)."""
     state = SandboxState.open(state_path, token=token, clock=clock)
     sb = Sandbox(
         state,
@@ -149,6 +151,7 @@ def make_sandbox(
         webhook_transport=webhook_transport,
         app_secret=app_secret,
         retry_delays=retry_delays,
+        mode=mode,
     )
     return SandboxHandle(sb)
 
