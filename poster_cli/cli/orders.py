@@ -242,40 +242,41 @@ def batch(
 
     Example: poster-cli order batch orders.csv --concurrency 8 --json
     """
+    from contextlib import nullcontext
+
     from poster_cli.orders.batch import BatchReport, validate
     from poster_cli.orders.files import read_batch
     from poster_cli.orders.journal import OrderJournal
-    from poster_cli.orders.send import OrderConflict, conflicts
     from poster_cli.output import emit_json, say, warn
 
     s, builder = _prepare(ctx, spot, mapping)
     parsed = read_batch(file)
     if parsed.ignored_columns:
         warn(f"{file.name}: ignored column(s): {', '.join(parsed.ignored_columns)}")
-    checked = validate(parsed, builder, file.name)
-    for p in checked.problems:
-        say(f"error: {p}", style="red")
-    for w in checked.warnings:
-        warn(w)
-    report = BatchReport()
-    report.add_invalid(checked.problems)
-    if checked.problems:
-        say(
-            f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent."
-        )
-    if dry_run:
-        doc = {
-            "dry_run": True,
-            "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
-            "failed": report.failed,
-        }
-        emit_json(doc)
-        raise typer.Exit(report.exit_code)
-
-    with OrderJournal(s.journal_path) as journal:
-        clash = conflicts(journal, checked.orders)
-        if clash:
-            raise OrderConflict(clash)
+    # a dry run reads the journal when there is one, and never creates it
+    opened = OrderJournal(s.journal_path) if not dry_run or s.journal_path.exists() else nullcontext(None)
+    with opened as journal:
+        checked = validate(parsed, builder, file.name, journal)
+        for p in checked.problems:
+            say(f"error: {p}", style="red")
+        for w in checked.warnings:
+            warn(w)
+        report = BatchReport()
+        report.add_invalid(checked.problems)
+        report.add_done(checked.done)
+        if checked.problems:
+            say(
+                f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent."
+            )
+        if dry_run:
+            doc = {
+                "dry_run": True,
+                "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
+                "skipped": report.skipped,
+                "failed": report.failed,
+            }
+            emit_json(doc)
+            raise typer.Exit(report.exit_code)
         if checked.orders:
             _confirm_live(
                 ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False

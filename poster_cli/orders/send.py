@@ -29,7 +29,8 @@ from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
 from poster_cli.orders.build import BuiltOrder, comment_matches
-from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal, body_hash
+from poster_cli.orders.fingerprint import same_order
+from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
     PosterAuthError,
@@ -95,12 +96,12 @@ class _Unconfirmed(Exception):
 
 
 def conflicts(journal: OrderJournal, orders: Sequence[BuiltOrder]) -> list[JournalEntry]:
-    """Journal entries whose id matches an order here but whose content differs (and which did
-    not simply fail before: a failed order may be corrected and sent)."""
+    """Journal entries whose id matches an order here but which hold another order (the site's
+    content decides, not today's prices; a failed order may be corrected and sent)."""
     found = []
     for order in orders:
         entry = journal.get(order.order_id)
-        if entry is not None and entry.state != FAILED and entry.body_hash != body_hash(order.body):
+        if entry is not None and entry.state != FAILED and not same_order(entry, order.body, order.request_hash):
             found.append(entry)
     return found
 
@@ -143,6 +144,7 @@ class OrderSender:
             total=order.total,
             currency=order.currency,
             source=source or order.source,
+            request_hash=order.request_hash,
         )
         entry = claim.entry
         if claim.outcome == "conflict":
