@@ -138,7 +138,7 @@ def push(
 
     Example: poster-cli mapping push --dry-run
     """
-    from poster_cli.errors import NeedsAttention, UsageError
+    from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import load_mapping
     from poster_cli.mapping_sync import PushReport, plan_push, push_mapping, snapshot_with_extras
     from poster_cli.menu import load_snapshot, save_snapshot
