@@ -240,8 +240,9 @@ def load_settings(
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` to ``path`` via a temp file in the same folder and a rename: never half-written.
+    The file is 0600 unless ``mode`` says otherwise (mkstemp's mode), a folder it creates 0700."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -8,6 +8,7 @@ from typing import Any
 
 from poster_cli.config import Settings
 from poster_cli.errors import PosterCliError
+from poster_cli.private import private_dir
 from poster_cli.poster.errors import PosterAuthError, PosterTransportError
 
 
@@ -69,7 +70,7 @@ async def run_checks(s: Settings, make_client: Any) -> list[Check]:
 def _data_dir_check(s: Settings) -> Check:
     d = s.data_dir
     try:
-        d.mkdir(parents=True, exist_ok=True)
+        private_dir(d)
         probe = d / ".doctor-probe"
         probe.write_bytes(b"ok")
         probe.unlink()

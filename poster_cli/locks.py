@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import AsyncIterator, Callable, Iterator
 
 from poster_cli.errors import PosterCliError
+from poster_cli.private import tighten_data_dir
 
 LOCK_NAME = ".sync.lock"  # the name `sync` has always used, so an older cron run still shares it
 DEFAULT_TIMEOUT = 60.0
@@ -55,7 +56,7 @@ def _holder(fd: int) -> str:
 
 
 def _open(path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tighten_data_dir(path.parent)  # every writer passes here: the folder and its files made private
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 

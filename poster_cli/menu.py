@@ -25,14 +25,25 @@ from poster_cli.poster import models
 from poster_cli.poster.errors import PosterAuthError, PosterError
 
 SNAPSHOT_FORMAT = 1
+SNAPSHOT_KEYS = ("format", "pulled_at", "api_url", "spots", "categories", "products", "currency", "leftovers")
 
 
-@dataclass
+@dataclass(repr=False)
 class MenuSnapshot:
     """One pull of the menu. ``raw`` is what goes to disk; the rest is parsed from it lazily."""
 
     raw: dict[str, Any]
     path: Path | None = None
+    # top-level keys whose value is kept as the JSON bytes Poster sent (the same value as in ``raw``):
+    # written to disk as they came, not encoded again
+    sent: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        # short: asyncio writes the repr of a finished task's result (this, with its thousands of
+        # products) when a command's event loop closes, and a whole menu took a quarter second
+        products = self.raw.get("products")
+        count = len(products) if isinstance(products, list) else 0
+        return f"MenuSnapshot(path={self.path!r}, products={count}, pulled_at={self.raw.get('pulled_at')!r})"
 
     @cached_property
     def products(self) -> dict[int, models.Product]:
@@ -96,7 +107,15 @@ class MenuSnapshot:
         return MenuSnapshot(raw=raw, path=self.path)
 
     def to_json(self) -> bytes:
-        return json.dumps(self.raw, ensure_ascii=False, indent=1).encode("utf-8")
+        if not self.sent:
+            return json.dumps(self.raw, ensure_ascii=False, indent=1).encode("utf-8")
+        parts = [
+            json.dumps(key, ensure_ascii=False).encode("utf-8")
+            + b": "
+            + (self.sent.get(key) or json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
+            for key, value in self.raw.items()
+        ]
+        return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
 def save_snapshot(snapshot: MenuSnapshot, path: Path) -> None:
@@ -143,35 +162,45 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
     """Pull the menu: one call each to getSpots, getCategories, getProducts, getCurrency (and stock
     leftovers when the token may read them). Never calls ``menu.getProduct``."""
 
-    async def leftovers() -> Any:
+    async def get(method: str) -> tuple[Any, bytes | None]:
+        keeping = getattr(api, "call_keeping_bytes", None)
+        if keeping is None:  # a client that cannot give the bytes: they are encoded again when written
+            return await api.call(method), None
+        answer: tuple[Any, bytes | None] = await keeping(method)
+        return answer
+
+    async def leftovers() -> tuple[Any, bytes | None]:
         try:
-            return await api.call("storage.getStorageLeftovers")
+            return await get("storage.getStorageLeftovers")
         except PosterAuthError:
             raise
         except PosterError:
-            return None  # no storage access: the snapshot simply has no stock information
+            return None, None  # no storage access: the snapshot simply has no stock information
 
     # The menu goes first: it is by far the biggest answer, and the rate pacer spaces request starts.
     import asyncio  # here, not at the top: reading a snapshot (match, show) needs no event loop
 
-    products, spots, categories, currency, stock = await asyncio.gather(
-        api.call("menu.getProducts"),
-        api.call("access.getSpots"),
-        api.call("menu.getCategories"),
-        api.call("settings.getCurrency"),
+    answers = await asyncio.gather(
+        get("menu.getProducts"),
+        get("access.getSpots"),
+        get("menu.getCategories"),
+        get("settings.getCurrency"),
         leftovers(),
     )
-    raw = {
+    raw: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "pulled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "api_url": api_url,
-        "spots": spots or [],
-        "categories": categories or [],
-        "products": products or [],
-        "currency": currency,
-        "leftovers": stock,
     }
-    snap = MenuSnapshot(raw=raw)
+    sent: dict[str, bytes] = {}
+    for key, (value, text) in zip(("products", "spots", "categories", "currency", "leftovers"), answers):
+        if key in ("products", "spots", "categories") and not value:
+            value, text = [], None  # an empty or missing list is kept as []
+        raw[key] = value
+        if text is not None:
+            sent[key] = text
+    raw = {key: raw[key] for key in SNAPSHOT_KEYS}
+    snap = MenuSnapshot(raw=raw, sent=sent)
     try:
         _ = snap.products, snap.categories, snap.spots, snap.currency
     except models.ParseError as exc:

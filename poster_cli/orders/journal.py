@@ -36,6 +36,7 @@ from typing import Any, Iterator, List, Mapping
 from poster_cli.errors import PosterCliError
 from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
+from poster_cli.private import private_sqlite, tighten_data_dir
 
 PENDING = "pending"
 SENT = "sent"
@@ -177,7 +178,7 @@ class OrderJournal:
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -190,6 +191,7 @@ class OrderJournal:
             columns = {r[1] for r in self._db.execute("PRAGMA table_info(orders)")}
             if "request_hash" not in columns:  # a journal written before the fingerprint existed
                 self._db.execute("ALTER TABLE orders ADD COLUMN request_hash TEXT")
+            private_sqlite(self.path)
         except sqlite3.Error as exc:
             raise JournalError(
                 f"cannot open the order journal {self.path}: {exc}", hint="check the data folder"

@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -105,6 +106,19 @@ class PosterClient:
         idempotent: bool | None = None,
     ) -> Any:
         """Call ``method`` (GET without ``body``, POST with a JSON ``body``); return ``response``."""
+        return (await self.call_keeping_bytes(method, params, body=body, idempotent=idempotent))[0]
+
+    async def call_keeping_bytes(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> tuple[Any, bytes | None]:
+        """:meth:`call`, returning also ``response`` exactly as Poster wrote it (JSON bytes), or
+        None when it cannot be cut out of the answer as it is: a snapshot then keeps what Poster
+        sent without encoding it again."""
         if idempotent is None:
             idempotent = body is None
         attempt = 0
@@ -125,7 +139,9 @@ class PosterClient:
             log.debug("retry %s in %.2fs (attempt %d)", method, delay, attempt + 1)
             await self._sleep(delay)
 
-    async def _once(self, method: str, params: Mapping[str, Any] | None, body: Mapping[str, Any] | None) -> Any:
+    async def _once(
+        self, method: str, params: Mapping[str, Any] | None, body: Mapping[str, Any] | None
+    ) -> tuple[Any, bytes | None]:
         query = {k: v for k, v in (params or {}).items() if v is not None}
         query["token"] = self._token
         url = f"{self.base_url}/{method}"
@@ -151,8 +167,9 @@ class PosterClient:
             if resp.status_code >= 500:
                 outcome = f"HTTP {resp.status_code}"
                 raise PosterTransportError(method, f"HTTP {resp.status_code}", maybe_processed=True)
+            content = resp.content
             try:
-                payload = resp.json()
+                payload = json.loads(content)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 outcome = f"HTTP {resp.status_code} not JSON"
                 raise PosterTransportError(
@@ -169,7 +186,7 @@ class PosterClient:
                 outcome = "no response key"
                 raise PosterTransportError(method, "answer has no 'response'", maybe_processed=True)
             self.pacer.calm()
-            return payload["response"]
+            return payload["response"], response_bytes(content, payload)
         finally:
             log.debug("%s %s %.0fms", method, outcome, (time.perf_counter() - started) * 1000)
 
@@ -222,6 +239,28 @@ class PosterClient:
             idempotent=True,
         )
         return bool(raw)
+
+
+_RESPONSE_KEY = re.compile(rb'\A\s*\{\s*"response"\s*:')
+
+
+def response_bytes(content: bytes, payload: Any) -> bytes | None:
+    """The text of ``response`` in an answer ``{"response": ...}`` with no other key, as sent
+    (its JSON bytes); None for any other shape or an encoding other than UTF-8."""
+    if not isinstance(payload, dict) or len(payload) != 1 or "response" not in payload:
+        return None
+    start = _RESPONSE_KEY.match(content)
+    end = content.rstrip().rfind(b"}")
+    if start is None or end <= start.end():
+        return None
+    value = content[start.end() : end].strip()
+    if value[:3] == b"\xef\xbb\xbf" or not value:
+        return None
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return value
 
 
 def _error_fields(err: Any) -> tuple[int, str]:

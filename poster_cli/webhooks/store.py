@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from poster_cli.poster.redact import redact
+from poster_cli.private import private_sqlite, tighten_data_dir
 from poster_cli.webhooks.events import WebhookEvent
 
 SCHEMA = """
@@ -118,7 +119,7 @@ class EventStore:
     """The event table. Thread-safe: the receiver writes from a worker thread."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        tighten_data_dir(path.parent)  # customers' phones and names: 0700 folder, 0600 files
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -126,6 +127,7 @@ class EventStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # an acknowledged event survives a power cut
         self._db.executescript(SCHEMA)
+        private_sqlite(path)
 
     def close(self) -> None:
         with self._lock:
