@@ -80,7 +80,7 @@ def test_exit_1_with_one_line_when_poster_is_unreachable(cafe: Any, args: tuple[
 def test_login_and_doctor_exit_1_when_poster_is_unreachable(cafe: Any) -> None:
     assert_one_line(offline(cafe, "login", "--local", input=cafe.sandbox.token + "\n"), 1, "no answer")
     doctor = offline(cafe, "doctor")
-    assert doctor.exit_code == 1 and "FAIL api" in doctor.stderr and "Traceback" not in doctor.stderr
+    assert doctor.exit_code == 1 and "FAIL api" in doctor.stdout and "Traceback" not in doctor.stderr
 
 
 def test_webhooks_test_exits_1_when_the_receiver_is_down(cafe: Any) -> None:
@@ -229,7 +229,7 @@ def test_exit_4_for_login_and_doctor_with_a_rejected_token(cafe: Any) -> None:
     assert_one_line(cafe.run("login", "--local", input=REJECTED_TOKEN + "\n"), 4, "error 11")
     assert not Path("poster-cli.toml").exists()  # a refused token is not saved
     doctor = cafe.run("doctor", env={"POSTER_TOKEN": None})
-    assert doctor.exit_code == 4 and "FAIL token" in doctor.stderr and "Traceback" not in doctor.stderr
+    assert doctor.exit_code == 4 and "FAIL token" in doctor.stdout and "Traceback" not in doctor.stderr
 
 
 # -- 130: interrupted; unexpected errors; --debug ---------------------------------------------
