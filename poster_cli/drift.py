@@ -9,7 +9,8 @@ The report (:class:`DriftReport`) has exactly five lists (``added``, ``removed``
 
 Safe in cron, by construction:
 
-* a lock (``fcntl.flock`` on ``<data>/.sync.lock``) keeps two runs from interleaving;
+* the data folder's lock (:mod:`poster_cli.locks`, shared with ``match``, ``pull`` and the
+  receiver) keeps two runs, or a run and a saved ``match`` decision, from interleaving;
 * everything that can fail (reading the mapping and catalogue, the pull) happens before anything is
   written, so a failed run changes nothing;
 * every file is replaced atomically, in an order where a kill at any point leaves a consistent
@@ -22,19 +23,17 @@ Safe in cron, by construction:
 from __future__ import annotations
 
 import asyncio
-import errno
-import fcntl
 import json
 import os
 import time
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping as TMapping
+from typing import Any, Awaitable, Callable, Iterator, Mapping as TMapping
 
 from poster_cli.config import write_atomic
-from poster_cli.errors import PosterCliError, UsageError
+from poster_cli.errors import UsageError
+from poster_cli.locks import OnWait, data_lock_async
 from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
 from poster_cli.poster import models
@@ -362,43 +361,6 @@ def _broken(mapping: Mapping, snapshot: MenuSnapshot, spot_id: int | None) -> li
 
 
 # ---------------------------------------------------------------------------------------------
-# The lock
-
-
-class SyncLocked(PosterCliError):
-    """Another sync held the lock for longer than we were willing to wait (exit 1)."""
-
-
-@asynccontextmanager
-async def sync_lock(path: Path, timeout: float, *, poll: float = 0.1) -> AsyncIterator[None]:
-    """Hold an exclusive ``flock`` on ``path``; wait at most ``timeout`` seconds for it.
-
-    The kernel drops the lock when the process dies, so a killed run never leaves it stuck."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + max(timeout, 0.0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise SyncLocked(
-                        f"another `poster-cli sync` is still running (lock {path}); gave up after {timeout:g}s",
-                        hint="raise --lock-timeout or run sync less often",
-                    ) from None
-                await asyncio.sleep(poll)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)  # closing releases the flock
-
-
-# ---------------------------------------------------------------------------------------------
 # Archived snapshots
 
 
@@ -506,6 +468,7 @@ class SyncOptions:
     spot_id: int | None = None
     keep: int = DEFAULT_KEEP
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    on_lock_wait: OnWait | None = None  # told once when another command holds the lock
 
     @property
     def snapshots_dir(self) -> Path:
@@ -518,10 +481,6 @@ class SyncOptions:
     @property
     def mapping_file(self) -> Path:
         return self.mapping_path or self.data_dir / "mapping.toml"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.data_dir / ".sync.lock"
 
     @property
     def report_path(self) -> Path:
@@ -600,7 +559,9 @@ async def run_sync(
     previous sync, check and extend the mapping, then write everything (see the module docstring
     for the order). ``before_write(step)`` is called before each write step (tests kill there)."""
     step = before_write or (lambda _step: None)
-    async with sync_lock(options.lock_path, options.lock_timeout):
+    async with data_lock_async(
+        options.data_dir, timeout=options.lock_timeout, on_wait=options.on_lock_wait, purpose="sync"
+    ):
         mapping_file = options.mapping_file
         mapping = load_mapping(mapping_file)
         catalogue = _load_catalogue(options.catalogue_path) if options.catalogue_path else None

@@ -15,6 +15,11 @@ poster_name = "Латте 400 мл"
 
 Written atomically. ``confirmed``, ``manual`` and ``ignored`` entries are a person's decisions:
 :meth:`Mapping.merge_auto` never overwrites them.
+
+Several commands write this file: ``sync`` from cron, ``match`` and the web review while a person
+decides. :func:`save_decisions` (and :class:`MappingSession` on top of it) re-reads the file under
+the data folder's lock (:mod:`poster_cli.locks`), applies only what this writer decided, and
+writes: nobody's choice is lost, and nobody holds the lock while a person thinks.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any, Iterable, Iterator
 
 from poster_cli.config import read_toml, write_atomic
 from poster_cli.errors import InputFileError
+from poster_cli.locks import DEFAULT_TIMEOUT, OnWait, data_lock
 
 MAPPING_VERSION = 1
 STATUSES = ("auto", "confirmed", "manual", "unmatched", "ignored")
@@ -304,6 +310,81 @@ def save_mapping(mapping: Mapping, path: Path) -> None:
     write_atomic(path, dump_mapping(mapping).encode("utf-8"))
 
 
+def save_decisions(
+    path: Path,
+    decisions: dict[str, MappingEntry | None],
+    *,
+    data_dir: Path,
+    machine: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_wait: OnWait | None = None,
+    purpose: str | None = None,
+) -> Mapping:
+    """Apply ``decisions`` (local id -> the entry, or None to drop the entry) to the mapping file as
+    it is now, and write it: under the data folder's lock, re-read, apply, write atomically.
+    Returns the mapping as written. A person's decisions are applied as given; with ``machine``
+    (auto / unmatched results) an entry a person decided meanwhile is kept instead.
+
+    This is the one way for an interactive writer (``match``, the web review) to save: a ``sync``
+    running meanwhile neither loses this decision nor has its own work overwritten."""
+    with data_lock(data_dir, timeout=timeout, on_wait=on_wait, purpose=purpose):
+        current = load_mapping(path)
+        for local_id, entry in decisions.items():
+            if entry is None:
+                current.entries.pop(local_id, None)
+            elif machine:
+                current.merge_auto(entry)
+            else:
+                current.set(entry)
+        if decisions or not path.exists():
+            save_mapping(current, path)
+        return current
+
+
+class MappingSession:
+    """A mapping a person edits for a while (the terminal or web review) while others may write the
+    same file. Edit :attr:`mapping` freely; :meth:`save` writes what changed since the last save
+    (or the load) on top of the file's current content, and refreshes :attr:`mapping` with what
+    the others wrote meanwhile."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        data_dir: Path,
+        timeout: float = DEFAULT_TIMEOUT,
+        on_wait: OnWait | None = None,
+        purpose: str | None = None,
+    ) -> None:
+        self.path = path
+        self.data_dir = data_dir
+        self.timeout = timeout
+        self.on_wait = on_wait
+        self.purpose = purpose
+        self.mapping = load_mapping(path)
+        self._base = dict(self.mapping.entries)
+
+    def changes(self) -> dict[str, MappingEntry | None]:
+        """What this session changed since the last save: local id -> entry (None: dropped)."""
+        now = self.mapping.entries
+        return {k: now.get(k) for k in {**self._base, **now} if now.get(k) != self._base.get(k)}
+
+    def save(self, *, machine: bool = False) -> Mapping:
+        """Merge this session's changes into the file (see :func:`save_decisions`)."""
+        merged = save_decisions(
+            self.path,
+            self.changes(),
+            data_dir=self.data_dir,
+            machine=machine,
+            timeout=self.timeout,
+            on_wait=self.on_wait,
+            purpose=self.purpose,
+        )
+        self.mapping.entries = dict(merged.entries)
+        self._base = dict(merged.entries)
+        return self.mapping
+
+
 def entries_from(items: Iterable[MappingEntry]) -> Mapping:
     m = Mapping()
     for e in items:
@@ -317,6 +398,8 @@ __all__ = [
     "DishModifierChoice",
     "load_mapping",
     "save_mapping",
+    "save_decisions",
+    "MappingSession",
     "dump_mapping",
     "parse_mapping",
     "replace",

@@ -11,7 +11,10 @@ modification, or shared with ``--allow-shared``). So each product gets two strin
 ``site_id`` (the first site id, for other integrations that read only that key) and ``site_links``,
 a JSON list of every link on that product (``[{"id": "L-1", "mod": 147}]``), which
 ``mapping pull`` reads back exactly. Both keys are always sent, so a write fully replaces what an
-earlier push stored whether Poster merges or replaces extras (the docs do not say).
+earlier push stored whether Poster merges or replaces extras (Inferred [extras-merge]: the docs do
+not say). Inferred [extras-echo]: ``menu.getProducts`` shows a product's extras; no doc shows
+it, so ``mapping pull`` refuses when the menu carries no extras at all rather than write an empty
+mapping (``doctor --probe --write`` checks it on the account).
 """
 
 from __future__ import annotations

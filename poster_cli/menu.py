@@ -4,7 +4,7 @@
 may read stock, ``leftovers`` (``storage.getStorageLeftovers``), each exactly as Poster sent it,
 plus ``pulled_at`` and ``api_url``. Never the token.
 
-Out of stock (inferred, the docs have no flag for it on products): a product is out of stock when
+Out of stock (Inferred [out-of-stock]: the docs have no flag for it on products): a product is out of stock when
 its ``ingredient_id`` appears in the leftovers with ``ingredient_left <= 0``. A token without
 access to storage simply has no stock information (``leftovers`` is null).
 """

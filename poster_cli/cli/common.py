@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Coroutine, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Coroutine, TypeVar
 
 import typer
 
@@ -87,6 +87,14 @@ def run_async(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     import asyncio
 
     return asyncio.run(fn())
+
+
+def data_lock(s: Settings, purpose: str) -> ContextManager[None]:
+    """The data folder's lock (see :mod:`poster_cli.locks`), saying on stderr when it has to wait."""
+    from poster_cli.locks import data_lock as lock
+    from poster_cli.output import say
+
+    return lock(s.data_dir, on_wait=say, purpose=purpose)
 
 
 def client(s: Settings, **kwargs: Any) -> PosterClient:

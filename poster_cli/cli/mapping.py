@@ -166,10 +166,16 @@ def push(
     report = PushReport(unchanged=unchanged)
     done: list[Any] = []
 
+    def keep_written() -> None:
+        """Record the written extras in the snapshot as it is now (a `sync` may have replaced it)."""
+        with common.data_lock(s, "mapping push"):
+            current = load_snapshot(menu_path) if menu_path.exists() else snapshot
+            save_snapshot(snapshot_with_extras(current, done), menu_path)
+
     def record(w: Any) -> None:
         done.append(w)
         if len(done) % 25 == 0:  # keep the snapshot current so a re-run after Ctrl-C skips these
-            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+            keep_written()
 
     async def go() -> PushReport:
         async with common.client(s) as api:
@@ -179,7 +185,7 @@ def push(
         common.run_async(go)
     finally:
         if done:
-            save_snapshot(snapshot_with_extras(snapshot, done), menu_path)
+            keep_written()
     if json_out:
         emit_json(
             {
@@ -218,13 +224,14 @@ def pull(
     from poster_cli.menu import load_snapshot
     from poster_cli.output import emit_json, say
 
-    _, menu_path, path = _paths(ctx, menu, mapping_file)
+    s, menu_path, path = _paths(ctx, menu, mapping_file)
     if path.exists() and not force:
         raise UsageError(
             f"{path} already exists", hint="pass --force to replace it, or --mapping FILE to write elsewhere"
         )
     mapping = mapping_from_extras(load_snapshot(menu_path))
-    save_mapping(mapping, path)
+    with common.data_lock(s, "mapping pull"):
+        save_mapping(mapping, path)
     if json_out:
         emit_json({"mapping": str(path), "items": [e.to_toml() for e in mapping]})
     else:

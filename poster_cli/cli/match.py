@@ -43,7 +43,7 @@ def match(
     """
     from poster_cli.catalogue import ColumnOverrides
     from poster_cli.errors import NeedsAttention
-    from poster_cli.mapping import load_mapping, save_mapping
+    from poster_cli.mapping import MappingSession
     from poster_cli.mapping_sync import load_for_match, run_match
     from poster_cli.matching import MatchOptions
     from poster_cli.matching.engine import gc_paused
@@ -54,10 +54,13 @@ def match(
     with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
         items, snapshot, spot_id, index = load_for_match(catalogue, columns, menu or s.menu_path, s.spot_id)
         mapping_path = mapping_file or s.mapping_path
-        mapping = load_mapping(mapping_path)
+        # each save re-reads the file under the data folder's lock and merges: a `sync` from cron
+        # may write it while a person is thinking, and neither may lose the other's work
+        session = MappingSession(mapping_path, data_dir=s.data_dir, on_wait=say, purpose="match")
+        mapping = session.mapping
         options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
         results = run_match(items, index, mapping, options)
-    save_mapping(mapping, mapping_path)
+    session.save(machine=True)
     accepted = [r for r in results if r.accepted is not None]
     queue = [r for r in results if r.accepted is None]
     protected = len(items) - len(results)
@@ -80,14 +83,14 @@ def match(
             index,
             ask=_ask,
             say=say,
-            save=lambda: save_mapping(mapping, mapping_path),
+            save=session.save,
             review_score=review,
         )
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
-        save_mapping(mapping, mapping_path)
+        session.save()
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]

@@ -32,7 +32,8 @@ def pull(
             return await fetch_snapshot(api, s.api_url)
 
     snap = common.run_async(go)
-    save_snapshot(snap, s.menu_path)
+    with common.data_lock(s, "pull"):
+        save_snapshot(snap, s.menu_path)
     summary = summarize(snap, s.spot_id)
     if json_out:
         from poster_cli.output import emit_json

@@ -69,6 +69,12 @@ def serve(
         help="Share of orders stored and then answered by a dropped connection.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the fault dice (same seed, same faults)."),
+    mode: str = typer.Option(
+        "full",
+        "--mode",
+        help="full: every field real accounts send; docs-minimal: only documented fields, lenient checks, "
+        "no extras echo (see docs/poster-assumptions.md).",
+    ),
 ) -> None:
     """Serve the sandbox Poster API at http://HOST:PORT/api until Ctrl-C.
 
@@ -86,6 +92,10 @@ def serve(
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
     from poster_cli.serving import bind
 
+    from poster_cli.sandbox.app import MODES
+
+    if mode not in MODES:
+        raise UsageError(f"unknown --mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
     delays = _retry_delays(retry_delays)
     if token:
         register_secret(token)
@@ -107,6 +117,7 @@ def serve(
         ),
         webhook_url=webhook_url,
         app_secret=app_secret or DEMO_APP_SECRET,
+        mode=mode,
         **extra,
     )
     try:
@@ -130,6 +141,8 @@ def serve(
         sys.stderr.flush()
     if not app_secret:
         say(f"demo application secret (webhook signatures): {DEMO_APP_SECRET}")
+    if mode != "full":
+        say(f"mode {mode}: only documented fields, lenient checks, no extras echo")
     if webhook_url:
         say(f"webhooks go to {webhook_url}")
     if state_file:

@@ -33,7 +33,10 @@ def sync(
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt (sync never does; accepted for scripts)."),
     keep: int = typer.Option(10, "--keep", min=1, help="How many snapshots to keep in <data>/snapshots/."),
     lock_timeout: float = typer.Option(
-        60.0, "--lock-timeout", min=0, help="Seconds to wait for another running sync before giving up (exit 1)."
+        60.0,
+        "--lock-timeout",
+        min=0,
+        help="Seconds to wait for another command writing the mapping or snapshot (sync, match, pull) before giving up (exit 1).",
     ),
     attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
 ) -> None:
@@ -48,6 +51,7 @@ def sync(
     from poster_cli.drift import ATTENTION_ANY, ATTENTION_MAPPING, SyncOptions, run_sync
     from poster_cli.errors import UsageError
     from poster_cli.menu import MenuSnapshot, fetch_snapshot
+    from poster_cli.output import say
 
     if attention not in (ATTENTION_ANY, ATTENTION_MAPPING):
         raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
@@ -62,6 +66,7 @@ def sync(
         spot_id=s.spot_id,
         keep=keep,
         lock_timeout=lock_timeout,
+        on_lock_wait=say,
     )
 
     async def pull() -> MenuSnapshot:

@@ -2,7 +2,9 @@
 
 Scale: candidates come from an index of name tokens and their 4-letter prefixes, weighted by
 rarity (IDF), so each site item meets a dozen targets, never the whole menu; only those are
-scored in full. Scores combine name similarity (rarity-weighted token alignment, both ways, so
+scored in full. A word on many targets is not walked; a name made only of such words is looked up
+by pairs of them (the rarest pairs first, a few hundred targets at most), so the work per item
+stays bounded however big the menu and however much its names share. Scores combine name similarity (rarity-weighted token alignment, both ways, so
 extra words on either side cost) with size agreement (a conflict is strong negative evidence),
 category agreement and price proximity; hidden targets and those invisible at the spot are ranked
 down. An item is accepted automatically only when its best target scores at least ``accept``, is
@@ -14,7 +16,7 @@ from __future__ import annotations
 import gc
 import math
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
@@ -36,6 +38,9 @@ CONTEXT_CREDIT = 0.8  # a word found only in the other side's category
 QUERY_SHARE = 0.7  # how much of name similarity is the site name's words found in the target
 GLOSS_SHARE = 0.5  # weight of a word in parentheses, an explanation rather than the name
 GLOSS_CAP = 0.5  # an explanation's words together weigh at most this share of the name's
+CROWD = 60  # a word on more targets than this is too common to find targets by on its own
+PAIR_LIMIT = 2000  # a pair of common words on more targets than this is not walked either
+PAIR_POOL = 12  # targets found by pairs of common words that are weighed in full
 PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -233,12 +238,25 @@ class MenuIndex:
         n = len(self.targets) + 1
         self._idf = {tok: math.log(n / (len(ids) + 0.5)) + 0.3 for tok, ids in self._by_token.items()}
         self._unknown_weight = math.log(n / 0.5) + 0.3
-        self._crowd = max(60, len(self.targets) // 200)  # postings longer than this are too common to search by
+        self._crowd = CROWD  # postings longer than this are too common to search by
+        self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
+        # Two common words together are rarer evidence than either: targets by each pair of their
+        # crowded words, so a name made only of common words still finds its few targets by
+        # walking a short list, whatever the size of the menu.
+        crowded = {tok for tok, ids in self._by_token.items() if len(ids) > CROWD}
+        self._by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        if crowded:
+            for i, words in enumerate(self._token_sets):
+                common = sorted(words & crowded)
+                for k, a in enumerate(common):
+                    for b in common[k + 1 :]:
+                        self._by_pair[(a, b)].append(i)
         self._keys: list[str] | None = None
+        self._vocabulary: list[str] | None = None  # every word of the menu's names
+        self._near: dict[str, tuple[str, ...]] = {}  # a word the menu lacks -> the menu's nearest words
         self._categories: dict[tuple[str, str], bool] = {}
         self._words: list[_Words | None] = [None] * len(self.targets)  # prepared when first scored
         self._category_keys = [t.category_norm.key for t in self.targets]
-        self._token_sets = [frozenset(t.norm.tokens) for t in self.targets]
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
 
@@ -260,7 +278,9 @@ class MenuIndex:
             for code in (item.barcode.strip().lower(), item.local_id.strip().lower()):
                 for i in self._by_code.get(code, ()) if code else ():
                     acc[i] += 1000.0
-        tokens = set(norm.tokens)
+        # in the name's order, never a set's: sums of the same weights in another order can differ
+        # in the last bit, and ties between targets then fall otherwise from one run to the next
+        tokens = list(dict.fromkeys(norm.tokens))
         by_token, by_prefix, crowd = self._by_token, self._by_prefix, self._crowd
         idf, unknown = self._idf, self._unknown_weight
         rare_enough = [t for t in tokens if len(by_token.get(t, ())) <= crowd]
@@ -278,7 +298,7 @@ class MenuIndex:
                     add = 0.5 * w
                     for i in postings:
                         acc[i] += add
-        crowded = tokens.difference(searched)
+        crowded = [tok for tok in tokens if tok not in searched]
         if crowded and acc:  # a common word does not find targets, but it still tells those found apart
             token_sets = self._token_sets
             for i in list(acc):
@@ -286,11 +306,17 @@ class MenuIndex:
                     if tok in token_sets[i]:
                         acc[i] += idf.get(tok, unknown)
         if not rare_enough and len(tokens) > 1:  # every word is common: the targets that have them all
-            together = set.intersection(*(set(by_token.get(t, ())) for t in tokens))
-            if len(together) <= longest:
+            together = self._having_all(set(tokens))
+            if together is not None and len(together) <= longest:
                 both = sum(idf.get(t, unknown) for t in tokens)
-                for i in sorted(together):
+                for i in together:
                     acc[i] += both
+        if not acc:  # nothing yet: the targets that have two of its common words
+            common = crowded or (tokens if not rare_enough else [])
+            if len(self.targets) >= BIG_MENU:  # words the menu lacks read as its nearest ones (a typo)
+                common = common + [near for tok in tokens if tok not in by_token for near in self._near_words(tok)]
+            if len(common) > 1:
+                self._pairs(list(dict.fromkeys(common)), acc, longest)
         if len(acc) < size:  # few found: words that share only their first three letters
             for tok in searched:
                 postings = self._by_short.get(tok[:3], ()) if len(tok) >= 3 else ()
@@ -298,15 +324,88 @@ class MenuIndex:
                     add = 0.25 * idf.get(tok, unknown)
                     for i in postings:
                         acc[i] += add
-        if not acc and norm.tokens:
+        if not acc and norm.tokens:  # no word found anything: names that look alike
             if self._keys is None:
                 self._keys = [t.norm.key for t in self.targets]
-            for _, _, i in process.extract(norm.key, self._keys, scorer=fuzz.ratio, limit=size, score_cutoff=50):
-                acc[i] = 1.0
+            if len(self.targets) < BIG_MENU:
+                for _, _, i in process.extract(norm.key, self._keys, scorer=fuzz.ratio, limit=size, score_cutoff=50):
+                    acc[i] = 1.0
+            else:  # a big menu: not all of it (the cost would grow with the menu), only what its words narrow to
+                self._near_pool(norm, tokens, acc, size, longest)
         ranked = sorted(acc, key=acc.__getitem__, reverse=True)[:size]
         # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
         floor = (POOL_FLOOR_BIG if len(self.targets) >= BIG_MENU else POOL_FLOOR) * acc[ranked[0]] if ranked else 0.0
         return [i for i in ranked if acc[i] >= floor]
+
+    def _near_pool(self, norm: NormalName, tokens: list[str], acc: dict[int, float], size: int, longest: int) -> None:
+        """Candidates on a big menu for a name none of whose words found anything: its words the
+        menu does not have are read as the menu's nearest words ("omelette" / "omlet", a typo), then
+        targets having two of its words are taken; failing that, the names that look most like it
+        among the targets of its rarest word (a bounded list, never the whole menu)."""
+        by_token = self._by_token
+        words = [tok for tok in tokens if tok in by_token]
+        words += [near for tok in tokens if tok not in by_token for near in self._near_words(tok)]
+        if not words:
+            return
+        rarest = min((by_token[tok] for tok in words), key=len)
+        if len(rarest) > PAIR_LIMIT:
+            return
+        keys = self._keys
+        assert keys is not None
+        choices = {i: keys[i] for i in rarest}
+        for _, _, i in process.extract(norm.key, choices, scorer=fuzz.ratio, limit=size, score_cutoff=50):
+            acc[i] = 1.0
+
+    def _near_words(self, token: str) -> tuple[str, ...]:
+        """The menu's words most like a word it does not have (remembered)."""
+        near = self._near.get(token)
+        if near is None:
+            if self._vocabulary is None:
+                self._vocabulary = list(self._by_token)
+            found = process.extract(token, self._vocabulary, scorer=fuzz.ratio, limit=2, score_cutoff=75)
+            near = self._near[token] = tuple(word for word, _, _ in found)
+        return near
+
+    def _pair_lists(self, words: Iterable[str]) -> list[list[int]]:
+        """The targets having each pair of ``words``, shortest list first."""
+        ordered = sorted(words)
+        by_pair = self._by_pair
+        lists = [by_pair.get((a, b), []) for k, a in enumerate(ordered) for b in ordered[k + 1 :]]
+        lists.sort(key=len)
+        return lists
+
+    def _having_all(self, tokens: set[str]) -> list[int] | None:
+        """The targets (in menu order) that have every one of ``tokens`` (at least two, each
+        common), read from the shortest lists of targets having two of them; None when even the
+        shortest is too long to walk."""
+        lists = self._pair_lists(tokens)
+        if len(lists[0]) > PAIR_LIMIT:
+            return None
+        if len(lists) == 1:
+            return lists[0]
+        together = set(lists[0]).intersection(lists[1])  # (in C: a few microseconds)
+        if len(tokens) > 3 and together:
+            token_sets = self._token_sets
+            return sorted(i for i in together if tokens <= token_sets[i])
+        return sorted(together)
+
+    def _pairs(self, crowded: Sequence[str], acc: dict[int, float], longest: int) -> None:
+        """Add to ``acc`` the targets having two or more of the ``crowded`` words, each weighed by
+        all the crowded words it has. The rarest pairs are read first, and no more than a few
+        hundred targets in all: a pair on many targets says little, and the cost stays bounded."""
+        counts: Counter[int] = Counter()
+        budget = 2 * longest
+        for postings in self._pair_lists(crowded):
+            if len(postings) > budget:
+                break
+            counts.update(postings)  # (counted in C)
+            budget -= len(postings)
+        if not counts:
+            return
+        idf, unknown, token_sets = self._idf, self._unknown_weight, self._token_sets
+        most = sorted(counts, key=counts.__getitem__, reverse=True)[: 2 * PAIR_POOL]
+        for i in sorted(most):
+            acc[i] += sum(idf.get(tok, unknown) for tok in crowded if tok in token_sets[i])
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def review(
     *,
     ask: Callable[[str], str],
     say: Callable[[str], None],
-    save: Callable[[], None],
+    save: Callable[[], object],
     review_score: float = 0.0,
 ) -> ReviewOutcome:
     """Ask about each item of ``queue`` in turn; returns counts. ``ask`` raising EOFError is ``q``."""

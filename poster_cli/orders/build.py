@@ -6,7 +6,7 @@ order is collected (not just the first), so a batch file reports all its bad row
 Totals (kopecks, ``int``): a product's or modification's spot price; a dish's spot price plus, per
 unit, each chosen modifier's price times its amount. A line's total is that unit price times the
 count, rounded half up to whole kopecks per line (counts are whole except for weight items; Poster
-does not document its rounding for fractional weights, this is our inference), and the order's
+does not document its rounding for fractional weights: Inferred [order-line-total]), and the order's
 total is the sum of the lines. That is the ``payment.sum`` of a prepaid order (Poster error 88 when
 they differ).
 """
@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from poster_cli.errors import UsageError
 from poster_cli.mapping import Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
+from poster_cli.orders.marker import render_comment
 from poster_cli.poster import models
 
 PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -149,22 +150,6 @@ def normalize_phone(phone: str) -> tuple[str | None, str | None]:
     if not 10 <= len(digits) <= 15:
         return None, f"phone {raw!r} has {len(digits)} digits; a phone number has 10 to 15"
     return ("+" if plus else "") + digits, None
-
-
-def render_comment(template: str, order_id: str, customer_comment: str | None) -> str:
-    """The site order marker first (reconciliation looks for it), then the customer's comment."""
-    marker = template.format(order_id=order_id)
-    customer = (customer_comment or "").strip()
-    return f"{marker} — {customer}" if customer else marker
-
-
-def comment_matches(comment: str | None, template: str, order_id: str) -> bool:
-    """Whether a Poster order's comment carries this site order's marker (whole, not a prefix of a
-    longer id: ``#12`` must not match ``#123``)."""
-    if not comment:
-        return False
-    marker = re.escape(template.format(order_id=order_id))
-    return re.search(rf"(?:^|\s){marker}(?=\s|$)", comment) is not None
 
 
 class OrderBuilder:
@@ -384,7 +369,7 @@ class OrderBuilder:
                 else:
                     fail(f"{label}: {group.name!r} needs at least {group.num_min} choices, got {n}")
                 ok = False
-            # num_max 0: no upper bound (inferred; the docs show only positive maxima)
+            # num_max 0: no upper bound (Inferred [num-max-zero]; the docs show only positive maxima)
             if group.num_max > 0 and n > group.num_max:
                 fail(f"{label}: {group.name!r} allows at most {group.num_max} choices, got {n}")
                 ok = False

@@ -70,4 +70,7 @@ def same_order(entry: Any, body: Mapping[str, Any], request_hash: str | None) ->
     its prices."""
     if entry.request_hash is not None and request_hash is not None:
         return bool(entry.request_hash == request_hash)
-    return body_fingerprint(entry.body) == body_fingerprint(body)
+    from poster_cli.orders.marker import upgraded_body
+
+    mine = body_fingerprint(body)
+    return body_fingerprint(entry.body) == mine or body_fingerprint(upgraded_body(entry.body)) == mine

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Mapping
 
 from poster_cli.errors import PosterCliError
+from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
 
 PENDING = "pending"
@@ -112,6 +113,11 @@ class JournalEntry:
     @property
     def in_poster(self) -> bool:
         return self.state in IN_POSTER
+
+    def same_body(self, digest: str) -> bool:
+        """Whether a body with this :func:`body_hash` is the order journaled here (also when it
+        was journaled with the older comment layout, see :func:`~.marker.upgraded_body`)."""
+        return self.body_hash == digest or body_hash(upgraded_body(self.body)) == digest
 
     @property
     def maybe_in_poster(self) -> bool:

@@ -14,8 +14,11 @@
    without the order, is it sent again. When the lookups themselves fail the order stays
    ``pending``: a later run finishes the job.
 
-Poster reports times in the account's local time zone, which the tool does not know; the lookup
-window therefore reaches 14 hours either side of UTC (every time zone there is).
+Inferred [time-zone]: Poster reports times in the account's local time zone, which the tool does
+not know; the lookup window therefore reaches 14 hours either side of UTC (every time zone there
+is). Inferred [own-orders-scope]: a token may be refused ``getOwnIncomingOrders`` (it is meant for
+applications); then ``getIncomingOrders`` is used. Inferred [comment-kept]: Poster returns an
+order's ``comment`` as it was sent, so the marker in it finds the order again.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
 from poster_cli.errors import UsageError
-from poster_cli.orders.build import BuiltOrder, comment_matches
+from poster_cli.orders.build import BuiltOrder
+from poster_cli.orders.claims import OrderBusy, OrderClaims
 from poster_cli.orders.fingerprint import same_order
 from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal
+from poster_cli.orders.marker import comment_matches, same_content
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
     PosterAuthError,
@@ -121,9 +126,11 @@ class OrderSender:
         rate_backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        claims: OrderClaims | None = None,
     ) -> None:
         self.api = api
         self.journal = journal
+        self.claims = claims if claims is not None else OrderClaims(journal.path)
         self.comment_template = comment_template
         self.lookup_delays = tuple(lookup_delays)
         self.max_posts = max_posts
@@ -136,7 +143,26 @@ class OrderSender:
 
     async def send(self, order: BuiltOrder, *, source: str | None = None) -> SendResult:
         """Get ``order`` into Poster exactly once; journal every step. The one commit that
-        fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders."""
+        fsyncs (the attempt mark) runs in a worker thread, so it does not stall other orders.
+
+        The order is claimed (:mod:`poster_cli.orders.claims`) from before the journal is read
+        until its outcome is recorded: another process sending the same id waits, then finds it
+        sent. When that other process keeps it longer than the claim's wait, the order is left to a
+        later run (``unconfirmed``), never posted."""
+        try:
+            async with self.claims.hold(order.order_id) as waited:
+                if waited > 1.0:
+                    log.info("order %s: waited %.1f s for another sender", order.order_id, waited)
+                return await self._send_claimed(order, source)
+        except OrderBusy:
+            entry = self.journal.get(order.order_id)
+            reason = (
+                f"another poster-cli process has been sending it for over {self.claims.wait:.0f} s; "
+                "run the same command again later to settle it"
+            )
+            return SendResult(order.order_id, UNCONFIRMED, entry.state if entry else "pending", reason=reason)
+
+    async def _send_claimed(self, order: BuiltOrder, source: str | None) -> SendResult:
         claim = self.journal.claim(
             order.order_id,
             order.body,
@@ -238,12 +264,14 @@ class OrderSender:
         raise _Unconfirmed(last_error or "too few successful lookups")
 
     def is_ours(self, order: models.IncomingOrder, entry: JournalEntry) -> bool:
-        """Poster's order carries this site order's marker: under the current comment template,
-        or exactly the comment that was sent (the template may have changed since)."""
+        """Poster's order is this site order: its comment starts with the marker (under the
+        current comment template, or it is exactly the comment that was sent: the template may
+        have changed since), and its phone and lines are the ones sent (:mod:`.marker`)."""
         sent = entry.body.get("comment")
-        return bool(sent and order.comment.strip() == str(sent).strip()) or comment_matches(
+        marked = bool(sent and order.comment.strip() == str(sent).strip()) or comment_matches(
             order.comment, self.comment_template, entry.order_id
         )
+        return marked and same_content(order, entry.body)
 
     async def lookup_window(self, entry: JournalEntry) -> list[models.IncomingOrder]:
         """Poster's orders from the journal row's creation until now, widened by 14.5 hours each

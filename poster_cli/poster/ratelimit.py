@@ -1,6 +1,7 @@
 """A shared pacer for requests to Poster.
 
-Poster answers error 700 when an account calls too fast; it does not publish the limit. The pacer
+Poster answers error 700 when an account calls too fast; it does not publish the limit
+(Inferred [rate-limit]: a few requests a second are fine; ``doctor --probe`` measures). The pacer
 spaces request starts at least ``1/rate`` seconds apart across every task that shares it, and
 halves the rate on each 700 (or HTTP 429), then creeps back up after calm: additive increase,
 multiplicative decrease, so a whole batch slows down together instead of each task hammering.

@@ -1,7 +1,7 @@
 """What a cashier or a manager does in Poster's back office, and the webhooks each action causes.
 
-Webhooks per action (objects and actions from ``en/web/webhooks.md``; which events fire is
-inferred where the docs are silent):
+Webhooks per action (objects and actions from ``en/web/webhooks.md``; Inferred [hook-events]:
+which events an action fires, where the docs are silent, is listed here):
 
 * ``order.accepted ID`` — ``incoming_order`` ``changed`` (documented), and ``transaction``
   ``added`` for the receipt opened for it;

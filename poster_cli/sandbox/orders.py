@@ -13,12 +13,12 @@ Checks, in this order (codes from ``en/web/errors.md``, order section):
 * 4001 — ``payment.currency`` is not the account's currency;
 * 88 — prepaid (``payment.type`` 1) and ``payment.sum`` differs from the total of the lines.
 
-Totals (inferred; the docs only say ``price`` defaults to the spot price): a line's unit price is
+Totals (see [order-line-total] below): a line's unit price is
 its ``price`` when sent, else the spot price of the product or of its modification, plus for a dish
 the chosen modifiers' prices times their amounts; the line is that unit price times ``count``, in
 kopecks rounded half up.
 
-Not checked (inferred to be accepted, as the register sorts them out): hidden products, products
+Not checked (see [order-register-sorts-out] below): hidden products, products
 invisible at the spot, items out of stock, dish modifier ``num_min``/``num_max``, unknown
 ``client_id`` (the register binds or creates the guest).
 

@@ -8,7 +8,7 @@ The demo account comes from ``data/cafe.json``: spots and categories as Poster l
 in a short authoring form (per-spot prices in kopecks ``[spot 1, spot 2]``, dish modifier prices in
 money as Poster sends them, ``visible`` per spot, ``hidden``), and stock leftovers per ingredient.
 
-Inferred (the docs are silent):
+Inferred notes (each id is listed in ``docs/poster-assumptions.md``):
 
 * Inferred [time-zone]: Poster's ``Y-m-d H:i:s`` times are in the account's time zone
   (``settings.getAllSettings`` ``timezones``); the sandbox stands the machine's local zone in for it.

@@ -6,7 +6,8 @@ Body (``en/web/webhooks.md``): ``account`` (the account login), ``account_number
 ``data`` only for objects that carry it. Sent as a JSON POST.
 
 Delivery: only HTTP 200 counts as delivered; anything else, or no answer, is retried after each
-delay of ``retry_delays`` (Poster: "15 more times within two days" — ``POSTER_RETRY_DELAYS``).
+delay of ``retry_delays`` (Poster: "15 more times within two days" — ``POSTER_RETRY_DELAYS``;
+Inferred [retry-schedule]: the docs give the count and the span, not the delays).
 Events go out one at a time in order, so an undelivered hook holds back the newer ones, as the
 docs warn. Each attempt is logged in :attr:`WebhookEmitter.deliveries`.
 

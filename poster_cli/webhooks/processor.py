@@ -159,10 +159,10 @@ class EventProcessor:
     # -- menu ---------------------------------------------------------------------------------
 
     def _menu_lock(self) -> Any:
-        """The lock `sync` holds while it rewrites the snapshot, so the two never interleave."""
-        from poster_cli.drift import sync_lock
+        """The data folder's lock (`sync`, `pull`, `match` hold it while they write), so none interleave."""
+        from poster_cli.locks import data_lock_async
 
-        return sync_lock(self.menu_path.parent / ".sync.lock", MENU_LOCK_TIMEOUT)
+        return data_lock_async(self.menu_path.parent, timeout=MENU_LOCK_TIMEOUT, purpose="webhooks serve")
 
     def _snapshot(self) -> Any:
         from poster_cli.menu import load_snapshot

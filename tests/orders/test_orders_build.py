@@ -12,10 +12,9 @@ from poster_cli.orders.build import (
     OrderBuilder,
     OrderInvalid,
     OrderRequest,
-    comment_matches,
     normalize_phone,
-    render_comment,
 )
+from poster_cli.orders.marker import comment_matches, render_comment
 from tests.support.orders import mapping, snapshot
 
 
@@ -41,7 +40,7 @@ def test_paid_order_body_is_exactly_what_poster_wants() -> None:
         "spot_id": 1,
         "phone": "+380501234567",
         "first_name": "Olena",
-        "comment": "Site order #A-1 — no ice",
+        "comment": "Site order #A-1\nno ice",
         "products": [
             {"product_id": 138, "count": 2},
             {"product_id": 139, "modificator_id": 147, "count": 1},

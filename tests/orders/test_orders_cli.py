@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 import tomli_w
 
-from poster_cli.orders.build import comment_matches
+
+from tests.support.orders import marked
+
 
 MAPPING = {
     "version": 1,
@@ -44,9 +46,7 @@ def env(cli_env: Any) -> Any:
 
 
 def in_sandbox(env: Any, order_id: str) -> list[dict[str, Any]]:
-    return [
-        o for o in env.sandbox.state.doc["orders"] if comment_matches(o["comment"], "Site order #{order_id}", order_id)
-    ]
+    return [o for o in env.sandbox.state.doc["orders"] if marked(o["comment"], order_id)]
 
 
 def test_dry_run_prints_the_exact_body_and_never_the_token(env: Any) -> None:
@@ -74,7 +74,7 @@ def test_dry_run_prints_the_exact_body_and_never_the_token(env: Any) -> None:
     assert doc["body"] == {
         "spot_id": 1,
         "phone": PHONE,
-        "comment": "Site order #W-1 — no sugar",
+        "comment": "Site order #W-1\nno sugar",
         "products": [
             {"product_id": 101, "count": 3},
             {"product_id": 141, "modification": '[{"m":2002,"a":1},{"m":2004,"a":1}]', "count": 1},

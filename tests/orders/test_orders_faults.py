@@ -18,11 +18,12 @@ import pytest
 from poster_cli.mapping import Mapping
 from poster_cli.menu import MenuSnapshot, fetch_snapshot
 from poster_cli.orders.batch import run_batch
-from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest, comment_matches
+from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest
 from poster_cli.orders.journal import OrderJournal
 from poster_cli.orders.send import OrderSender
 from poster_cli.poster.client import PosterClient
 from poster_cli.poster.ratelimit import RatePacer
+from tests.support.orders import marked
 
 TEMPLATE = "Site order #{order_id}"
 ITEMS = ["poster:101", "poster:103/1001", "poster:176", "poster:193", "poster:121"]
@@ -54,9 +55,7 @@ def held(state: Any, orders: list[Any]) -> Counter[str]:
     """How many orders the sandbox holds for each site order id."""
     counts: Counter[str] = Counter()
     for o in orders:
-        counts[o.order_id] = sum(
-            1 for rec in state.doc["orders"] if comment_matches(rec["comment"], TEMPLATE, o.order_id)
-        )
+        counts[o.order_id] = sum(1 for rec in state.doc["orders"] if marked(rec["comment"], o.order_id, TEMPLATE))
     return counts
 
 
@@ -80,7 +79,7 @@ def assert_exactly_once(sandbox: Any, orders: list[Any], results: list[Any]) -> 
     assert not lost and not dup, f"lost {lost}, duplicated {dup}"
     by_id = {r.order_id: r for r in results}
     for o in orders:  # the journal agrees with the sandbox
-        [rec] = [r for r in sandbox.state.doc["orders"] if comment_matches(r["comment"], TEMPLATE, o.order_id)]
+        [rec] = [r for r in sandbox.state.doc["orders"] if marked(r["comment"], o.order_id, TEMPLATE)]
         assert by_id[o.order_id].incoming_order_id == rec["incoming_order_id"]
     return {"orders": len(orders), "held": sum(counts.values()), "lost": len(lost), "duplicates": len(dup)}
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from poster_cli.menu import fetch_snapshot, save_snapshot
-from poster_cli.orders.build import comment_matches
+from tests.support.orders import marked
 
 pytestmark = pytest.mark.e2e
 N = 40
@@ -41,7 +41,7 @@ def _held(server: Any) -> Counter[str]:
     counts: Counter[str] = Counter()
     for rec in list(server.state.doc["orders"]):
         for i in range(N):
-            if comment_matches(rec["comment"], "Site order #{order_id}", f"K-{i}"):
+            if marked(rec["comment"], f"K-{i}"):
                 counts[f"K-{i}"] += 1
     return counts
 

@@ -147,7 +147,7 @@ def test_two_runs_never_interleave(state):
     # the first run holds the lock while it pulls: a second run with a short timeout gives up
     quick = run_child(data, second, "never", catalogue, env={"LOCK_TIMEOUT": "0.2"})
     out, err = quick.communicate(timeout=60)
-    assert quick.returncode == 1 and b"another `poster-cli sync` is still running" in err
+    assert quick.returncode == 1 and b"`poster-cli sync` (pid " in err and b"still holds the lock" in err
     # a patient second run waits for the first to finish, then does its own (no drift left)
     (data / "child-done").unlink(missing_ok=True)
     patient = run_child(data, second, "never", catalogue)
@@ -192,10 +192,11 @@ def test_two_cli_processes_against_a_real_sandbox(sandbox_server, tmp_path):
     second = subprocess.run([*cli, "--lock-timeout", "0.2"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 1
     assert second.stderr.strip().splitlines() == [
+        f"waiting for `poster-cli sync` (pid {first.pid}) to finish writing in {lock.parent} (up to 0.2s)",
         (
-            f"error: another `poster-cli sync` is still running (lock {lock}); gave up after 0.2s "
-            "(raise --lock-timeout or run sync less often)"
-        )
+            f"error: `poster-cli sync` (pid {first.pid}) still holds the lock {lock}; gave up after 0.2s "
+            "(run again when it has finished)"
+        ),
     ]
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
