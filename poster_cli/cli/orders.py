@@ -116,50 +116,57 @@ def send(
 
     Example: poster-cli order send --item L-001:2 --item "Croissant" --phone +380501234567 --paid
     """
+    from poster_cli.errors import PosterCliError
     from poster_cli.orders.build import OrderRequest, parse_item_arg
     from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import emit_json, warn
 
-    s, builder = _prepare(ctx, spot, mapping)
-    req = OrderRequest(
-        order_id=order_id or _generated_id(),
-        items=[parse_item_arg(i) for i in items],
-        phone=phone,
-        client_id=client_id,
-        spot_id=spot,
-        paid=paid,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        address=address,
-        comment=comment,
-        source="send",
-    )
-    built = builder.build(req)
-    for w in built.warnings:
-        warn(w)
-    if dry_run:
+    the_id = order_id or _generated_id()
+    try:
+        s, builder = _prepare(ctx, spot, mapping)
+        req = OrderRequest(
+            order_id=the_id,
+            items=[parse_item_arg(i) for i in items],
+            phone=phone,
+            client_id=client_id,
+            spot_id=spot,
+            paid=paid,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            address=address,
+            comment=comment,
+            source="send",
+        )
+        built = builder.build(req)
+        for w in built.warnings:
+            warn(w)
+        if dry_run:
+            if json_out:
+                emit_json(_dry_run_doc(built))
+            else:
+                _show_order(built)
+                emit_json(built.body)
+            return
+        _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
+
+        async def go() -> Any:
+            with OrderJournal(s.journal_path) as journal:
+                async with common.client(s) as api:
+                    return await _sender(api, journal, s).send(built)
+
+        result = common.run_async(go)
         if json_out:
-            emit_json(_dry_run_doc(built))
+            emit_json(_send_doc(built, result))
         else:
             _show_order(built)
-            emit_json(built.body)
-        return
-    _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
-
-    async def go() -> Any:
-        with OrderJournal(s.journal_path) as journal:
-            async with common.client(s) as api:
-                return await _sender(api, journal, s).send(built)
-
-    result = common.run_async(go)
-    if json_out:
-        emit_json(_send_doc(built, result))
-    else:
-        _show_order(built)
-        _show_result(result)
-    if result.outcome not in ("sent", "skipped"):
-        raise typer.Exit(3)
+            _show_result(result)
+        if result.outcome not in ("sent", "skipped"):
+            raise typer.Exit(3)
+    except PosterCliError as err:  # --json: a refusal is one JSON document too
+        if json_out:
+            emit_json({"order_id": the_id, "outcome": "refused", "exit_code": err.exit_code, "error": str(err)})
+        raise
 
 
 def _dry_run_doc(built: Any) -> dict[str, Any]:
@@ -210,7 +217,8 @@ def _show_result(result: Any) -> None:
         warn(w)
     if result.outcome == "sent":
         how = " (found in Poster after a lost answer)" if result.found_by_lookup else ""
-        say(f"Sent: Poster order #{result.incoming_order_id}, {result.state}{how}.")
+        state = "" if result.state == "sent" else f" ({result.state})"  # "sent" once
+        say(f"Sent: Poster order #{result.incoming_order_id}{state}{how}.")
     elif result.outcome == "skipped":
         say(f"Already in Poster as order #{result.incoming_order_id} ({result.state}); not sent again.")
     else:
@@ -386,6 +394,7 @@ def status(
 
 def _show_fields(doc: dict[str, Any]) -> None:
     from poster_cli.output import money, out_console
+    from poster_cli.poster.models import poster_status_name
 
     console = out_console()
     poster = doc.get("poster")
@@ -406,7 +415,7 @@ def _show_fields(doc: dict[str, Any]) -> None:
         console.print(f"{key}: {money(value) if key == 'total' else value}", highlight=False, markup=False)
     if poster is not None:
         console.print(
-            f"poster: order #{poster.incoming_order_id}, status {poster.status}, spot {poster.spot_id}, "
+            f"poster: order #{poster.incoming_order_id}, {poster_status_name(poster.status)}, spot {poster.spot_id}, "
             f"created {poster.created_at}, receipt {poster.transaction_id or '-'}",
             highlight=False,
             markup=False,
