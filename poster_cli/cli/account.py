@@ -178,20 +178,24 @@ def doctor(
     """
     from poster_cli.doctor import run_checks
     from poster_cli.errors import EXIT_AUTH, EXIT_FAILED
-    from poster_cli.output import emit_json, err_console
+    from poster_cli.output import emit_json, out_console
 
     s = common.settings(ctx)
     checks = common.run_async(lambda: run_checks(s, common.client))
     if json_out:
         emit_json({"ok": all(c.ok for c in checks), "checks": checks})
     else:
-        console = err_console()
+        console = out_console()  # the report is the command's output: `doctor > report.txt` keeps it
         for c in checks:
             mark = "[green]ok[/green]  " if c.ok else "[red]FAIL[/red]"
             fix = f" → {c.fix}" if c.fix and not c.ok else ""
             console.print(f"{mark} {c.name}: ", end="")
             console.print(c.detail + fix, markup=False)
     failed = [c for c in checks if not c.ok]
+    if failed and not json_out:
+        from poster_cli.output import say
+
+        say(f"doctor: {len(failed)} check(s) failed: {', '.join(c.name for c in failed)}")
     if failed:
         raise typer.Exit(EXIT_AUTH if any(c.auth for c in failed) else EXIT_FAILED)
 

@@ -147,12 +147,46 @@ def hoist_global_options(group: Any, ctx: Any, args: list[str]) -> list[str]:
     return head[:-1] + moved + head[-1:] + kept
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _named_shell(args: list[str], flag: str) -> str | None:
+    """``--install-completion zsh`` (or ``=zsh``): the shell named after the flag, if any."""
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args) and args[i + 1] in SHELLS:
+            return args[i + 1]
+        if arg.startswith(flag + "=") and arg.split("=", 1)[1] in SHELLS:
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _completion_for_named_shell(ctx: Any, args: list[str]) -> None:
+    """Typer's completion flags guess the shell from the parent process and ignore a shell named
+    after them; a named shell is the one installed or shown."""
+    install_for = _named_shell(args, "--install-completion")
+    show_for = _named_shell(args, "--show-completion")
+    if install_for is None and show_for is None:
+        return
+    from typer import _completion_shared as shared
+
+    prog = ctx.info_name or "poster-cli"
+    var = "_{}_COMPLETE".format(prog.replace("-", "_").upper())
+    if install_for is not None:
+        shell, path = shared.install(shell=install_for, prog_name=prog, complete_var=var)
+        typer.echo(f"{shell} completion installed in {path}")
+        typer.echo("Completion will take effect once you restart the terminal")
+    else:
+        typer.echo(shared.get_completion_script(prog_name=prog, complete_var=var, shell=show_for or ""))
+    raise typer.Exit(0)
+
+
 class PosterGroup(TyperGroup):
     """Turns the tool's errors into one line on stderr and an exit code, for every sub-command."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
         try:
             if ctx.parent is None:
+                _completion_for_named_shell(ctx, list(args))
                 args = hoist_global_options(self, ctx, list(args))
             return super().parse_args(ctx, args)
         except click.exceptions.UsageError as err:
@@ -222,7 +256,7 @@ def _report(ctx: Any, err: PosterCliError) -> None:
     from poster_cli.output import error_line, say
     from poster_cli.poster.redact import redact
 
-    if _debug(ctx):
+    if _debug(ctx) and err.exit_code != EXIT_ATTENTION:  # exit 3 is a normal outcome, not a failure
         _err(redact("".join(traceback.format_exception(err))))
     if err.exit_code == EXIT_ATTENTION:
         say(f"attention: {err}", style="bold yellow", wrap=False)

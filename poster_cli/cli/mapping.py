@@ -58,27 +58,25 @@ def show(
 
         emit_json({"mapping": str(path), "counts": mapping.counts(), "items": [e.to_toml() for e in entries]})
         return
-    from rich.markup import escape
-    from rich.table import Table
+    from poster_cli.output import Cell, print_table, say
 
-    from poster_cli.output import out_console, say
-
-    table = Table(show_edge=False, header_style="bold")
-    for col in ("local id", "site name", "status", "product", "modification", "Poster name", "score"):
-        table.add_column(col, justify="right" if col in ("product", "modification", "score") else "left")
+    rows: list[list[Cell]] = []
     for e in entries:
         score = "" if e.score is None else f"{e.score:.0f}"
         score_style = "" if e.score is None else ("green" if e.score >= 90 else "yellow" if e.score >= 70 else "red")
-        table.add_row(
-            escape(e.local_id),
-            escape(e.local_name),
-            f"[{STATUS_STYLE[e.status]}]{e.status}[/]",
-            "" if e.product_id is None else str(e.product_id),
-            "" if e.modificator_id is None else str(e.modificator_id),
-            escape(e.poster_name or ""),
-            f"[{score_style}]{score}[/]" if score_style else score,
+        rows.append(
+            [
+                e.local_id,
+                e.local_name,
+                (e.status, STATUS_STYLE[e.status]),
+                "" if e.product_id is None else str(e.product_id),
+                "" if e.modificator_id is None else str(e.modificator_id),
+                e.poster_name or "",
+                (score, score_style),
+            ]
         )
-    out_console().print(table)
+    header = ["local id", "site name", "status", "product", "modification", "Poster name", "score"]
+    print_table(header, rows, right={"product", "modification", "score"})
     say(" · ".join(f"{n} {s}" for s, n in mapping.counts().items() if n))
 
 

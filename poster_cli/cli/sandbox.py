@@ -90,9 +90,8 @@ def serve(
     from poster_cli.output import say
     from poster_cli.poster.redact import register_secret
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
-    from poster_cli.serving import bind
-
     from poster_cli.sandbox.app import MODES
+    from poster_cli.serving import bind
 
     if mode not in MODES:
         raise UsageError(f"unknown --mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
@@ -232,8 +231,12 @@ def trigger(
     if json_out:
         emit_json(answer)
         return
+    from poster_cli.output import money
+
     hooks = ", ".join(f"{h['object']} {h['action']}" for h in answer.get("webhooks", []))
-    result = ", ".join(f"{k}={v}" for k, v in answer.get("result", {}).items())
+    result = ", ".join(  # prices travel in kopecks; people typed money (62.50)
+        f"{k}={money(v) if k == 'price' and isinstance(v, int) else v}" for k, v in answer.get("result", {}).items()
+    )
     say(f"{event}: {result}" + (f"; webhooks: {hooks}" if hooks else ""))
 
 

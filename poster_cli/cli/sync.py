@@ -74,7 +74,7 @@ def sync(
             return await fetch_snapshot(api, s.api_url)
 
     report = common.run_async(lambda: run_sync(opts, pull))
-    if not (quiet and not report.changed_since_last_sync):
+    if json_out or not (quiet and not report.changed_since_last_sync):  # --json: always one document
         show_report(report, json_out=json_out, title="sync")
     if report.needs_attention(attention):
         raise typer.Exit(3)

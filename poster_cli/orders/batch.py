@@ -84,7 +84,16 @@ def validate(parsed: ParsedBatch, builder: OrderBuilder, name: str, journal: Ord
         result.warnings.extend(f"{_where(name, req, req.line)}: {w}" for w in built.warnings)
     if clashes:
         raise OrderConflict(clashes)
+    result.problems.sort(key=_file_position)
     return result
+
+
+def _file_position(p: FileProblem) -> tuple[int, int]:
+    """Where a problem is in its file: ``orders.csv:7`` (line 7) or ``orders.json orders[2]``."""
+    import re
+
+    found = re.search(r":(\d+)$", p.where) or re.search(r"\[(\d+)\]$", p.where)
+    return (0, int(found.group(1))) if found else (1, 0)
 
 
 def _where(name: str, req: OrderRequest, line: int | None) -> str:
@@ -127,6 +136,16 @@ class BatchReport:
     @property
     def exit_code(self) -> int:
         return EXIT_ATTENTION if self.failed else EXIT_OK
+
+    def sort(self, file_order: Sequence[str]) -> None:
+        """Each list in the order the file gives its orders (concurrent sends finish in any order)."""
+        position = {order_id: i for i, order_id in reversed(list(enumerate(file_order)))}
+
+        def key(d: dict[str, Any]) -> int:
+            return position.get(d["order_id"], len(position))
+
+        for items in (self.sent, self.skipped, self.failed):
+            items.sort(key=key)
 
     def to_json(self) -> dict[str, Any]:
         return {"sent": self.sent, "skipped": self.skipped, "failed": self.failed}
