@@ -357,6 +357,26 @@ def snapshot_with_extras(snapshot: MenuSnapshot, written: Iterable[ExtrasWrite])
     return MenuSnapshot(raw={**snapshot.raw, "products": products}, path=snapshot.path)
 
 
+def products_show_extras(snapshot: MenuSnapshot) -> bool:
+    """Whether any product in the menu answer carries an ``extras`` field at all."""
+    return any(isinstance(raw, dict) and "extras" in raw for raw in snapshot.raw.get("products") or [])
+
+
+def extras_refusal(snapshot: MenuSnapshot, rebuilt: Mapping, probe_note: str = "") -> str | None:
+    """Why ``mapping pull`` must not write ``rebuilt`` (None when it may): the menu shows no
+    extras at all (the account may not return them), or they hold no link of ours. Either way a
+    mapping file is never replaced by an empty one."""
+    if not products_show_extras(snapshot):
+        return (
+            "the menu snapshot shows no product extras: this account's menu.getProducts may not return them"
+            + (f" ({probe_note})" if probe_note else "")
+            + ", so the links cannot be read back; nothing was written"
+        )
+    if not len(rebuilt):
+        return "the product extras in the menu snapshot hold no link of this tool; nothing was written"
+    return None
+
+
 def mapping_from_extras(snapshot: MenuSnapshot) -> Mapping:
     """Rebuild a mapping from the extras on the menu's products (``site_links``, else ``site_id``)."""
     from poster_cli.mapping import STATUSES

@@ -168,19 +168,41 @@ def init(
 
 def doctor(
     ctx: typer.Context,
-    json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
+    json_out: bool = typer.Option(
+        False, "--json", help="Print the checks as JSON (with --probe: a report to attach to a bug)."
+    ),
+    probe: bool = typer.Option(
+        False,
+        "--probe",
+        help="Check our inferred Poster behaviours on this account (read-only; see docs/poster-assumptions.md).",
+    ),
+    write: bool = typer.Option(
+        False, "--write", help="With --probe: also set, read back and remove one extras key on one product."
+    ),
 ) -> None:
     """Check the token, that the API answers, the spots, the currency and the data folder; one line each.
 
     Exit 0 when all is well, 4 when the token is missing or refused, 1 otherwise.
 
-    Example: poster-cli doctor
+    With --probe, checks on your own account what poster-cli had to infer where Poster's docs are
+    silent: the token's scope, spots, currency, the time zone of Poster's times against ours,
+    whether this token may call getOwnIncomingOrders, whether menu.getProducts shows extras, and
+    the headroom under the rate limit (a short paced burst of reads). Each says holds, does not
+    hold, or could not check; exit 3 when something does not hold. --write also sets, reads back
+    and removes one harmless extras key on one product. It never sends an order.
+
+    Example: poster-cli doctor --probe --json > poster-probe.json
     """
     from poster_cli.doctor import run_checks
-    from poster_cli.errors import EXIT_AUTH, EXIT_FAILED
+    from poster_cli.errors import EXIT_AUTH, EXIT_FAILED, UsageError
     from poster_cli.output import emit_json, out_console
 
+    if write and not probe:
+        raise UsageError("--write goes with --probe", hint="run `poster-cli doctor --probe --write`")
     s = common.settings(ctx)
+    if probe:
+        _probe(s, write=write, json_out=json_out)
+        return
     checks = common.run_async(lambda: run_checks(s, common.client))
     if json_out:
         emit_json({"ok": all(c.ok for c in checks), "checks": checks})
@@ -198,6 +220,48 @@ def doctor(
         say(f"doctor: {len(failed)} check(s) failed: {', '.join(c.name for c in failed)}")
     if failed:
         raise typer.Exit(EXIT_AUTH if any(c.auth for c in failed) else EXIT_FAILED)
+
+
+def _probe(s, *, write: bool, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+    """`doctor --probe`: the checks live in poster_cli.probe; here, the clients and the output."""
+    from poster_cli.errors import NeedsAttention
+    from poster_cli.output import emit_json, err_console, say
+    from poster_cli.poster.ratelimit import RatePacer
+    from poster_cli.probe import BURST_RATE, FAILS, HOLDS, run_probe, save_findings
+
+    if not s.token:
+        from poster_cli.errors import AuthError
+
+        raise AuthError("no Poster token", hint="run `poster-cli login` or set POSTER_TOKEN")
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with common.client(s) as api:
+            return await run_probe(
+                api,
+                lambda: common.client(s, retries=0, pacer=RatePacer(BURST_RATE)),
+                api_url=s.api_url,
+                spot_id=s.spot_id,
+                write=write,
+            )
+
+    report = common.run_async(go)
+    try:
+        save_findings(report, s.data_dir)
+    except OSError as exc:
+        say(f"could not keep the findings in {s.data_dir}: {exc.strerror}")
+    if json_out:
+        emit_json(report.to_dict())
+    else:
+        console = err_console()
+        marks = {HOLDS: "[green]holds[/green]         ", FAILS: "[red]does not hold[/red] "}
+        for f in report.findings:
+            console.print(marks.get(f.result, "[yellow]could not check[/yellow]"), end=" ")
+            console.print(f"{f.name}: {f.detail}", markup=False)
+    if report.failed:
+        names = ", ".join(f.name for f in report.failed)
+        raise NeedsAttention(
+            f"{len(report.failed)} check(s) do not hold: {names}", hint="see docs/poster-assumptions.md"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "menu": ("menu", "Show the menu snapshot, or diff two snapshots."),
     "match": ("match", "Match your site's catalogue to the Poster menu; confirm; write the mapping."),
     "mapping": ("mapping", "Show or check the mapping; keep it in Poster's product extras."),
+    "review": ("review", "Review the mapping in a browser: a local page for the restaurant (--web)."),
     "sync": ("sync", "For cron: pull, report menu drift and broken links, map new items."),
     "order": ("orders", "Send orders exactly once (one or a batch); follow their status."),
     "webhooks": ("webhooks", "Receive, verify and act on Poster's webhooks; list, replay, test."),

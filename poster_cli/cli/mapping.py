@@ -216,20 +216,29 @@ def pull(
     """Rebuild the mapping from the extras stored on products in the menu snapshot (run
     `poster-cli pull` first), for setups that keep no local mapping file.
 
+    Poster's docs do not promise that menu.getProducts shows extras: when the snapshot shows none,
+    or they hold no link, nothing is written (an existing mapping is never emptied) and the
+    command exits 1; `poster-cli doctor --probe --write` checks the account.
+
     Example: poster-cli pull && poster-cli mapping pull --force
     """
-    from poster_cli.errors import UsageError
+    from poster_cli.errors import PosterCliError, UsageError
     from poster_cli.mapping import save_mapping
-    from poster_cli.mapping_sync import mapping_from_extras
+    from poster_cli.mapping_sync import extras_refusal, mapping_from_extras
     from poster_cli.menu import load_snapshot
     from poster_cli.output import emit_json, say
+    from poster_cli.probe import extras_note
 
     s, menu_path, path = _paths(ctx, menu, mapping_file)
     if path.exists() and not force:
         raise UsageError(
             f"{path} already exists", hint="pass --force to replace it, or --mapping FILE to write elsewhere"
         )
-    mapping = mapping_from_extras(load_snapshot(menu_path))
+    snapshot = load_snapshot(menu_path)
+    mapping = mapping_from_extras(snapshot)
+    refusal = extras_refusal(snapshot, mapping, extras_note(s.data_dir))
+    if refusal:
+        raise PosterCliError(refusal, hint="run `poster-cli doctor --probe --write` to check whether extras come back")
     with common.data_lock(s, "mapping pull"):
         save_mapping(mapping, path)
     if json_out:

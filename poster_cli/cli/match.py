@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from poster_cli.cli import common
+from poster_cli.cli.review import HOST_OPTION, OPEN_OPTION, PORT_OPTION, WEB_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -32,12 +33,17 @@ def match(
     price_col: Optional[str] = typer.Option(None, "--price-col", help="Column holding the price."),
     category_col: Optional[str] = typer.Option(None, "--category-col", help="Column holding the category."),
     barcode_col: Optional[str] = typer.Option(None, "--barcode-col", help="Column holding the barcode."),
+    web: bool = WEB_OPTION,
+    host: str = HOST_OPTION,
+    port: int = PORT_OPTION,
+    open_browser: bool = OPEN_OPTION,
 ) -> None:
     """Match a local catalogue to the Poster menu and write the mapping.
 
     Confident matches are accepted (status auto); at a terminal you are asked about the rest one
     at a time, and every answer is saved at once (a re-run resumes). Without a terminal, or with
-    --no-input, the rest stay unmatched and the exit code is 3.
+    --no-input, the rest stay unmatched and the exit code is 3. With --web the rest are reviewed
+    in a browser instead (see `poster-cli review --help`).
 
     Example: poster-cli match site.csv --spot 1
     """
@@ -69,7 +75,14 @@ def match(
     )
 
     interactive = common.can_prompt(ctx) and not no_input and not json_out
-    if interactive and queue:
+    if web:
+        from poster_cli.cli.review import serve_review
+        from poster_cli.review_web.state import ReviewState
+
+        state = ReviewState(items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results)
+        serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
+        session.save()  # takes in what the page wrote
+    elif interactive and queue:
         from poster_cli.matching.review import review as review_loop
 
         for r in accepted[:50]:

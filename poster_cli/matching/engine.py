@@ -7,8 +7,9 @@ by pairs of them (the rarest pairs first, a few hundred targets at most), so the
 stays bounded however big the menu and however much its names share. Scores combine name similarity (rarity-weighted token alignment, both ways, so
 extra words on either side cost) with size agreement (a conflict is strong negative evidence),
 category agreement and price proximity; hidden targets and those invisible at the spot are ranked
-down. An item is accepted automatically only when its best target scores at least ``accept``, is
-clearly ahead of the next one, is orderable, and no other item claims the same target.
+down. An item is accepted automatically only when its best target scores at least ``accept`` (or
+a little less, when it is far ahead of a runner-up that did score), is clearly ahead of the next
+one, is orderable, and no other item claims the same target.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ GLOSS_CAP = 0.5  # an explanation's words together weigh at most this share of t
 CROWD = 60  # a word on more targets than this is too common to find targets by on its own
 PAIR_LIMIT = 2000  # a pair of common words on more targets than this is not walked either
 PAIR_POOL = 12  # targets found by pairs of common words that are weighed in full
+# A clear winner a little under the accept score is taken too: far ahead of a real runner-up
+# (an explanation or an extra word cost it the last points, not a doubt between two targets).
+CLEAR_BELOW = 10.0  # at most this much under the accept score
+CLEAR_LEAD = 40.0  # ahead of the next target by at least this much
+CLEAR_SECOND = 5.0  # ... which did score (a lone candidate says less: nothing else was even close)
 PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -617,11 +623,13 @@ def match_items(
         if best is None:
             r.note = "no candidate"
             continue
-        if best.score < options.accept:
-            r.note = "below the accept score"
-            continue
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
         second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
+        if best.score < options.accept and not (
+            best.score >= options.accept - CLEAR_BELOW and second >= CLEAR_SECOND and best.raw - second >= CLEAR_LEAD
+        ):
+            r.note = "below the accept score"
+            continue
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
         elif best.hidden or not best.visible:

@@ -4,7 +4,8 @@ It shows one uncertain site item at a time with its candidates and reads one ans
 a number chooses (``confirmed``), ``s`` skips (stays ``unmatched``), ``n`` says there is no match
 (``ignored``), ``/`` searches the menu by text, ``u`` undoes the last decision, ``q`` saves and
 stops. Every decision is saved at once through ``save``, so Ctrl-C or a crash loses nothing and
-the next run starts where this one stopped. ``ask`` and ``say`` are injected: the CLI passes the
+the next run starts where this one stopped. What each answer writes is :mod:`poster_cli.decisions`,
+shared with the web review. ``ask`` and ``say`` are injected: the CLI passes the
 terminal, tests pass scripted answers.
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from poster_cli.decisions import chosen, no_counterpart
 from poster_cli.mapping import Mapping, MappingEntry
-from poster_cli.mapping_sync import entry_for
 from poster_cli.matching.engine import MatchCandidate, MatchResult, MenuIndex
 
 HELP = "number = choose · s = skip · n = no match · /text = search · u = undo · q = save and quit"
@@ -116,10 +117,10 @@ def review(
             continue
         entry: MappingEntry | None = None
         if answer.isdigit() and 1 <= int(answer) <= len(shown):
-            entry = entry_for(item.local_id, item.name, shown[int(answer) - 1], "confirmed")
+            entry = chosen(item.local_id, item.name, shown[int(answer) - 1])
             kind = "confirmed"
         elif answer == "n":
-            entry = MappingEntry(local_id=item.local_id, local_name=item.name, status="ignored")
+            entry = no_counterpart(item.local_id, item.name)
             kind = "ignored"
         elif answer == "s" or answer == "":
             kind = "skipped"

@@ -28,8 +28,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from poster_cli.sandbox import orders
-from poster_cli.sandbox.shapes import transaction_hook_data
 from poster_cli.sandbox.events import EVENTS
+from poster_cli.sandbox.shapes import transaction_hook_data
 from poster_cli.sandbox.state import SandboxState, money_to_kopecks
 
 

@@ -57,9 +57,13 @@ def test_the_sandbox_walkthrough_runs_as_written(cli_env):
     shutil.copytree(ROOT / "examples", Path.cwd() / "examples")
     runnable = [text for run, text in LINES if run]
     assert len(runnable) >= 8
+    # exit 3 where the walk-through says a person has work left: match and sync leave the
+    # example catalogue's unlinkable items for review; everything else is done (0)
+    needs_attention = {"match", "sync"}
     for line in runnable:
         result = cli_env.run(*argv(line))
-        assert result.exit_code in (0, 3), f"{line}\n{result.output}"
+        expected = 3 if argv(line)[0] in needs_attention else 0
+        assert result.exit_code == expected, f"{line}\n{result.output}"
         assert "Traceback" not in result.output and "unexpected" not in result.output, line
     listed = cli_env.run("order", "list", "--json")
     assert "web-1001" in listed.stdout

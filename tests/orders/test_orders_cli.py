@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-
 from tests.support.orders import marked
-
 
 MAPPING = {
     "version": 1,
@@ -112,7 +110,8 @@ def test_local_sandbox_needs_no_confirmation(env: Any) -> None:
         "W-4",
         env={"POSTER_API_URL": "http://127.0.0.1:8111/api"},
     )
-    assert r.exit_code == 0, r.stderr and len(in_sandbox(env, "W-4")) == 1
+    assert r.exit_code == 0, r.stderr
+    assert len(in_sandbox(env, "W-4")) == 1
 
 
 def test_send_twice_sends_once_and_a_changed_order_is_refused(env: Any) -> None:

@@ -1,0 +1,106 @@
+"""`poster-cli review --web` and `match --web` as a user runs them: a real process on a loopback
+port that prints a one-time link, takes decisions, and stops on Ctrl-C with match's exit codes."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.review import CATALOGUE, ROOT, prepare
+
+
+def test_review_without_web_says_what_to_pass(cli_env: Any) -> None:
+    result = cli_env.run("review")
+    assert result.exit_code == 2
+    assert "--web" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_help_says_how_to_expose_the_page_safely(cli_env: Any) -> None:
+    text = " ".join(cli_env.run("review", "--help").stdout.split())
+    assert "127.0.0.1" in text and "SSH tunnel" in text and "TLS" in text
+    assert "--web" in " ".join(cli_env.run("match", "--help").stdout.split())
+
+
+def start(cli_env: Any, *args: str) -> tuple[subprocess.Popen[str], str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER_")}
+    env.update({k: v for k, v in cli_env.env.items() if v is not None})
+    env["POSTER_API_URL"] = "http://127.0.0.1:9/api"  # nothing here talks to Poster
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "poster_cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            line = proc.stdout.readline()
+            if line.startswith("http://"):
+                return proc, line.strip()
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"no link printed: {proc.communicate(timeout=10)}")
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    return proc.returncode, err
+
+
+def entries(path: Path) -> dict[str, dict[str, Any]]:
+    with open(path, "rb") as fh:
+        return {str(i["local_id"]): i for i in tomllib.load(fh)["items"]}
+
+
+def test_review_web_serves_a_one_time_link_and_stops_on_ctrl_c(cli_env: Any) -> None:
+    prepare(cli_env)
+    proc, url = start(cli_env, "review", "--web", "--catalogue", str(CATALOGUE))
+    try:
+        assert url.startswith("http://127.0.0.1:") and "/?key=" in url
+        base = url.split("/?", 1)[0]
+        with httpx.Client(base_url=base, timeout=10) as stranger:
+            assert stranger.get("/api/items").status_code == 401
+        with httpx.Client(timeout=10, follow_redirects=True) as browser:
+            assert browser.get(url).status_code == 200
+            item = browser.get(f"{base}/api/item", params={"id": "PSL"}).json()["item"]
+            answer = browser.post(f"{base}/api/decide", json={"local_id": "PSL", "action": "none", "tag": item["tag"]})
+            assert answer.status_code == 200
+    finally:
+        code, err = stop(proc)
+    assert entries(cli_env.data_dir / "mapping.toml")["PSL"]["status"] == "ignored"
+    assert code == 3, err  # five items still wait for a decision
+    assert "5 site items are unmatched" in err and url.split("key=")[1] not in err
+
+
+def test_match_web_reviews_in_the_browser_and_exits_0_when_all_is_decided(cli_env: Any) -> None:
+    assert cli_env.run("pull").exit_code == 0
+    proc, url = start(cli_env, "match", str(CATALOGUE), "--web")
+    try:
+        base = url.split("/?", 1)[0]
+        with httpx.Client(timeout=10, follow_redirects=True) as browser:
+            assert browser.get(url).status_code == 200
+            waiting = browser.get(f"{base}/api/items", params={"status": "unmatched"}).json()["items"]
+            assert len(waiting) == 6
+            for item in waiting:
+                body = {"local_id": item["local_id"], "action": "none", "tag": item["tag"]}
+                assert browser.post(f"{base}/api/decide", json=body).status_code == 200
+    finally:
+        code, err = stop(proc)
+    assert code == 0, err
+    statuses = {e["status"] for e in entries(cli_env.data_dir / "mapping.toml").values()}
+    assert statuses == {"auto", "ignored"}
