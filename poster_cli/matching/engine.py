@@ -618,7 +618,7 @@ def match_items(
             r.note = "no candidate"
             continue
         if best.score < options.accept:
-            r.note = "below the accept score"
+            r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
         second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
