@@ -80,6 +80,60 @@ def show(
     say(" · ".join(f"{n} {s}" for s, n in mapping.counts().items() if n))
 
 
+@mapping_app.command("review")
+def review_auto(
+    ctx: typer.Context,
+    menu: Optional[Path] = MENU_OPTION,
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
+    review: float = typer.Option(40.0, "--review", min=0, max=100, help="Offer candidates at or above this score."),
+) -> None:
+    """Review the automatic links one at a time, with the keys of `match`: a number chooses
+    (confirmed), s keeps the link as it is, n says there is no match, / searches, u undoes,
+    q saves and stops, ? shows the legend. Each answer is saved at once.
+
+    Example: poster-cli mapping review --spot 1
+    """
+    from poster_cli.cli.match import ask_key, ask_line
+    from poster_cli.errors import UsageError
+    from poster_cli.mapping import MappingSession
+    from poster_cli.mapping_sync import auto_review_queue
+    from poster_cli.matching import MatchOptions, MenuIndex
+    from poster_cli.matching.review import review as review_loop
+    from poster_cli.menu import load_snapshot
+    from poster_cli.output import say
+
+    s, menu_path, path = _paths(ctx, menu, mapping_file, spot)
+    if not common.can_prompt(ctx):
+        raise UsageError(
+            "reviewing links needs a person at a terminal", hint="run it at a terminal, without --no-input"
+        )
+    snapshot = load_snapshot(menu_path)
+    index = MenuIndex.from_products(snapshot.products.values(), snapshot.default_spot(s.spot_id))
+    session = MappingSession(path, data_dir=s.data_dir, on_wait=say, purpose="mapping review")
+    mapping = session.mapping
+    queue = auto_review_queue(mapping, index, MatchOptions(review=review))
+    if not queue:
+        say("No automatic links to review.")
+        return
+    outcome = review_loop(
+        queue,
+        mapping,
+        index,
+        ask=ask_line,
+        ask_key=ask_key,
+        say=say,
+        save=session.save,
+        review_score=review,
+        current=lambda r: mapping.get(r.item.local_id),
+    )
+    say(
+        f"confirmed {outcome.confirmed}, no match {outcome.ignored}, kept {outcome.skipped}"
+        + (" (stopped; run again to continue)" if outcome.quit else "")
+    )
+    session.save()
+
+
 @mapping_app.command("check")
 def check(
     ctx: typer.Context,

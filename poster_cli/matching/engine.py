@@ -628,7 +628,7 @@ def match_items(
         if best.score < options.accept and not (
             best.score >= options.accept - CLEAR_BELOW and second >= CLEAR_SECOND and best.raw - second >= CLEAR_LEAD
         ):
-            r.note = "below the accept score"
+            r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
