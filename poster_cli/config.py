@@ -8,6 +8,7 @@ Every file is a TOML table of keys (see ``sample-config.toml``) with optional
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import tempfile
@@ -47,12 +48,17 @@ KEYS: dict[str, tuple[str, type, Any, str]] = {
         "Poster account name (the ACCOUNT in ACCOUNT.joinposter.com); `login --oauth` stores it.",
     ),
     "data_dir": ("POSTER_CLI_DATA_DIR", str, "./poster-data", "Where menu.json, mapping.toml and the journals live."),
-    "timeout": ("POSTER_TIMEOUT", float, 15.0, "Seconds to wait for each Poster answer."),
+    "timeout": (
+        "POSTER_TIMEOUT",
+        float,
+        15.0,
+        "Seconds one whole Poster request may take (connecting and the full answer), 0.1-3600.",
+    ),
     "rate_limit": (
         "POSTER_RATE_LIMIT",
         float,
         5.0,
-        "Requests per second at most (Poster answers error 700 above its limit).",
+        "Requests per second at most (Poster answers error 700 above its limit), 0.1-1000; 0 = no pacing.",
     ),
     "comment_template": (
         "POSTER_COMMENT_TEMPLATE",
@@ -61,6 +67,34 @@ KEYS: dict[str, tuple[str, type, Any, str]] = {
         "Marker put in each order's comment; must contain {order_id}.",
     ),
 }
+
+
+# The range each numeric setting must lie in (inclusive), checked when it is loaded: nan, inf, zero
+# and negatives never reach the client, where they would hang (rate_limit = 1e-9 is one call in 30
+# years) or surface later as a misleading connect timeout.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "spot_id": (1, 2**53, "a positive whole number (a spot from `poster-cli doctor`)"),
+    "timeout": (0.1, 3600.0, "between 0.1 and 3600 seconds (the deadline of each whole request)"),
+    "rate_limit": (0.1, 1000.0, "0 (no pacing) or between 0.1 and 1000 requests per second"),
+}
+OFF_BY_ZERO = frozenset({"rate_limit"})  # 0 means "no pacing until Poster says error 700"
+
+
+FLAG_NAMES = {"spot_id": "--spot"}  # flags not named after their key
+
+
+def _check_range(key: str, value: float, source: str) -> None:
+    low, high, what = RANGES[key]
+    if value == 0 and key in OFF_BY_ZERO:
+        return
+    if not (math.isfinite(value) and low <= value <= high):
+        if source.startswith("--"):
+            hint = f"pass {source} with a value in that range"
+        elif source.startswith("POSTER_"):
+            hint = f"fix or unset the environment variable {source}"
+        else:
+            hint = f"fix {key} in that file"
+        raise ConfigError(f"{source}: {key} must be {what}, got {value!r}", hint=hint)
 
 
 def user_config_path() -> Path:
@@ -158,9 +192,17 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         if kind is int:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError  # spot_id = 1.5 is a mistake, not spot 1
-            return int(value)
+            number = int(value)
+            if key in RANGES:
+                _check_range(key, number, source)
+            return number
         if kind is float:
-            return float(value)
+            if isinstance(value, bool):
+                raise ValueError
+            real = float(value)
+            if key in RANGES:
+                _check_range(key, real, source)
+            return real
         if key == "api_url" and not str(value).startswith(("http://", "https://")):
             raise ConfigError(
                 f"{source}: api_url must start with http:// or https://, got {value!r}",
@@ -222,7 +264,7 @@ def load_settings(
             sources[key] = var
     for key, value in (flags or {}).items():
         if value is not None:
-            values[key] = _coerce(key, value, f"--{key.replace('_', '-')}")
+            values[key] = _coerce(key, value, FLAG_NAMES.get(key, f"--{key.replace('_', '-')}"))
             sources[key] = "flag"
 
     s = Settings(profile=profile, sources=sources, files=files)

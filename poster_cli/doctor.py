@@ -8,8 +8,8 @@ from typing import Any
 
 from poster_cli.config import Settings
 from poster_cli.errors import PosterCliError
-from poster_cli.private import private_dir
 from poster_cli.poster.errors import PosterAuthError, PosterTransportError
+from poster_cli.private import private_dir
 
 
 @dataclass

@@ -29,7 +29,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from poster_cli.config import read_toml, write_atomic
 from poster_cli.errors import InputFileError
@@ -295,19 +295,38 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to the mapping file")
 
 
-def dump_mapping(mapping: Mapping) -> str:
+def entry_text(e: MappingEntry) -> str:
+    """One entry as the mapping file holds it (its ``[[items]]`` table)."""
+    return "\n[[items]]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in e.to_toml().items())
+
+
+def dump_mapping(mapping: Mapping, texts: dict[MappingEntry, str] | None = None) -> str:
     """The mapping file's text. Written directly rather than with a TOML library: the format is
-    small and fixed, and a 10,000-item mapping is written after every interactive decision."""
+    small and fixed, and a 10,000-item mapping is written after every interactive decision.
+
+    ``texts`` keeps each entry's text from one call to the next (entries never change, they are
+    replaced): a writer that saves a big mapping again and again (the web review, after each
+    decision) then renders only the entries that are new. Entries no longer in the mapping are
+    dropped from it."""
     parts = [f"version = {MAPPING_VERSION}\n"]
+    if texts is None:
+        parts.extend(entry_text(e) for e in mapping)
+        return "".join(parts)
+    kept: dict[MappingEntry, str] = {}
     for e in mapping:
-        parts.append("\n[[items]]\n")
-        parts.extend(f"{k} = {toml_value(v)}\n" for k, v in e.to_toml().items())
+        text = texts.get(e)
+        if text is None:
+            text = entry_text(e)
+        kept[e] = text
+        parts.append(text)
+    texts.clear()
+    texts.update(kept)
     return "".join(parts)
 
 
-def save_mapping(mapping: Mapping, path: Path) -> None:
-    """Write the mapping atomically (temp file + rename)."""
-    write_atomic(path, dump_mapping(mapping).encode("utf-8"))
+def save_mapping(mapping: Mapping, path: Path, texts: dict[MappingEntry, str] | None = None) -> None:
+    """Write the mapping atomically (temp file + rename); ``texts``: see :func:`dump_mapping`."""
+    write_atomic(path, dump_mapping(mapping, texts).encode("utf-8"))
 
 
 def save_decisions(
@@ -383,13 +402,6 @@ class MappingSession:
         self.mapping.entries = dict(merged.entries)
         self._base = dict(merged.entries)
         return self.mapping
-
-
-def entries_from(items: Iterable[MappingEntry]) -> Mapping:
-    m = Mapping()
-    for e in items:
-        m.set(e)
-    return m
 
 
 __all__ = [

@@ -223,6 +223,41 @@ def auto_review_queue(mapping: Mapping, index: Any, options: Any) -> list[Any]:
     return match_items(items, index, options, taken=protected_targets(mapping)) if items else []
 
 
+def teach(index: Any, mapping: Mapping, words: dict[str, str] | None = None) -> dict[str, str]:
+    """The word pairs ``index`` reads site names with from now on: ``words`` (the aliases file,
+    which wins) and those the person-made links in ``mapping`` teach (:mod:`.matching.aliases`)."""
+    from poster_cli.matching.aliases import compile_aliases, learn
+
+    taught = dict(words or {})
+    for e in mapping:
+        if e.is_protected and e.is_linked and e.local_name and e.poster_name:
+            pair = learn(e.local_name, e.poster_name, index.word_similarity)
+            if pair is not None and pair[0] not in taught:
+                taught[pair[0]] = pair[1]
+    index.use_aliases(compile_aliases(taught))
+    return taught
+
+
+class AliasLearner:
+    """Learns from each decision of a review as it is made: when a person's link teaches new words,
+    the items still to review are ranked again with them, so the next ones are shown with what the
+    person just taught (the right candidate first, most often)."""
+
+    def __init__(self, index: Any, mapping: Mapping, options: Any, queue: Sequence[Any], words: dict[str, str]) -> None:
+        self.index, self.mapping, self.options, self.queue = index, mapping, options, queue
+        self.words = teach(index, mapping, words)
+
+    def after_decision(self) -> None:
+        words = teach(self.index, self.mapping, self.words)
+        if words == self.words:
+            return
+        self.words = words
+        for r in self.queue:
+            e = self.mapping.get(r.item.local_id)
+            if e is None or not e.is_protected:
+                r.rerank(self.options)
+
+
 def auto_match(
     catalogue_items: Sequence[Any],
     snapshot: MenuSnapshot,
@@ -236,6 +271,7 @@ def auto_match(
     from poster_cli.matching.engine import MatchOptions, MenuIndex
 
     index = MenuIndex.from_products(snapshot.products.values(), spot_id)
+    teach(index, mapping)  # the words the person's own links teach
     results = run_match(catalogue_items, index, mapping, MatchOptions(accept=accept), only_new=True)
     return [e for r in results if r.accepted is not None and (e := mapping.get(r.item.local_id)) is not None]
 

@@ -113,6 +113,8 @@ async def _token_scope(api: Any, now: datetime) -> tuple[Finding, dict[str, Any]
     for method in CORE_READS + OPTIONAL_READS:
         params = window if method == "incomingOrders.getIncomingOrders" else None
         answer, err = await _try(api.call(method, params))
+        if isinstance(err, PosterTransportError) and not answers:
+            raise err  # Poster cannot be reached at all: nothing can be checked
         if err is None:
             answers[method] = answer
         else:
@@ -358,7 +360,8 @@ async def run_probe(
 ) -> ProbeReport:
     """Run every check against ``api`` (a PosterClient); ``make_burst_client`` gives a client with
     no retries, paced at ``burst_rate``, for the rate-limit burst. A refused token raises
-    :class:`PosterAuthError` (nothing could be checked)."""
+    :class:`PosterAuthError`, an unreachable API :class:`PosterTransportError` (nothing could be
+    checked)."""
     moment = now or datetime.now(timezone.utc)
     scope, answers = await _token_scope(api, moment)
     findings = [scope, _spots(answers, spot_id), _currency(answers), _time_zone(answers, moment)]

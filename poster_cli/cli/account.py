@@ -225,7 +225,7 @@ def doctor(
 def _probe(s, *, write: bool, json_out: bool) -> None:  # type: ignore[no-untyped-def]
     """`doctor --probe`: the checks live in poster_cli.probe; here, the clients and the output."""
     from poster_cli.errors import NeedsAttention
-    from poster_cli.output import emit_json, err_console, say
+    from poster_cli.output import emit_json, out_console, say
     from poster_cli.poster.ratelimit import RatePacer
     from poster_cli.probe import BURST_RATE, FAILS, HOLDS, run_probe, save_findings
 
@@ -251,12 +251,12 @@ def _probe(s, *, write: bool, json_out: bool) -> None:  # type: ignore[no-untype
         say(f"could not keep the findings in {s.data_dir}: {exc.strerror}")
     if json_out:
         emit_json(report.to_dict())
-    else:
-        console = err_console()
-        marks = {HOLDS: "[green]holds[/green]         ", FAILS: "[red]does not hold[/red] "}
+    else:  # the report is the command's data: stdout, one line per check
+        console = out_console()
+        marks = {HOLDS: "[green]holds[/green]          ", FAILS: "[red]does not hold[/red]  "}
         for f in report.findings:
-            console.print(marks.get(f.result, "[yellow]could not check[/yellow]"), end=" ")
-            console.print(f"{f.name}: {f.detail}", markup=False)
+            console.print(marks.get(f.result, "[yellow]could not check[/yellow]"), end=" ", soft_wrap=True)
+            console.print(f"{f.name}: {f.detail}", markup=False, soft_wrap=True)
     if report.failed:
         names = ", ".join(f.name for f in report.failed)
         raise NeedsAttention(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Coroutine, Type
 
 import typer
 
-from poster_cli.errors import UsageError
 from poster_cli.output import stdin_is_tty
 
 if TYPE_CHECKING:
@@ -74,12 +73,6 @@ def confirm_live(
         required_without_tty=required_without_tty,
         nothing_done=nothing_done,
     )
-
-
-def require_prompt(ctx: typer.Context, flag: str, what: str) -> None:
-    """Fail (exit 2) naming the flag when a value is missing and no prompt is possible."""
-    if not can_prompt(ctx):
-        raise UsageError(f"{what} is needed and there is no terminal to ask", hint=f"pass {flag}")
 
 
 def run_async(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -195,6 +195,7 @@ def push(
     from poster_cli.mapping_sync import PushReport, plan_push, push_mapping, snapshot_with_extras
     from poster_cli.menu import load_snapshot, save_snapshot
     from poster_cli.output import emit_json, say
+    from poster_cli.probe import extras_note
 
     s, menu_path, path = _paths(ctx, menu, mapping_file)
     mapping = load_mapping(path, missing_ok=False)
@@ -253,6 +254,12 @@ def push(
         say(f"wrote extras on {len(report.written)} products, {unchanged} already up to date")
         for pid, err in report.failed:
             say(f"product {pid}: {err}")
+    note = extras_note(s.data_dir)
+    if note and report.written:
+        say(
+            f"note: menu.getProducts may not show extras on this account ({note}): "
+            "`mapping pull` cannot read these links back, keep your mapping file"
+        )
     if report.failed:
         raise NeedsAttention(
             f"{len(report.failed)} products could not be written", hint="run `poster-cli mapping push` again"

@@ -50,8 +50,9 @@ def match(
     from poster_cli.catalogue import ColumnOverrides
     from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import MappingSession
-    from poster_cli.mapping_sync import load_for_match, run_match
+    from poster_cli.mapping_sync import AliasLearner, load_for_match, run_match, teach
     from poster_cli.matching import MatchOptions
+    from poster_cli.matching.aliases import ALIASES_FILE, load_aliases, save_aliases
     from poster_cli.matching.engine import gc_paused
     from poster_cli.output import emit_json, say
 
@@ -65,6 +66,9 @@ def match(
         session = MappingSession(mapping_path, data_dir=s.data_dir, on_wait=say, purpose="match")
         mapping = session.mapping
         options = MatchOptions(accept=accept, review=review, allow_shared=allow_shared)
+        aliases_path = s.data_dir / ALIASES_FILE
+        words = load_aliases(aliases_path)  # what earlier choices taught, as the person left it
+        teach(index, mapping, words)
         results = run_match(items, index, mapping, options)
     session.save(machine=True)
     accepted = [r for r in results if r.accepted is not None]
@@ -90,6 +94,12 @@ def match(
             say(f"  ✓ {r.item.name} → {r.accepted.name} ({r.accepted.score:.0f})")
         if len(accepted) > 50:
             say(f"  … and {len(accepted) - 50} more (poster-cli mapping show)")
+        learner = AliasLearner(index, mapping, options, queue, words)
+
+        def save() -> object:
+            learner.after_decision()  # what this choice teaches shows in the next items at once
+            return session.save()
+
         outcome = review_loop(
             queue,
             mapping,
@@ -97,14 +107,20 @@ def match(
             ask=ask_line,
             ask_key=ask_key,
             say=say,
-            save=session.save,
+            save=save,
             review_score=review,
         )
+
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
         session.save()
+
+    if web or (interactive and queue):  # what the person's links taught, kept for later runs
+        taught = teach(index, mapping, words)
+        if taught != words:
+            save_aliases(aliases_path, taught)
 
     by_id = {r.item.local_id: r for r in results}
     unmatched = [i for i in items if (e := mapping.get(i.local_id)) is not None and e.status == "unmatched"]

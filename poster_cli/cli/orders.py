@@ -42,11 +42,17 @@ def _lookup_delays() -> tuple[float, ...]:
     if not raw:
         return (1.0, 2.0, 4.0)
     try:
-        return tuple(float(x) for x in raw.split(",") if x.strip())
+        delays = tuple(float(x) for x in raw.split(",") if x.strip())
+        if not all(0 <= d <= 300 for d in delays):  # also refuses nan and inf
+            raise ValueError
+        return delays
     except ValueError:
         from poster_cli.errors import UsageError
 
-        raise UsageError(f"POSTER_CLI_LOOKUP_DELAYS={raw!r}: expected seconds separated by commas") from None
+        raise UsageError(
+            f"POSTER_CLI_LOOKUP_DELAYS={raw!r}: expected seconds (0-300) separated by commas",
+            hint="fix or unset the environment variable POSTER_CLI_LOOKUP_DELAYS",
+        ) from None
 
 
 def _sender(api: Any, journal: Any, s: Any) -> Any:

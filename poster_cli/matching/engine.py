@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Sequence
 from rapidfuzz import fuzz, process
 
 from poster_cli.catalogue.items import CatalogueItem
+from poster_cli.matching.aliases import Alias, apply_aliases
 from poster_cli.matching.normalize import NormalName, kind_members, normalise
 from poster_cli.matching.parallel import parallel_map, workers_for
 from poster_cli.matching.targets import MatchTarget, build_targets
@@ -147,6 +148,13 @@ class MatchResult:
         if self.ranked and self.index is not None:
             self.best = self.index.candidate(*self.ranked[0])
 
+    def rerank(self, options: "MatchOptions") -> None:
+        """Rank the item again (the index has learnt words since): new candidates, no decision."""
+        if self.index is not None:
+            self.ranked = self.index.ranked(self.item, options)
+            self.best = self.index.candidate(*self.ranked[0]) if self.ranked else None
+            self._candidates = None
+
     @property
     def candidates(self) -> list[MatchCandidate]:
         if self._candidates is None:
@@ -265,6 +273,7 @@ class MenuIndex:
         self._category_keys = [t.category_norm.key for t in self.targets]
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
+        self.aliases: list[Alias] = []  # site words read as the menu's words (taught by a person)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
@@ -272,9 +281,6 @@ class MenuIndex:
         processes; not when another process already keeps the other cores busy)."""
         with gc_paused():
             return cls(build_targets(products, spot_id, share=share))
-
-    def weight(self, token: str) -> float:
-        return self._idf.get(token, self._unknown_weight)
 
     # -- candidate generation ----------------------------------------------------------------
 
@@ -530,9 +536,16 @@ class MenuIndex:
         """The best targets for one site item, best first."""
         return [self.candidate(*ranked) for ranked in self.ranked(item, options)]
 
+    def use_aliases(self, aliases: list[Alias]) -> None:
+        """Read site names with these word pairs (those whose menu words this menu has)."""
+        known = self._by_token
+        self.aliases = [(left, right) for left, right in aliases if all(tok in known for tok in right)]
+
     def ranked(self, item: CatalogueItem, options: MatchOptions) -> list[Ranked]:
         """The best targets for one site item as (target index, raw score, name similarity, reasons)."""
         norm = normalise(item.name)
+        if self.aliases:
+            norm = apply_aliases(norm, self.aliases)
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]

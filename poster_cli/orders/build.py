@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from poster_cli.errors import UsageError
 from poster_cli.mapping import Mapping, MappingEntry
@@ -438,18 +438,6 @@ def _fold(text: str) -> str:
 
 def _line_total(unit_price: int, count: Decimal) -> int:
     return int((Decimal(unit_price) * count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def build_all(builder: OrderBuilder, requests: Iterable[OrderRequest]) -> tuple[list[BuiltOrder], list[OrderInvalid]]:
-    """Build every order; return the valid ones and the refusals (each with all its problems)."""
-    good: list[BuiltOrder] = []
-    refused: list[OrderInvalid] = []
-    for req in requests:
-        try:
-            good.append(builder.build(req))
-        except OrderInvalid as err:
-            refused.append(err)
-    return good, refused
 
 
 def parse_item_arg(text: str) -> ItemRequest:

@@ -139,7 +139,6 @@ class OrderSender:
         self._sleep = sleep
         self._now = now
         self._own: bool | None = None  # None: not yet known whether getOwnIncomingOrders is allowed
-        self.lookups = 0
 
     async def send(self, order: BuiltOrder, *, source: str | None = None) -> SendResult:
         """Get ``order`` into Poster exactly once; journal every step. The one commit that
@@ -279,7 +278,6 @@ class OrderSender:
         start = datetime.fromisoformat(entry.created_at) - TZ_REACH - timedelta(minutes=5)
         end = self._now() + TZ_REACH + timedelta(minutes=5)
         window = {"date_from": start.strftime(POSTER_TIME), "date_to": end.strftime(POSTER_TIME)}
-        self.lookups += 1
         if self._own is not False:
             try:
                 orders: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=True, **window)

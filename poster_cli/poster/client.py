@@ -195,21 +195,12 @@ class PosterClient:
     async def get_spots(self) -> list[models.Spot]:
         return models.parse_list(await self.call("access.getSpots"), models.parse_spot, "spots")
 
-    async def get_categories(self) -> list[models.Category]:
-        return models.parse_list(await self.call("menu.getCategories"), models.parse_category, "categories")
-
     async def get_products(self, *, category_id: int | None = None, type: str | None = None) -> list[models.Product]:
         raw = await self.call("menu.getProducts", {"category_id": category_id, "type": type})
         return models.parse_list(raw, models.parse_product, "products")
 
-    async def get_product(self, product_id: int) -> models.Product:
-        return models.parse_product(await self.call("menu.getProduct", {"product_id": product_id}))
-
     async def get_currency(self) -> models.Currency:
         return models.parse_currency(await self.call("settings.getCurrency"))
-
-    async def get_leftovers(self) -> list[models.Leftover]:
-        return models.parse_list(await self.call("storage.getStorageLeftovers"), models.parse_leftover, "leftovers")
 
     async def create_incoming_order(self, order: Mapping[str, Any]) -> models.IncomingOrder:
         """POST the order once. Never retried when the answer may have been lost."""

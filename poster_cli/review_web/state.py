@@ -114,6 +114,7 @@ class ReviewState:
         self._mapping = Mapping()
         self._stamp: tuple[int, int, int] | None = None
         self._decisions: dict[int, list[Decision]] = {}
+        self._texts: dict[MappingEntry, str] = {}  # each entry's text in the file, kept between writes
         self._ids = itertools.count(1)
         self.categories = sorted({i.category for i in self.items if i.category}, key=str.casefold)
 
@@ -339,7 +340,7 @@ class ReviewState:
         mapping = Mapping(entries=dict(self.mapping.entries))
         result = apply_in_memory(mapping, decisions)
         if result.done:
-            save_mapping(mapping, self.mapping_path)
+            save_mapping(mapping, self.mapping_path, self._texts)
             self._mapping, self._stamp = mapping, self._file_stamp()
         number = next(self._ids)
         if result.done:

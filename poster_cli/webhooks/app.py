@@ -94,7 +94,6 @@ class Receiver:
         self.to_process: asyncio.Queue[int] = asyncio.Queue()
         self.to_hook: asyncio.Queue[int] = asyncio.Queue()
         self.processed = 0
-        self.hooks_run = 0
 
     async def start(self) -> list[asyncio.Task[None]]:
         self.store = await asyncio.to_thread(EventStore, self.config.store_path)
@@ -139,7 +138,6 @@ class Receiver:
             except Exception as exc:  # the store failed: the run stays pending for the next start
                 self.log(f"webhook #{event_id}: on-event not recorded: {type(exc).__name__}: {exc}")
             finally:
-                self.hooks_run += 1
                 self.to_hook.task_done()
 
     async def _run_hook(self, event_id: int) -> None:

@@ -86,3 +86,21 @@ def test_four_processes_deciding_at_once_lose_nothing(tmp_path: Path) -> None:
     for p in procs:
         assert p.wait(timeout=60) == 0
     assert set(statuses(path).values()) == {"ignored"} and len(statuses(path)) == 80
+
+
+def test_a_mapping_written_again_and_again_is_the_same_file_as_written_afresh(tmp_path: Path) -> None:
+    """The web review keeps each entry's text between writes; the file must not differ for it."""
+    kept: dict[MappingEntry, str] = {}
+    mapping = unmatched(30)
+    mapping.set(
+        MappingEntry(local_id="S3", local_name='Кава "Зерно"\t1 кг', status="confirmed", product_id=3, score=88.25)
+    )
+    for step in range(3):
+        save_mapping(mapping, tmp_path / "kept.toml", kept)
+        save_mapping(mapping, tmp_path / "afresh.toml")
+        assert (tmp_path / "kept.toml").read_bytes() == (tmp_path / "afresh.toml").read_bytes()
+        mapping.set(no_counterpart(f"S{step}", f"Item {step}"))
+        mapping.entries.pop(f"S{10 + step}")
+    save_mapping(mapping, tmp_path / "kept.toml", kept)
+    assert set(kept) == set(mapping)  # what left the mapping left the kept texts
+    assert statuses(tmp_path / "kept.toml")["S3"] == "confirmed"
