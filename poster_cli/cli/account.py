@@ -119,6 +119,9 @@ def _login_oauth(ctx: typer.Context, local: bool, *, port: int, open_browser: bo
     say(f"Logged in to account {result.account}{who}; saved the token in {target} (mode 0600).")
 
 
+LOGIN_KEYS = frozenset({"token", "account"})  # what `login` stores
+
+
 def init(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Write ./poster-cli.toml instead of the user config."),
@@ -138,16 +141,24 @@ def init(
     from poster_cli.errors import UsageError
     from poster_cli.output import say
 
+    from poster_cli.config import read_toml
+
     if no_input:
         common.options(ctx).no_input = True
     target = _config_target(ctx, local)
+    kept: dict[str, object] = {}
     if target.exists() and not force:
-        raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")
+        # `login` may have written the token there first: init completes that file, keeping what
+        # it holds; a file with anything else (written by init or by hand) is left to the person
+        kept = read_toml(target)
+        if any(k not in LOGIN_KEYS for k in kept):
+            raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")
     s = common.settings(ctx)
     # only what the user gave (flags, environment); defaults stay commented out in the file
     given = {k: getattr(s, k) for k in ("api_url", "spot_id", "data_dir", "app_id") if k in s.sources}
-    values: dict[str, object] = {k: str(v) if k == "data_dir" else v for k, v in given.items()}
-    token = s.token
+    values: dict[str, object] = dict(kept)  # what the file holds, then what this run was given
+    values.update({k: str(v) if k == "data_dir" else v for k, v in given.items()})
+    token = str(kept["token"]) if kept.get("token") else s.token
     asking = common.can_prompt(ctx)
     if token is None and asking:
         token = _read_token(ctx)
@@ -163,7 +174,8 @@ def init(
             values["spot_id"] = choice
     values["token"] = token
     write_atomic(target, render_config(values).encode("utf-8"), mode=0o600)
-    say(f"Wrote {target}." + ("" if token else " No token yet: run `poster-cli login`."))
+    completed = f"Completed {target} (kept what was in it)." if kept else f"Wrote {target}."
+    say(completed + ("" if token else " No token yet: run `poster-cli login`."))
 
 
 def doctor(
