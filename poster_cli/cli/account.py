@@ -137,11 +137,9 @@ def init(
 
     Example: POSTER_API_URL=http://127.0.0.1:8765/api poster-cli init --local --no-input
     """
-    from poster_cli.config import render_config, write_atomic
+    from poster_cli.config import read_toml, render_config, write_atomic
     from poster_cli.errors import UsageError
     from poster_cli.output import say
-
-    from poster_cli.config import read_toml
 
     if no_input:
         common.options(ctx).no_input = True
