@@ -167,36 +167,85 @@ def _offset_text(offset: timedelta) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _time_zone(answers: dict[str, Any], now: datetime) -> Finding:
+def _receipt_offset(receipts: Any) -> tuple[timedelta, str] | None:
+    """The offset between a closed receipt's ``date_close_date`` (Poster's ``Y-m-d H:i:s``) and
+    its ``date_close`` (unix ms) — the zone Poster writes its times in — and the receipt's id."""
+    closed = [
+        r
+        for r in receipts or []
+        if isinstance(r, dict) and str(r.get("date_close") or "0").isdigit() and int(str(r.get("date_close"))) > 0
+    ]
+    for r in sorted(closed, key=lambda r: int(str(r["date_close"])), reverse=True):
+        try:
+            written = datetime.strptime(str(r.get("date_close_date")), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            continue
+        moment = datetime.fromtimestamp(int(str(r["date_close"])) / 1000, timezone.utc).replace(tzinfo=None)
+        quarters = round((written - moment).total_seconds() / 900)
+        return timedelta(minutes=15 * quarters), str(r.get("transaction_id"))
+    return None
+
+
+async def _time_zone(api: Any, answers: dict[str, Any], now: datetime) -> Finding:
     checks = (
-        "the account's time zone (settings.getAllSettings timezones), in which Poster writes its times, "
-        "against this machine's, and that the order lookup window (±14:30 around UTC) covers it"
+        "Poster writes its Y-m-d H:i:s times in the account's time zone (settings.getAllSettings timezones): "
+        "a closed receipt's date_close_date against its date_close, and that the order lookup window "
+        "(±14:30 around UTC) covers that zone"
     )
     settings = answers.get("settings.getAllSettings")
     name = str(settings.get("timezones") or "") if isinstance(settings, dict) else ""
+    month = {"dateFrom": (now - timedelta(days=30)).strftime("%Y%m%d"), "dateTo": now.strftime("%Y%m%d"), "status": 2}
+    receipts, err = await _try(api.call("dash.getTransactions", month))
+    seen = _receipt_offset(receipts) if err is None else None
+    ours = now.astimezone().utcoffset() or timedelta(0)
+    data: dict[str, Any] = {"zone": name or None, "local_offset": _offset_text(ours)}
+    if seen is not None:
+        data.update(receipt_offset=_offset_text(seen[0]), receipt=seen[1])
     if not name:
-        return Finding("time zone", checks, UNKNOWN, "settings.getAllSettings gave no time zone", "time-zone")
+        detail = "settings.getAllSettings gave no time zone"
+        if seen is not None:
+            detail += f"; receipt {seen[1]} was written in {_offset_text(seen[0])}"
+        return Finding("time zone", checks, UNKNOWN, detail, "time-zone", data)
     try:
         from zoneinfo import ZoneInfo
 
-        theirs = now.astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+        zone = ZoneInfo(name)
     except (KeyError, ValueError, OSError):
-        return Finding("time zone", checks, UNKNOWN, f"unknown time zone {name!r}", "time-zone", {"zone": name})
-    ours = now.astimezone().utcoffset() or timedelta(0)
-    apart = theirs - ours
-    hours = apart.total_seconds() / 3600
-    detail = (
-        f"account {name} ({_offset_text(theirs)}), this machine {_offset_text(ours)}: "
-        + (
-            "the same offset"
-            if not apart
-            else f"Poster's times are {abs(hours):g} h {'ahead of' if hours > 0 else 'behind'} ours"
-        )
-        + "; the order lookup window covers it"
+        return Finding("time zone", checks, UNKNOWN, f"unknown time zone {name!r}", "time-zone", data)
+    theirs = now.astimezone(zone).utcoffset() or timedelta(0)
+    hours = (theirs - ours).total_seconds() / 3600
+    data.update(account_offset=_offset_text(theirs), hours=hours)
+    apart = (
+        "the same offset as this machine"
+        if not hours
+        else f"{abs(hours):g} h {'ahead of' if hours > 0 else 'behind'} this machine"
     )
-    result = HOLDS if abs(theirs) <= LOOKUP_REACH else FAILS
-    data = {"zone": name, "account_offset": _offset_text(theirs), "local_offset": _offset_text(ours), "hours": hours}
-    return Finding("time zone", checks, result, detail, "time-zone", data)
+    detail = f"account {name} ({_offset_text(theirs)}, {apart})"
+    if abs(theirs) > LOOKUP_REACH:
+        return Finding("time zone", checks, FAILS, detail + ": beyond the order lookup window", "time-zone", data)
+    if seen is None:
+        why = f"dash.getTransactions refused ({_refusal(err)})" if err is not None else "no closed receipt this month"
+        return Finding(
+            "time zone", checks, UNKNOWN, detail + f"; {why} to compare Poster's times with", "time-zone", data
+        )
+    offset, receipt = seen
+    closed_at = datetime.fromtimestamp(0, timezone.utc)  # the zone's offset when that receipt closed
+    for r in receipts or []:
+        if isinstance(r, dict) and str(r.get("transaction_id")) == receipt:
+            closed_at = datetime.fromtimestamp(int(str(r["date_close"])) / 1000, timezone.utc)
+    expected = closed_at.astimezone(zone).utcoffset() or timedelta(0)
+    if offset == expected:
+        return Finding(
+            "time zone", checks, HOLDS, detail + f"; receipt {receipt} was written in that zone", "time-zone", data
+        )
+    return Finding(
+        "time zone",
+        checks,
+        FAILS,
+        detail + f"; but receipt {receipt} was written in {_offset_text(offset)}, not {_offset_text(expected)}",
+        "time-zone",
+        data,
+    )
 
 
 async def _own_orders(api: Any, now: datetime) -> Finding:
@@ -364,7 +413,7 @@ async def run_probe(
     checked)."""
     moment = now or datetime.now(timezone.utc)
     scope, answers = await _token_scope(api, moment)
-    findings = [scope, _spots(answers, spot_id), _currency(answers), _time_zone(answers, moment)]
+    findings = [scope, _spots(answers, spot_id), _currency(answers), await _time_zone(api, answers, moment)]
     findings.append(await _own_orders(api, moment))
     findings.append(_extras_seen(answers))
     findings.append(await _rate_limit(make_burst_client, max(1, min(burst_calls, 30)), max(0.5, min(burst_rate, 10))))

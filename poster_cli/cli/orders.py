@@ -55,6 +55,20 @@ def _lookup_delays() -> tuple[float, ...]:
         ) from None
 
 
+def _open_journal(s: Any) -> Any:
+    """The order journal, with a warning when it was lost (deleted or emptied) and recreated."""
+    from poster_cli.orders.journal import OrderJournal
+    from poster_cli.output import warn
+
+    journal = OrderJournal(s.journal_path)
+    if journal.lost:
+        warn(
+            f"the order journal {s.journal_path} was missing or empty (deleted?); started a new one: orders "
+            "Poster already holds are recognised by their markers and not sent again"
+        )
+    return journal
+
+
 def _sender(api: Any, journal: Any, s: Any) -> Any:
     from poster_cli.orders.send import OrderSender
 
@@ -117,14 +131,13 @@ def send(
     Items are checked against the menu snapshot (hidden, not sold at the spot, dish modifier
     groups), identical lines are merged and the total is computed from the spot's prices. The
     order is journaled first, so running the same --order-id again never duplicates it.
-    Exit codes: 0 sent (or already sent), 2 invalid order, 3 Poster refused it or its fate is
-    unconfirmed (run again), 4 authentication.
+    Exit codes: 0 sent (or already sent), 1 Poster unreachable (nothing sent; run again),
+    2 invalid order, 3 Poster refused it or its fate is unconfirmed (run again), 4 authentication.
 
     Example: poster-cli order send --item L-001:2 --item "Croissant" --phone +380501234567 --paid
     """
     from poster_cli.errors import PosterCliError
     from poster_cli.orders.build import OrderRequest, parse_item_arg
-    from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import emit_json, warn
 
     the_id = order_id or _generated_id()
@@ -157,9 +170,13 @@ def send(
         _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
 
         async def go() -> Any:
-            with OrderJournal(s.journal_path) as journal:
+            with _open_journal(s) as journal:
                 async with common.client(s) as api:
-                    return await _sender(api, journal, s).send(built)
+                    sender = _sender(api, journal, s)
+                    await sender.check_poster([built], journal_lost=journal.lost)
+                    result = await sender.send(built)
+                    result.warnings[:0] = sender.warnings
+                    return result
 
         result = common.run_async(go)
         if json_out:
@@ -168,7 +185,7 @@ def send(
             _show_order(built)
             _show_result(result)
         if result.outcome not in ("sent", "skipped"):
-            raise typer.Exit(3)
+            raise typer.Exit(1 if result.network else 3)
     except PosterCliError as err:  # --json: a refusal is one JSON document too
         if json_out:
             emit_json({"order_id": the_id, "outcome": "refused", "exit_code": err.exit_code, "error": str(err)})
@@ -256,8 +273,8 @@ def batch(
     Every bad row is reported at once (file:line: reason); the valid orders are still sent.
     Re-running the same file skips orders already sent and settles any left half-sent by a
     killed run. The same order id with different content is refused (exit 2).
-    Exit codes: 0 all sent or skipped, 3 some invalid or failed, 1 fatal error, 2 unreadable
-    file or conflicting ids, 4 authentication.
+    Exit codes: 0 all sent or skipped, 3 some invalid or failed, 1 Poster unreachable before
+    anything was sent (or another fatal error), 2 unreadable file or conflicting ids, 4 authentication.
 
     Example: poster-cli order batch orders.csv --concurrency 8 --json
     """
@@ -273,7 +290,13 @@ def batch(
     if parsed.ignored_columns:
         warn(f"{file.name}: ignored column(s): {', '.join(parsed.ignored_columns)}")
     # a dry run reads the journal when there is one, and never creates it
-    opened = OrderJournal(s.journal_path) if not dry_run or s.journal_path.exists() else nullcontext(None)
+    opened = (
+        _open_journal(s)
+        if not dry_run
+        else OrderJournal(s.journal_path)
+        if s.journal_path.exists()
+        else nullcontext(None)
+    )
     with opened as journal:
         checked = validate(parsed, builder, file.name, journal)
         for p in checked.problems:
@@ -300,7 +323,7 @@ def batch(
             _confirm_live(
                 ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False
             )
-            results = _run_with_progress(s, journal, checked.orders, concurrency)
+            results = _run_with_progress(s, journal, checked.orders, concurrency, report.warnings)
             for r in results:
                 report.add(r)
     report.sort([o.order_id for o in parsed.orders] + [i for i in checked.invalid_ids if i is not None])
@@ -313,13 +336,17 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
-def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int) -> list[Any]:
+def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int, warnings: list[str]) -> list[Any]:
     from poster_cli.orders.batch import run_batch
     from poster_cli.output import color_allowed, err_console
 
     async def go(on_result: Any) -> Any:
         async with common.client(s) as api:
-            return await run_batch(orders, _sender(api, journal, s), concurrency=concurrency, on_result=on_result)
+            sender = _sender(api, journal, s)
+            try:
+                return await run_batch(orders, sender, concurrency=concurrency, on_result=on_result)
+            finally:
+                warnings.extend(sender.warnings)
 
     if not color_allowed():
         return common.run_async(lambda: go(None))

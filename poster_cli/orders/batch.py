@@ -169,7 +169,9 @@ async def run_batch(
     concurrency: int = 4,
     on_result: Callable[[SendResult], None] | None = None,
 ) -> list[SendResult]:
-    """Send ``orders`` with up to ``concurrency`` in flight; an authentication error stops all."""
+    """Send ``orders`` with up to ``concurrency`` in flight; an authentication error stops all.
+    Poster's recent orders are listed once first (:meth:`OrderSender.check_poster`)."""
+    await sender.check_poster(orders, journal_lost=sender.journal.lost)
     queue = deque(resume_first(orders, sender.journal))
     results: list[SendResult] = []
 

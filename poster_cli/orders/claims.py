@@ -32,6 +32,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from poster_cli.errors import PosterCliError
+from poster_cli.private import private_dir
 
 _OFFSET_BYTES = 6  # offsets below 2**48: a collision of two ids only makes one wait for the other
 
@@ -90,7 +91,7 @@ def _claim_file(path: Path) -> _ClaimFile:
     with _FILES_GUARD:
         found = _FILES.get(key)
         if found is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
             found = _FILES[key] = _ClaimFile(path)
         return found
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Mapping
 
 from poster_cli.errors import PosterCliError
+from poster_cli.orders.claims import claims_path
 from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
 from poster_cli.private import private_sqlite, tighten_data_dir
@@ -173,10 +174,18 @@ def transaction_closed(raw: Any) -> bool:
 
 
 class OrderJournal:
-    """The journal file. Safe to share between threads of one process and between processes."""
+    """The journal file. Safe to share between threads of one process and between processes.
+
+    ``lost`` is true when orders were sent from this data folder before but the journal was found
+    missing or empty (and has just been recreated): the caller warns, and the sender's check of
+    Poster's own list is then all that stands between a re-run and sending everything again."""
 
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
         self.path = Path(path)
+        # Orders were claimed from this data folder before (the claims file exists: see
+        # poster_cli.orders.claims), yet the journal is gone or truncated, or empty below.
+        had_claims = claims_path(self.path).exists()
+        lost = had_claims and (not self.path.exists() or self.path.stat().st_size == 0)
         try:
             tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
@@ -191,6 +200,7 @@ class OrderJournal:
             columns = {r[1] for r in self._db.execute("PRAGMA table_info(orders)")}
             if "request_hash" not in columns:  # a journal written before the fingerprint existed
                 self._db.execute("ALTER TABLE orders ADD COLUMN request_hash TEXT")
+            self.lost = lost or (had_claims and self._db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is None)
             private_sqlite(self.path)
         except sqlite3.Error as exc:
             raise JournalError(

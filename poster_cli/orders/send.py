@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Sequence
 
-from poster_cli.errors import UsageError
+from poster_cli.errors import PosterCliError, UsageError
 from poster_cli.orders.build import BuiltOrder
 from poster_cli.orders.claims import OrderBusy, OrderClaims
 from poster_cli.orders.fingerprint import same_order
 from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal
-from poster_cli.orders.marker import comment_matches, same_content
+from poster_cli.orders.marker import comment_matches, marker, same_content
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
     PosterAuthError,
@@ -53,6 +53,12 @@ UNCONFIRMED = "unconfirmed"  # may or may not be in Poster; stays pending, a re-
 
 POSTER_TIME = "%Y-%m-%d %H:%M:%S"
 TZ_REACH = timedelta(hours=14, minutes=30)
+RECENT = timedelta(days=3)  # how far back the check before sending looks (see check_poster)
+PAGE = timedelta(days=1)  # one list call per day of that window
+
+
+class PosterCheckFailed(PosterCliError):
+    """Poster's recent orders could not be listed before sending, so nothing was sent (exit 1)."""
 
 
 class OrderConflict(UsageError):
@@ -81,6 +87,7 @@ class SendResult:
     incoming_order_id: int | None = None
     reason: str | None = None
     found_by_lookup: bool = False
+    network: bool = False  # failed because Poster could not be reached (the request never left)
     posts: int = 0
     warnings: list[str] = field(default_factory=list)
     order: models.IncomingOrder | None = None
@@ -139,6 +146,9 @@ class OrderSender:
         self._sleep = sleep
         self._now = now
         self._own: bool | None = None  # None: not yet known whether getOwnIncomingOrders is allowed
+        # check_poster's finds: Poster orders carrying the marker of an order about to be sent
+        self._held: dict[str, dict[int, models.IncomingOrder]] = {}
+        self.warnings: list[str] = []  # about the whole run (not one order)
 
     async def send(self, order: BuiltOrder, *, source: str | None = None) -> SendResult:
         """Get ``order`` into Poster exactly once; journal every step. The one commit that
@@ -178,6 +188,9 @@ class OrderSender:
             return SendResult(order.order_id, SKIPPED, entry.state, entry.incoming_order_id)
         result = SendResult(order.order_id, FAILED_OUTCOME, entry.state, warnings=list(order.warnings))
         try:
+            held = self._held.get(order.order_id)
+            if held:
+                return self._already_held(order, list(held.values()), result)
             if entry.maybe_in_poster and await self._settle(entry, result):
                 return result
             return await self._post(order, result)
@@ -186,6 +199,77 @@ class OrderSender:
             self.journal.note(order.order_id, reason)
             result.outcome, result.state, result.reason = UNCONFIRMED, "pending", reason
             return result
+
+    async def check_poster(self, orders: Sequence[BuiltOrder], *, journal_lost: bool = False) -> int:
+        """Before sending: one pass over Poster's own incoming orders of the last :data:`RECENT`
+        days (pages of a day, ``getOwnIncomingOrders``, else ``getIncomingOrders``), noting those
+        that carry the marker of an order here the journal does not know as sent. Such an order is
+        then never created again (:meth:`send` records it, or refuses it when its phone or lines
+        differ): this is what keeps a lost or emptied journal from sending a batch twice.
+
+        Returns the number of list calls. Poster unreachable raises :class:`PosterCheckFailed`
+        (nothing is sent); Poster refusing the list methods is a warning, unless ``journal_lost``
+        (then nothing else can tell which orders it holds, and it raises too)."""
+        by_length: dict[int, dict[str, str]] = {}
+        for order in orders:
+            entry = self.journal.get(order.order_id)
+            if entry is None or not entry.in_poster:
+                text = marker(self.comment_template, order.order_id)
+                by_length.setdefault(len(text), {})[text] = order.order_id
+        if not by_length:
+            return 0
+        end = self._now() + TZ_REACH
+        start = end - TZ_REACH - RECENT - TZ_REACH
+        calls = 0
+        while start < end:
+            page_end = min(start + PAGE, end)
+            window = {
+                "date_from": start.strftime(POSTER_TIME),
+                "date_to": (page_end - timedelta(seconds=1)).strftime(POSTER_TIME),
+            }
+            calls += 1
+            try:
+                listed = await self._list(window)
+            except PosterAuthError:
+                raise
+            except PosterTransportError as err:
+                raise PosterCheckFailed(
+                    f"cannot list Poster's recent orders to make sure none of these is there already: {err.reason}",
+                    hint="nothing was sent; run the same command again",
+                ) from None
+            except PosterError as err:
+                if journal_lost:
+                    raise PosterCheckFailed(
+                        f"the order journal was lost and Poster's recent orders cannot be listed ({err})",
+                        hint="nothing was sent: without either, orders already in Poster would be sent again",
+                    ) from None
+                self.warnings.append(f"could not list Poster's recent orders ({err}); relying on the journal")
+                return calls
+            for found in listed:
+                text = found.comment.lstrip()
+                for length, markers in by_length.items():
+                    order_id = markers.get(text[:length])
+                    if order_id is not None and (len(text) == length or text[length].isspace()):
+                        self._held.setdefault(order_id, {})[found.incoming_order_id] = found
+            start = page_end
+        return calls
+
+    def _already_held(self, order: BuiltOrder, held: list[models.IncomingOrder], result: SendResult) -> SendResult:
+        """Poster holds an order with this order's marker that the journal did not know as sent."""
+        ours = sorted((o for o in held if same_content(o, order.body)), key=lambda o: o.incoming_order_id)
+        if not ours:
+            ids = ", ".join(f"#{o.incoming_order_id}" for o in held)
+            return self._fail(
+                result,
+                f"Poster already holds order {ids} with this order's marker but another phone or other lines;"
+                " not sent (a changed order needs a new id)",
+            )
+        self._record(result, ours[0], found=True)
+        result.outcome = SKIPPED
+        result.warnings.append(
+            f"already in Poster as order #{ours[0].incoming_order_id} (the journal did not know it); not sent again"
+        )
+        return result
 
     async def _post(self, order: BuiltOrder, result: SendResult) -> SendResult:
         rate_tries = 0
@@ -205,6 +289,7 @@ class OrderSender:
                 continue
             except PosterTransportError as err:
                 if not err.maybe_processed:
+                    result.network = True
                     return self._fail(result, err.reason)
                 log.debug("order %s: %s; looking it up before any resend", order.order_id, err.reason)
                 entry = self.journal.get(order.order_id)
@@ -278,6 +363,11 @@ class OrderSender:
         start = datetime.fromisoformat(entry.created_at) - TZ_REACH - timedelta(minutes=5)
         end = self._now() + TZ_REACH + timedelta(minutes=5)
         window = {"date_from": start.strftime(POSTER_TIME), "date_to": end.strftime(POSTER_TIME)}
+        return await self._list(window)
+
+    async def _list(self, window: dict[str, str]) -> list[models.IncomingOrder]:
+        """Poster's own incoming orders in ``window``; every incoming order when Poster refuses
+        the own-variant to this token (remembered for the rest of the run)."""
         if self._own is not False:
             try:
                 orders: list[models.IncomingOrder] = await self.api.get_incoming_orders(own=True, **window)

@@ -196,6 +196,34 @@ def _transaction(sb: "Sandbox", params: dict[str, Any]) -> Any:
     ]
 
 
+def _ymd(params: dict[str, Any], key: str) -> str | None:
+    value = str(params.get(key) or "").strip()
+    if not value:
+        return None
+    if len(value) != 8 or not value.isdigit():
+        raise ApiError(400, f"Invalid request format: {key} must be Ymd")
+    return value
+
+
+def _transactions(sb: "Sandbox", params: dict[str, Any]) -> Any:
+    """``dash.getTransactions``: receipts opened between ``dateFrom`` and ``dateTo`` (Ymd,
+    inclusive, in the account's time), ``status`` 0 all / 1 open / 2 closed."""
+    import time as _time
+
+    date_from, date_to = _ymd(params, "dateFrom"), _ymd(params, "dateTo")
+    status = str(params.get("status") or "0").strip()
+    with_products = str(params.get("include_products", "")).strip().lower() in ("true", "1")
+    result = []
+    for t in sb.state.doc["transactions"]:
+        day = _time.strftime("%Y%m%d", _time.localtime(int(t["date_start"]) / 1000))
+        if (date_from and day < date_from) or (date_to and day > date_to):
+            continue
+        if status in ("1", "2") and str(t["status"]) != status:
+            continue
+        result.append(shapes.transaction(sb.state, t, with_products=with_products, minimal=sb.minimal))
+    return result
+
+
 def _set_extras(sb: "Sandbox", params: dict[str, Any]) -> Any:
     entity_type = str(params.get("entity_type") or "").strip()
     extras = params.get("extras")
@@ -236,6 +264,7 @@ METHODS: dict[str, Handler] = {
     "incomingOrders.getIncomingOrders": _list_orders(own_only=False),
     "incomingOrders.getOwnIncomingOrders": _list_orders(own_only=True),
     "dash.getTransaction": _transaction,
+    "dash.getTransactions": _transactions,
     "application.setEntityExtras": _set_extras,
     "application.getInfo": _app_info,
     "settings.getAllSettings": _all_settings,

@@ -48,9 +48,11 @@ def test_read_only_probe_checks_each_guess_and_changes_nothing(cli_env):
     assert list(found) == NAMES
     assert all(f["result"] in (HOLDS, FAILS, UNKNOWN) and f["checks"] and f["detail"] for f in found.values())
     assert code == 0, report
-    for name in ("token scope", "spots", "currency", "time zone", "own orders", "rate limit"):
+    for name in ("token scope", "spots", "currency", "own orders", "rate limit"):
         assert found[name]["result"] == HOLDS, found[name]
     assert found["time zone"]["data"]["zone"] == cli_env.sandbox.state.timezone
+    assert found["time zone"]["result"] == UNKNOWN  # no closed receipt yet to compare a time with
+    assert "no closed receipt" in found["time zone"]["detail"]
     assert found["extras"]["result"] == UNKNOWN  # nothing stored yet: only --write can tell
     assert found["time zone"]["assumption"] == "time-zone" and found["extras"]["assumption"] == "extras-echo"
     assert cli_env.sandbox.state.doc["orders"] == []
@@ -58,6 +60,32 @@ def test_read_only_probe_checks_each_guess_and_changes_nothing(cli_env):
     assert cli_env.sandbox.token not in json.dumps(report)
     saved = json.loads((cli_env.data_dir / "probe.json").read_text("utf-8"))
     assert saved["findings"] == report["findings"]
+
+
+def close_an_order(sandbox) -> int:
+    body = {"spot_id": 1, "phone": "+380501234567", "products": [{"product_id": 101, "count": 1}]}
+    order = sandbox.request("incomingOrders.createIncomingOrder", json=body).json()["response"]
+    return sandbox.trigger("order.closed", order["incoming_order_id"]).result["transaction_id"]
+
+
+def test_a_closed_receipt_shows_poster_times_are_in_the_account_zone(cli_env):
+    receipt = close_an_order(cli_env.sandbox)
+    code, report = probe(cli_env)
+    zone = by_name(report)["time zone"]
+    assert zone["result"] == HOLDS, zone
+    assert zone["data"]["receipt"] == str(receipt)
+
+
+@pytest.mark.parametrize("sandbox", ["full"], indirect=True)
+def test_a_receipt_written_in_another_zone_than_the_settings_say_does_not_hold(cli_env):
+    here = datetime.now().astimezone().utcoffset()
+    # the sandbox writes receipts in this machine's time; its settings now name another zone
+    cli_env.sandbox.state.doc["timezone"] = "UTC" if here else "Asia/Tokyo"
+    close_an_order(cli_env.sandbox)
+    code, report = probe(cli_env)
+    zone = by_name(report)["time zone"]
+    assert zone["result"] == FAILS, zone
+    assert code == 3
 
 
 def test_write_probe_sets_reads_back_and_removes_one_key(cli_env):

@@ -99,13 +99,39 @@ def test_webhooks_test_exits_1_when_the_receiver_is_down(cafe: Any) -> None:
     assert_one_line(result, 1, "cannot reach", "webhooks serve")
 
 
-def test_an_order_that_cannot_reach_poster_is_not_reported_as_sent(cafe: Any) -> None:
-    # The sender records it as failed in the journal and says so; it is never exit 0.
-    result = offline(cafe, "order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "N-1")
-    assert result.exit_code in (1, 3) and "Traceback" not in result.stderr
-    assert "ConnectError" in result.stderr
-    batch = offline(cafe, "order", "batch", "orders.csv", "--json")
-    assert batch.exit_code in (1, 3) and "Traceback" not in batch.stderr
+def test_order_send_and_batch_to_a_dead_server_exit_1_with_one_line(cafe: Any) -> None:
+    # Poster unreachable is a network failure (exit 1, as the table says), for one order or a file;
+    # nothing is reported as sent, and the order goes once Poster is back.
+    line = assert_one_line(offline(cafe, "order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "N-1"), 1)
+    assert "ConnectError" in line and "nothing was sent" in line
+    line = assert_one_line(offline(cafe, "order", "batch", "orders.csv", "--json"), 1)
+    assert "ConnectError" in line and "nothing was sent" in line
+    back = cafe.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "N-1", "--yes")
+    assert back.exit_code == 0, back.stderr
+    assert len(cafe.sandbox.state.doc["orders"]) == 1
+
+
+def test_order_send_whose_post_cannot_connect_exits_1(cafe: Any) -> None:
+    # Poster answered the check before sending, then the connection for the order itself failed
+    # before the request left: still a network failure, and nothing is in Poster.
+    import httpx
+
+    inner = cafe.sandbox.transport
+
+    class RefusePosts(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("createIncomingOrder"):
+                raise httpx.ConnectError("connection refused", request=request)
+            return await inner.handle_async_request(request)
+
+    cafe.sandbox.transport = RefusePosts()
+    try:
+        result = cafe.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "N-2", "--yes")
+    finally:
+        cafe.sandbox.transport = inner
+    assert result.exit_code == 1, result.stderr
+    assert "ConnectError" in result.stderr and "Traceback" not in result.stderr
+    assert cafe.sandbox.state.doc["orders"] == []
 
 
 # -- 2: bad usage, bad input file, broken config ----------------------------------------------

@@ -4,11 +4,18 @@ ones sent. The oracle counts the sandbox's orders by phone (each order here has 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from typing import Any
 
 import httpx
+
+from poster_cli.orders.build import ItemRequest, OrderBuilder, OrderRequest
+from poster_cli.orders.journal import OrderJournal
+from poster_cli.orders.send import OrderSender
+from poster_cli.poster.client import PosterClient
+from tests.support.orders import FakePoster, mapping, no_sleep, snapshot
 
 PHONE_C = "+380671110001"
 PHONE_D = "+380671110002"
@@ -78,8 +85,41 @@ def test_a_comment_quoting_another_orders_marker_does_not_stand_in_for_it(cafe: 
     assert "Site order #WEB-D" not in record_c["comment"] and "WEB-D" in record_c["comment"]
 
 
-def test_an_order_with_our_marker_but_another_phone_is_not_taken_for_ours(cafe: Any) -> None:
-    # Someone (another tool, a cashier) created an order whose comment is exactly WEB-E's marker.
+def test_an_order_with_our_marker_but_another_phone_is_not_taken_for_ours(tmp_path: Any) -> None:
+    """The lookup after a lost answer: a Poster order whose comment is exactly WEB-E's marker (made by
+    another tool, or a cashier) but with another phone is not WEB-E; WEB-E is created."""
+    fake = FakePoster(faults=["502-before"])
+    fake.orders.append(
+        {
+            "incoming_order_id": 900,
+            "spot_id": 1,
+            "status": 0,
+            "client_id": 0,
+            "phone": "+380679999999",
+            "comment": "Site order #WEB-E",
+            "created_at": "2026-01-01 10:00:00",
+            "updated_at": "2026-01-01 10:00:00",
+            "transaction_id": None,
+            "products": [{"product_id": 138, "count": 1}],
+            "_hidden": 0,
+        }
+    )
+    built = OrderBuilder(snapshot(), mapping(), default_spot=1).build(
+        OrderRequest(order_id="WEB-E", items=[ItemRequest("EV")], phone=PHONE_E)
+    )
+
+    async def go() -> Any:
+        async with PosterClient(
+            "http://127.0.0.1/api", "1:abc", transport=fake.transport(), sleep=no_sleep, retries=0
+        ) as api:
+            return await OrderSender(api, OrderJournal(tmp_path / "j.sqlite"), sleep=no_sleep).send(built)
+
+    result = asyncio.run(go())
+    assert result.outcome == "sent" and result.incoming_order_id != 900
+    assert [o["phone"] for o in fake.orders] == ["+380679999999", PHONE_E]  # WEB-E really created, once
+
+
+def test_a_batch_will_not_create_an_order_whose_marker_poster_holds_with_other_content(cafe: Any) -> None:
     forged = cafe.sandbox.request(
         "incomingOrders.createIncomingOrder",
         json={
@@ -89,11 +129,12 @@ def test_an_order_with_our_marker_but_another_phone_is_not_taken_for_ours(cafe: 
             "products": [{"product_id": 101, "count": 1}],
         },
     )
-    assert "response" in forged.json()
-    e = send_with_503(cafe, "WEB-E", "--phone", PHONE_E, "-i", "poster:101")
-    assert e.exit_code == 0, e.stderr
-    assert by_phone(cafe)[PHONE_E] == 1
-    assert json.loads(e.stdout)["incoming_order_id"] != forged.json()["response"]["incoming_order_id"]
+    held = forged.json()["response"]["incoming_order_id"]
+    e = cafe.run("order", "send", "--yes", "--order-id", "WEB-E", "--phone", PHONE_E, "-i", "poster:101", "--json")
+    assert e.exit_code == 3, e.stderr
+    doc = json.loads(e.stdout)
+    assert doc["outcome"] == "failed" and f"#{held}" in doc["reason"] and "another phone" in doc["reason"]
+    assert by_phone(cafe)[PHONE_E] == 0
 
 
 def test_the_marker_is_the_first_line_and_customer_text_cannot_pose_as_one() -> None:

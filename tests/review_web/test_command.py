@@ -8,6 +8,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from poster_cli.serving import bind
 from tests.support.review import CATALOGUE, ROOT, prepare
 
 
@@ -104,3 +106,37 @@ def test_match_web_reviews_in_the_browser_and_exits_0_when_all_is_decided(cli_en
     assert code == 0, err
     statuses = {e["status"] for e in entries(cli_env.data_dir / "mapping.toml").values()}
     assert statuses == {"auto", "ignored"}
+
+
+def test_review_web_of_the_mapping_alone_in_this_process(cli_env: Any) -> None:
+    """Without --catalogue the items are the mapping's. Run in this process (the other tests run
+    a child): a helper thread waits until the page answers, then presses Ctrl-C (SIGINT to this
+    process, which the server catches while it runs)."""
+    prepare(cli_env)
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()
+    answered: list[int] = []
+
+    def press_ctrl_c_when_up() -> None:
+        deadline = time.monotonic() + 30
+        with httpx.Client(timeout=2) as client:
+            while time.monotonic() < deadline and not answered:
+                try:
+                    answered.append(client.get(f"http://127.0.0.1:{port}/api/items").status_code)
+                except httpx.TransportError:
+                    time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    helper = threading.Thread(target=press_ctrl_c_when_up)
+    helper.start()
+    try:
+        result = cli_env.run("review", "--web", "--port", str(port), "--host", "localhost")
+    finally:
+        helper.join(timeout=60)
+    assert answered == [401]
+    assert result.exit_code == 3, result.stderr
+    link = result.stdout.strip()
+    assert link.startswith(f"http://localhost:{port}/?key=") and len(link.split("key=")[1]) >= 32
+    assert "81 site items, 6 waiting for a decision" in result.stderr
+    assert "6 site items are unmatched" in result.stderr and link not in result.stderr

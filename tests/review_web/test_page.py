@@ -220,3 +220,20 @@ def test_ukrainian_labels_and_a_phone_screen(chromium: Any, review: Review) -> N
         assert "No counterpart" in page.inner_text(".item.focused .actions")
     finally:
         ctx.close()
+
+
+def test_j_and_k_move_through_the_pages_and_a_category_filter_narrows_the_list(context: Any, review: Review) -> None:
+    page = open_page(context, review)
+    assert page.inner_text("#pageinfo") == "page 1 of 2"  # 81 items, 50 a page
+    last_on_first = page.get_attribute(".item >> nth=49", "data-id")
+    page.click(f'.item[data-id="{last_on_first}"] .head')
+    page.keyboard.press("j")
+    wait_until(page, lambda: page.inner_text("#pageinfo") == "page 2 of 2", "the second page")
+    assert page.get_attribute(".item >> nth=0", "data-id") == focused(page)
+    page.keyboard.press("k")
+    wait_until(page, lambda: focused(page) == last_on_first, "back on the first page's last item")
+    page.select_option("#category", "Tea")
+    wait_until(page, lambda: page.locator(".item").count() == len(review.entries_in("Tea")), "the tea items")
+    assert page.locator(".item .head .meta").all_inner_texts() == [
+        " · ".join(x for x in (local_id, "Tea", price) if x) for local_id, price in review.entries_in("Tea")
+    ]

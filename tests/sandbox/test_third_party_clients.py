@@ -322,3 +322,21 @@ def test_extras_sent_as_a_json_string_are_stored_as_an_object():
         "application.setEntityExtras", form={"entity_type": "product", "entity_id": "101", "extras": "sideId=1"}
     )
     assert error_code(refused) == 36
+
+
+def test_get_transactions_lists_receipts_by_day_and_status():
+    import time
+
+    sandbox = make_sandbox()
+    order = create(sandbox, ORDER)
+    closed = sandbox.trigger("order.closed", order["incoming_order_id"]).result
+    opened = int(receipt(sandbox, closed["transaction_id"])["date_start"]) / 1000
+    today = time.strftime("%Y%m%d", time.localtime(opened))  # the receipt's own day, whatever the clock says now
+    yesterday = time.strftime("%Y%m%d", time.localtime(opened - 86400))
+    listed = php_get(sandbox, "dash.getTransactions", dateFrom=today, dateTo=today, status=2)
+    assert [t["transaction_id"] for t in listed] == [str(closed["transaction_id"])]  # type: ignore[union-attr]
+    assert php_get(sandbox, "dash.getTransactions", dateFrom=yesterday, dateTo=yesterday) == []
+    assert php_get(sandbox, "dash.getTransactions", dateFrom=today, status=1) == []
+    t = listed[0]  # type: ignore[index]
+    # date_close_date is date_close written in the account's (here: this machine's) time
+    assert t["date_close_date"] == time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(int(t["date_close"]) / 1000))

@@ -4,10 +4,12 @@ review page served from that data folder."""
 
 from __future__ import annotations
 
+import csv
 import threading
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,6 +32,13 @@ class Review:
     @property
     def mapping_path(self) -> Path:
         return self.data_dir / "mapping.toml"
+
+    def entries_in(self, category: str) -> list[tuple[str, str]]:
+        """(id, price as the page writes it) of the catalogue's items in ``category``, in file order,
+        read with the csv module (prices in the file are whole hryvnias or "60.00")."""
+        with open(CATALOGUE, encoding="utf-8", newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["category"] == category]
+        return [(r["sku"], f"{Decimal(r['price']):.2f}" if r["price"] else "") for r in rows]
 
     def entries(self) -> dict[str, dict[str, Any]]:
         """The mapping file as TOML says it is (read with tomllib, not our reader)."""
