@@ -73,12 +73,27 @@ def _wrap_phrases(text: str, width: int) -> list[str]:
     return lines
 
 
+def as_choice(name: str, chosen: bool) -> str:
+    """A dish with one option of a required choice picked ("Тост … / Житній") shown as that
+    choice: "Тост … — choice: Житній"."""
+    if chosen and " / " in name:
+        dish, option = name.rsplit(" / ", 1)
+        return f"{dish} — choice: {option}"
+    return name
+
+
 def format_candidate(n: int, c: MatchCandidate) -> str:
     """One candidate: its number, name (category, size, marks), price and score on a line, and the
     reasons under it; every line within :data:`WIDTH` columns."""
     marks = "".join(f" [{m}]" for m, on in (("hidden", c.hidden), ("not at spot", not c.visible)) if on)
     size = f" {c.size}" if c.size and not any(ch.isdigit() for ch in c.name) else ""  # "Лате / 400 мл" says it
-    name = _fit(f"{c.name}{size} ({c.category or '-'})", NAME_WIDTH - len(marks)) + marks
+    room = NAME_WIDTH - len(marks)
+    label = f"{c.name}{size} ({c.category or '-'})"
+    if c.dish_modifications and " / " in c.name:  # the choice stays readable: the dish is shortened
+        dish, option = c.name.rsplit(" / ", 1)
+        tail = f" — choice: {option}"
+        label = _fit(dish, max(8, room - len(tail))) + tail
+    name = _fit(label, room) + marks
     head = f"  {n:>2}. {name:<{NAME_WIDTH}} {_price(c.price):>8} {shown_score(c.score):>5}"
     indent = " " * 6
     why = _wrap_phrases(c.reason, WIDTH - len(indent))
@@ -123,7 +138,8 @@ def review(
         say(_fit(f"[{pos + 1}/{total}] {item.name} ({item.local_id}){' · ' + details if details else ''}", WIDTH))
         now = current(result) if current is not None else None
         if now is not None and now.product_id is not None:
-            say(_fit(f"  linked now: {now.poster_name or now.product_id} (s keeps it)", WIDTH))
+            shown_now = as_choice(now.poster_name or str(now.product_id), bool(now.dish_modifications))
+            say(_fit(f"  linked now: {shown_now} (s keeps it)", WIDTH))
         if result.note:
             say(_fit(f"  not accepted: {result.note}", WIDTH))
         if shown:

@@ -158,3 +158,38 @@ def test_mapping_review_goes_through_the_automatic_links_with_the_same_keys(env:
 def test_mapping_review_without_a_terminal_names_the_need(env: Any) -> None:
     r = env.run("mapping", "review")
     assert r.exit_code == 2 and "terminal" in r.stderr
+
+
+def test_a_required_choice_is_shown_as_a_choice_and_asked_when_equally_likely(env: Any) -> None:
+    """Avocado toast with no price: rye and gluten-free bread are equally likely, so a person
+    chooses, and each candidate reads as the dish with that choice."""
+    queue, mapping, index = queue_for(env, [CatalogueItem("AVO", "Avocado toast with poached egg")])
+    assert [r.item.local_id for r in queue] == ["AVO"]  # not linked by itself
+    said: list[str] = []
+    review(queue, mapping, index, ask=scripted(["q"]), say=said.append, save=lambda: None, review_score=40)
+    shown = [line for line in said if "Тост з авокадо" in line]
+    assert any("— choice: Житній" in line for line in shown)
+    assert any("— choice: Безглютеновий" in line for line in shown)
+
+
+def test_mapping_review_shows_an_automatic_choice_as_a_choice(env: Any) -> None:
+    mapping = {
+        "version": 1,
+        "items": [
+            {
+                "local_id": "AVO-TOAST",
+                "local_name": "Avocado toast with poached egg",
+                "status": "auto",
+                "product_id": 0,
+                "poster_name": "Тост з авокадо та яйцем пашот / Житній",
+            }
+        ],
+    }
+    snap = load_snapshot(env.data_dir / "menu.json")
+    toast = next(p for p in snap.products.values() if p.name == "Тост з авокадо та яйцем пашот")
+    mapping["items"][0]["product_id"] = toast.product_id
+    mapping["items"][0]["dish_modifications"] = [{"m": 2015, "a": 1}]
+    (env.data_dir / "mapping.toml").write_text(tomli_w.dumps(mapping), encoding="utf-8")
+    r = env.run("mapping", "review", input="s\n", env=TTY)
+    assert r.exit_code == 0, r.stderr
+    assert "linked now: Тост з авокадо та яйцем пашот — choice: Житній" in r.stderr
