@@ -343,7 +343,7 @@ async def _extras_write(api: Any, answers: dict[str, Any], stamp: str) -> list[F
     before, err = await _try(api.call("menu.getProduct", {"product_id": pid}))
     if err is not None:
         return [Finding("extras write", checks, UNKNOWN, f"menu.getProduct refused ({_refusal(err)})", "extras-echo")]
-    had = dict(_extras_of(before) or {})
+    had = {k: v for k, v in (_extras_of(before) or {}).items() if k != PROBE_KEY}  # a past probe's empty key aside
     body = {"entity_type": "product", "entity_id": pid, "extras": {PROBE_KEY: stamp}}
     _, err = await _try(api.call("application.setEntityExtras", body=body, idempotent=True))
     if err is not None:

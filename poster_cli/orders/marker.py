@@ -14,6 +14,8 @@ order for it, and WEB-D would never be created):
   the register still sees what the customer wrote and no reader takes it for a marker;
 * a Poster order carrying the marker is ours only when its phone (or client) and its lines
   (product, modification, count) are the ones that were sent (:func:`same_content`).
+  Inferred [order-phone-form]: Poster may give the phone back in its own form, so only its last 9
+  digits are compared.
 
 Comments written before the marker had a line of its own (``Site order #7 — call me``) still match:
 they start with the marker too.

@@ -10,6 +10,10 @@ into typed errors, paces requests, and retries what is safe to retry:
   refused before sending, HTTP 429, error 700. Anything else that loses the answer raises
   :class:`PosterTransportError` with ``maybe_processed=True``; the orders layer reconciles.
 
+``timeout`` is a deadline for each whole request — connecting, sending and reading the complete
+answer — not for each read: a server trickling one byte a second cannot keep a command waiting.
+A request that misses it raises :class:`PosterDeadlineExceeded` and is not retried.
+
 Tests plug in the sandbox with ``transport=httpx.ASGITransport(app)`` or ``httpx.MockTransport``.
 """
 
@@ -29,6 +33,7 @@ from poster_cli import __version__
 from poster_cli.errors import AuthError
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
+    PosterDeadlineExceeded,
     PosterError,
     PosterRateLimited,
     PosterTransportError,
@@ -74,11 +79,12 @@ class PosterClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.pacer = pacer or RatePacer(rate)
+        self.timeout = timeout
         self._sleep = sleep
         self.calls: list[str] = []  # methods called, in order (for summaries and tests)
         self._http = httpx.AsyncClient(
             transport=transport,
-            timeout=httpx.Timeout(timeout),
+            timeout=httpx.Timeout(timeout * 2),  # a backstop: the deadline in _once comes first
             headers={"User-Agent": f"poster-cli/{__version__}", "Accept": "application/json"},
             follow_redirects=False,
         )
@@ -129,6 +135,8 @@ class PosterClient:
                 self.pacer.slow_down()
                 if attempt >= self.retries:
                     raise
+            except PosterDeadlineExceeded:
+                raise
             except PosterTransportError as err:
                 if err.maybe_processed and not idempotent:
                     raise
@@ -151,10 +159,14 @@ class PosterClient:
         outcome = "ok"
         try:
             try:
-                if body is None:
-                    resp = await self._http.get(url, params=query)
-                else:
-                    resp = await self._http.post(url, params=query, json=body)
+                async with asyncio.timeout(self.timeout):  # the whole request: connect, send, every read
+                    if body is None:
+                        resp = await self._http.get(url, params=query)
+                    else:
+                        resp = await self._http.post(url, params=query, json=body)
+            except TimeoutError:
+                outcome = "deadline"
+                raise PosterDeadlineExceeded(method, self.timeout) from None
             except _NOT_SENT as exc:
                 outcome = type(exc).__name__
                 raise PosterTransportError(method, _describe(exc), maybe_processed=False) from None

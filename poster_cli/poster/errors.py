@@ -85,6 +85,16 @@ class PosterTransportError(PosterCliError):
         )
 
 
+class PosterDeadlineExceeded(PosterTransportError):
+    """The whole request (connecting, sending, the full answer) took longer than the timeout: a
+    server that trickles its answer cannot hold a command for ever. Not retried: the user set
+    how long a request may take."""
+
+    def __init__(self, method: str, seconds: float) -> None:
+        super().__init__(method, f"no complete answer within {seconds:g}s", maybe_processed=True)
+        self.hint = "the server is too slow; raise timeout (POSTER_TIMEOUT, --timeout) or try later"
+
+
 def error_for_code(code: int, message: str, method: str) -> PosterError:
     """Build the typed error for a Poster error code."""
     cls: type[PosterError]

@@ -102,6 +102,16 @@ def test_write_probe_sets_reads_back_and_removes_one_key(cli_env):
     assert cli_env.sandbox.state.doc["orders"] == []
 
 
+@pytest.mark.parametrize("sandbox", ["full"], indirect=True)
+def test_a_second_write_probe_finds_the_same(cli_env):
+    first = by_name(probe(cli_env, "--write")[1])
+    code, report = probe(cli_env, "--write")  # the first one left its key, emptied
+    again = by_name(report)
+    assert code == 0, report
+    assert again["extras write"]["result"] == first["extras write"]["result"] == HOLDS
+    assert again["extras merge"]["result"] == first["extras merge"]["result"] == UNKNOWN  # no other key there
+
+
 @pytest.mark.parametrize("sandbox", ["full"], indirect=True)  # only an account that shows extras
 def test_write_probe_sees_other_keys_kept(cli_env):
     assert cli_env.run("pull").exit_code == 0

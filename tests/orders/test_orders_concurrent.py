@@ -22,6 +22,12 @@ FAULTS = {"drop_after_commit_rate": 0.4, "error_rate": 0.3, "latency_ms": 30}
 ITEMS = ("poster:101", "poster:102", "poster:106")
 
 
+def settled_or_deferred(code: int, stderr: str) -> bool:
+    """Sent, skipped, or left to the next run to settle (3); or, when the 503s also defeated the
+    check of Poster's recent orders, nothing sent at all (1, saying so); never a crash."""
+    return code in (0, 3) or (code == 1 and "nothing was sent" in stderr and "Traceback" not in stderr)
+
+
 def phone(n: int) -> str:
     return f"+38067{n:07d}"
 
@@ -37,12 +43,12 @@ def test_order_send_of_one_id_from_several_processes_at_once_posts_it_once(
     data = tmp_path / "data"
     pull_snapshot(sandbox_server, data)
     env = sender_env(sandbox_server, data, tmp_path / "home")
-    ids = [f"C{senders}-{i}" for i in range(8)]
+    ids = [f"C{senders}-{i}" for i in range(12 // senders + 2)]  # 8 ids with 2 senders, 5 with 4
     for seed, order_id in enumerate(ids):
         sandbox_server.handle.faults(**FAULTS, seed=seed)
         results = finish([start(send_args(order_id, seed), env, tmp_path) for _ in range(senders)])
         for code, _out, err in results:
-            assert code in (0, 3), err  # sent, skipped, or left to the next run to settle; never a crash
+            assert settled_or_deferred(code, err), err
     sandbox_server.handle.faults_off()
     for seed, order_id in enumerate(ids):  # the user runs it again: it settles, never sends twice
         [(code, out, err)] = finish([start(send_args(order_id, seed), env, tmp_path)])
@@ -68,7 +74,7 @@ def test_order_batch_of_one_file_from_several_processes_at_once_posts_each_order
     sandbox_server.handle.faults(**FAULTS, seed=senders)
     batch = ["order", "batch", str(orders), "--json", "--concurrency", "4"]
     for code, _out, err in finish([start(batch, env, tmp_path) for _ in range(senders)]):
-        assert code in (0, 3), err
+        assert settled_or_deferred(code, err), err
     sandbox_server.handle.faults_off()
     [(code, out, err)] = finish([start(batch, env, tmp_path)])
     assert code == 0, err
