@@ -170,10 +170,10 @@ def ask_key(prompt: str) -> str:
         before = termios.tcgetattr(fd)
     except (ImportError, OSError, ValueError, AttributeError):
         return ask_line(prompt)
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # keeps a key typed ahead (TCSAFLUSH would drop it)
+        sys.stderr.write(prompt)  # asked once the terminal takes single keys
+        sys.stderr.flush()
         raw = os.read(fd, 8)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, before)
