@@ -247,7 +247,8 @@ def load_settings(
     profile_found = not profile
     for path in files:  # lowest precedence first
         data = read_toml(path)
-        if profile and profile in (data.get("profiles") or {}):
+        profiles = data.get("profiles") or {}
+        if profile and isinstance(profiles, Mapping) and profile in profiles:
             profile_found = True
         for key, value in _layer(data, profile, path).items():
             if key not in KEYS:
@@ -326,3 +327,56 @@ def store_value(path: Path, key: str, value: Any, *, profile: str | None = None)
         target = data.setdefault("profiles", {}).setdefault(profile, {})
     target[key] = value
     write_atomic(path, tomli_w.dumps(data).encode(), mode=stat.S_IRUSR | stat.S_IWUSR)
+
+
+# -- the environment outside the settings table ------------------------------------------------
+# Every other environment variable poster-cli reads is read here, so the whole list is in one file.
+
+DEFAULT_LOOKUP_DELAYS = (1.0, 2.0, 4.0)
+
+
+def debug_from_env() -> bool:
+    """``POSTER_DEBUG=1`` does what ``--debug`` does."""
+    return os.environ.get("POSTER_DEBUG") == "1"
+
+
+def lookup_delays() -> tuple[float, ...]:
+    """Waits between the lookups after a lost answer; ``POSTER_CLI_LOOKUP_DELAYS=0.1,0.2`` shortens
+    them (tests, demos)."""
+    raw = os.environ.get("POSTER_CLI_LOOKUP_DELAYS")
+    if not raw:
+        return DEFAULT_LOOKUP_DELAYS
+    try:
+        delays = tuple(float(x) for x in raw.split(",") if x.strip())
+        if not all(0 <= d <= 300 for d in delays):  # also refuses nan and inf
+            raise ValueError
+        return delays
+    except ValueError:
+        raise ConfigError(
+            f"POSTER_CLI_LOOKUP_DELAYS={raw!r}: expected seconds (0-300) separated by commas",
+            hint="fix or unset the environment variable POSTER_CLI_LOOKUP_DELAYS",
+        ) from None
+
+
+def forced_tty() -> bool | None:
+    """``POSTER_CLI_TTY``: ``1`` acts as if at a terminal, ``0``/``false``/``no`` as if piped; unset
+    or empty: look at the streams."""
+    v = os.environ.get("POSTER_CLI_TTY")
+    if v is None or v == "":
+        return None
+    return v not in ("0", "false", "no")
+
+
+def colour_allowed_by_env() -> bool:
+    """No colour with ``NO_COLOR`` set (any value, see no-color.org) or ``TERM=dumb``."""
+    return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def graphical_display() -> bool:
+    """A display server is there (``DISPLAY`` or ``WAYLAND_DISPLAY``)."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def tz_variable() -> str:
+    """``TZ`` without POSIX's leading colon (empty when unset)."""
+    return os.environ.get("TZ", "").lstrip(":")

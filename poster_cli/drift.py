@@ -289,6 +289,7 @@ class DriftReport:
     auto_mapped: list[dict[str, Any]] = field(default_factory=list)
     changed_since_last_sync: bool = True
     warnings: list[str] = field(default_factory=list)
+    exports: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def drift(self) -> bool:
@@ -319,6 +320,7 @@ class DriftReport:
             "auto_mapped": self.auto_mapped,
             "changed_since_last_sync": self.changed_since_last_sync,
             "warnings": self.warnings,
+            **({"exports": self.exports} if self.exports else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -469,6 +471,8 @@ class SyncOptions:
     keep: int = DEFAULT_KEEP
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     on_lock_wait: OnWait | None = None  # told once when another command holds the lock
+    exports: tuple[tuple[str, Path], ...] = ()  # (format, file): `menu export`s rewritten after each run
+    photo_base: str | None = None
 
     @property
     def snapshots_dir(self) -> Path:
@@ -674,6 +678,9 @@ async def run_sync(
         step("menu")
         if not _same_file(archive, options.menu_path):
             _link_or_copy(archive, options.menu_path)
+        for format, path in options.exports:
+            step("export")
+            report.exports.append(_export(new, format, path, spot, mapping, options.photo_base))
         step("report")
         write_atomic(options.report_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
         step("rotate")
@@ -681,7 +688,17 @@ async def run_sync(
         return report
 
 
-def _load_catalogue(path: Path) -> list[Any]:
+def _export(
+    snapshot: MenuSnapshot, format: str, path: Path, spot: int | None, mapping: Mapping, photo_base: str | None
+) -> dict[str, Any]:
+    """Rewrite one ``--export`` file atomically from the new snapshot and the (updated) mapping."""
+    from poster_cli.export import export_menu, write_export
+
+    result = write_export(path, export_menu(snapshot, format, spot_id=spot, mapping=mapping, photo_base=photo_base))
+    return {"format": format, "file": str(path), "items": result.variants, "products": result.products}
+
+
+def _load_catalogue(path: Path) -> Any:
     from poster_cli.catalogue import read_catalogue
 
     return read_catalogue(path)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
@@ -118,8 +118,8 @@ BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker proce
 
 
 def load_for_match(
-    catalogue: Path, columns: Any, menu: Path, spot_id: int | None
-) -> tuple[list[Any], MenuSnapshot, int | None, Any]:
+    catalogue: Path, columns: Any, menu: Path, spot_id: int | None, *, sheet: str | None = None, format: str = "auto"
+) -> tuple[Any, MenuSnapshot, int | None, Any]:
     """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
     or the menu's only one) and the menu's index. A big catalogue is read, and its names
     normalised, by a worker process while this one loads and indexes the menu. Errors are the
@@ -130,8 +130,11 @@ def load_for_match(
     from poster_cli.matching.parallel import Background, can_fork
     from poster_cli.menu import load_snapshot
 
-    def read_and_normalise() -> tuple[list[Any], list[str], list[Any]]:
-        items = read_catalogue(catalogue, columns)
+    def read() -> Any:
+        return read_catalogue(catalogue, columns, sheet=sheet, format=format)
+
+    def read_and_normalise() -> tuple[Any, list[str], list[Any]]:
+        items = read()
         names = list(dict.fromkeys(n for i in items for n in (i.name, i.category) if n))
         return items, names, [normalise(n) for n in names]
 
@@ -141,7 +144,7 @@ def load_for_match(
             snapshot = load_snapshot(menu)
         except Exception:
             if pending is None or pending.result() is None:
-                read_catalogue(catalogue, columns)  # the catalogue's own error, if it has one, comes first
+                read()  # the catalogue's own error, if it has one, comes first
             raise
         spot = snapshot.default_spot(spot_id)
         # with the catalogue worker busy, a second one for the menu's names costs more than it saves
@@ -151,7 +154,7 @@ def load_for_match(
         if pending is not None:
             pending.cancel()
     if done is None:
-        return read_catalogue(catalogue, columns), snapshot, spot, index
+        return read(), snapshot, spot, index
     items, names, norms = done
     remember(names, norms)
     return items, snapshot, spot, index
@@ -385,6 +388,45 @@ async def push_mapping(
         if on_written is not None:
             on_written(w)
     return report
+
+
+# A push records what it wrote in the snapshot this often (and once more when it ends or stops).
+KEEP_EVERY = 25
+
+
+async def push_resumable(
+    api: Any,
+    writes: Sequence[ExtrasWrite],
+    *,
+    menu_path: Path,
+    snapshot: MenuSnapshot,
+    lock: Callable[[], ContextManager[None]],
+    report: PushReport | None = None,
+    every: int = KEEP_EVERY,
+) -> PushReport:
+    """``push_mapping``, resumable: the products written are recorded in the snapshot file every
+    ``every`` writes and once more at the end, also when the push is interrupted (Ctrl-C) or fails,
+    so a re-run plans only what is left. The file is re-read under ``lock`` each time, since a
+    ``sync`` may have replaced it meanwhile (``snapshot`` stands in when it is gone)."""
+    from poster_cli.menu import load_snapshot, save_snapshot
+
+    done: list[ExtrasWrite] = []
+
+    def keep() -> None:
+        with lock():
+            current = load_snapshot(menu_path) if menu_path.exists() else snapshot
+            save_snapshot(snapshot_with_extras(current, done), menu_path)
+
+    def record(w: ExtrasWrite) -> None:
+        done.append(w)
+        if len(done) % every == 0:
+            keep()
+
+    try:
+        return await push_mapping(api, writes, on_written=record, report=report)
+    finally:
+        if done:
+            keep()
 
 
 def snapshot_with_extras(snapshot: MenuSnapshot, written: Iterable[ExtrasWrite]) -> MenuSnapshot:

@@ -224,12 +224,13 @@ async def login_with_oauth(
 def can_open_browser() -> bool:
     """A graphical browser is likely: macOS, Windows, or a display on other systems. Without one,
     ``webbrowser`` may start a text browser in this terminal, so the URL is only printed."""
-    import os
     import sys
+
+    from poster_cli.config import graphical_display
 
     if sys.platform in ("darwin", "win32"):
         return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return graphical_display()
 
 
 def show_authorization_url(url: str, redirect_uri: str, *, open_browser: bool, say: Callable[[str], None]) -> None:

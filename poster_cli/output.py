@@ -8,7 +8,6 @@ terminal detection (tests drive the interactive paths with it).
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from dataclasses import asdict, is_dataclass
@@ -22,17 +21,12 @@ if TYPE_CHECKING:  # rich is imported when something is printed, not at start-up
     from rich.console import Console
 
 
-def _forced_tty() -> bool | None:
-    v = os.environ.get("POSTER_CLI_TTY")
-    if v is None or v == "":
-        return None
-    return v not in ("0", "false", "no")
-
-
 def _is_tty(stream_name: str) -> bool:
     """Whether ``sys.<stream_name>`` (looked up now: tests swap it) is a terminal;
     ``POSTER_CLI_TTY`` overrides."""
-    forced = _forced_tty()
+    from poster_cli.config import forced_tty
+
+    forced = forced_tty()
     if forced is not None:
         return forced
     try:
@@ -55,7 +49,9 @@ def stderr_is_tty() -> bool:
 
 
 def color_allowed() -> bool:
-    return stderr_is_tty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    from poster_cli.config import colour_allowed_by_env
+
+    return stderr_is_tty() and colour_allowed_by_env()
 
 
 def err_console() -> "Console":
@@ -78,7 +74,9 @@ def out_console() -> "Console":
     from rich.console import Console
 
     is_tty = stdout_is_tty()
-    colour = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    from poster_cli.config import colour_allowed_by_env
+
+    colour = is_tty and colour_allowed_by_env()
     return Console(
         file=sys.stdout, force_terminal=colour, no_color=not colour, highlight=False, width=None if is_tty else 120
     )

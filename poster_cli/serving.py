@@ -12,6 +12,42 @@ import time
 from typing import Any, Iterator
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEADER_TIMEOUT = 10.0  # seconds a client may take to send a request's head (slowloris)
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection is kept
+MAX_CONNECTIONS = 200  # open connections at once; above it new requests get 503 (uvicorn)
+MAX_HEAD = 16 * 1024  # bytes of request line + headers (h11's limit)
+
+
+class HeadDeadlineH11(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for each request's head: a connection that has not
+    sent a complete request line and headers within ``header_timeout`` seconds of opening (or of
+    its previous answer) is closed. uvicorn alone would hold it for ever, one file descriptor each."""
+
+    header_timeout = HEADER_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_deadline()
+
+    def _arm_head_deadline(self) -> None:
+        self._head_for = self.cycle  # a new request replaces self.cycle
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_deadline)
+
+    def _head_deadline(self) -> None:
+        if self.cycle is self._head_for and not self.transport.is_closing():
+            self.transport.close()
+
+    def on_response_complete(self) -> None:
+        self._head_timer.cancel()
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm_head_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._head_timer.cancel()
+        super().connection_lost(exc)
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -31,15 +67,33 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def make_server(app: Any, *, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server for ``app``: lifespan on, no access log (the app logs one line per event)."""
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on")
+def make_server(
+    app: Any,
+    *,
+    log_level: str = "warning",
+    header_timeout: float = HEADER_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+) -> uvicorn.Server:
+    """A uvicorn server for ``app``: lifespan on, no access log (the app logs one line per event),
+    a deadline for each request's head, a cap on open connections, short keep-alive."""
+    protocol = type("HeadDeadline", (HeadDeadlineH11,), {"header_timeout": header_timeout})
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        http=protocol,
+        limit_concurrency=max_connections,
+        timeout_keep_alive=KEEP_ALIVE,
+        h11_max_incomplete_event_size=MAX_HEAD,
+    )
     return uvicorn.Server(config)
 
 
-def serve_forever(app: Any, sock: socket.socket) -> None:
-    """Serve until Ctrl-C / SIGTERM (uvicorn handles both and runs the lifespan shutdown)."""
-    asyncio.run(make_server(app).serve(sockets=[sock]))
+def serve_forever(app: Any, sock: socket.socket, **limits: Any) -> None:
+    """Serve until Ctrl-C / SIGTERM (uvicorn handles both and runs the lifespan shutdown).
+    ``limits``: ``header_timeout``, ``max_connections`` (see :func:`make_server`)."""
+    asyncio.run(make_server(app, **limits).serve(sockets=[sock]))
 
 
 @contextlib.contextmanager

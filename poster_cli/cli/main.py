@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 import sys
 import traceback
 from typing import Any, Optional
@@ -311,7 +310,9 @@ def main(
     opts = GlobalOptions(config=config, profile=profile, debug=debug, no_input=no_input)
     opts.overrides = {"api_url": api_url, "spot_id": spot_id, "data_dir": data_dir, "timeout": timeout}
     ctx.obj = opts
-    if debug or os.environ.get("POSTER_DEBUG") == "1":
+    from poster_cli.config import debug_from_env
+
+    if debug or debug_from_env():
         _enable_api_log()
 
 

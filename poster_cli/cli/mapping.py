@@ -192,8 +192,8 @@ def push(
     """
     from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import load_mapping
-    from poster_cli.mapping_sync import PushReport, plan_push, push_mapping, snapshot_with_extras
-    from poster_cli.menu import load_snapshot, save_snapshot
+    from poster_cli.mapping_sync import PushReport, plan_push, push_resumable
+    from poster_cli.menu import load_snapshot
     from poster_cli.output import emit_json, say
     from poster_cli.probe import extras_note
 
@@ -219,28 +219,19 @@ def push(
     )
 
     report = PushReport(unchanged=unchanged)
-    done: list[Any] = []
-
-    def keep_written() -> None:
-        """Record the written extras in the snapshot as it is now (a `sync` may have replaced it)."""
-        with common.data_lock(s, "mapping push"):
-            current = load_snapshot(menu_path) if menu_path.exists() else snapshot
-            save_snapshot(snapshot_with_extras(current, done), menu_path)
-
-    def record(w: Any) -> None:
-        done.append(w)
-        if len(done) % 25 == 0:  # keep the snapshot current so a re-run after Ctrl-C skips these
-            keep_written()
 
     async def go() -> PushReport:
         async with common.client(s) as api:
-            return await push_mapping(api, writes, on_written=record, report=report)
+            return await push_resumable(
+                api,
+                writes,
+                menu_path=menu_path,
+                snapshot=snapshot,
+                lock=lambda: common.data_lock(s, "mapping push"),
+                report=report,
+            )
 
-    try:
-        common.run_async(go)
-    finally:
-        if done:
-            keep_written()
+    common.run_async(go)
     if json_out:
         emit_json(
             {

@@ -17,7 +17,11 @@ def register(app: typer.Typer) -> None:
 
 def match(
     ctx: typer.Context,
-    catalogue: Path = typer.Argument(..., help="The site's catalogue: CSV (, ; or tab) or JSON."),
+    catalogue: Path = typer.Argument(
+        ...,
+        help="The site's catalogue: a Shopify, WooCommerce or Tilda export, a YML feed, an XLSX price list, "
+        "or plain CSV (, ; or tab) / JSON. The format is found from the content.",
+    ),
     menu: Optional[Path] = typer.Option(
         None, "--menu", help="A snapshot or a raw menu.getProducts answer (default: the pulled snapshot)."
     ),
@@ -33,6 +37,13 @@ def match(
     price_col: Optional[str] = typer.Option(None, "--price-col", help="Column holding the price."),
     category_col: Optional[str] = typer.Option(None, "--category-col", help="Column holding the category."),
     barcode_col: Optional[str] = typer.Option(None, "--barcode-col", help="Column holding the barcode."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX: the sheet to read (default: the first)."),
+    catalogue_format: str = typer.Option(
+        "auto",
+        "--format",
+        help="Read the catalogue as this format instead of detecting it: csv, json, xlsx, shopify-csv, "
+        "shopify-json, woocommerce-csv, woocommerce-json, tilda, yml.",
+    ),
     web: bool = WEB_OPTION,
     host: str = HOST_OPTION,
     port: int = PORT_OPTION,
@@ -59,7 +70,9 @@ def match(
     s = common.settings(ctx, spot_id=spot)
     columns = ColumnOverrides(id=id_col, name=name_col, price=price_col, category=category_col, barcode=barcode_col)
     with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
-        items, snapshot, spot_id, index = load_for_match(catalogue, columns, menu or s.menu_path, s.spot_id)
+        items, snapshot, spot_id, index = load_for_match(
+            catalogue, columns, menu or s.menu_path, s.spot_id, sheet=sheet, format=catalogue_format
+        )
         mapping_path = mapping_file or s.mapping_path
         # each save re-reads the file under the data folder's lock and merges: a `sync` from cron
         # may write it while a person is thinking, and neither may lose the other's work
@@ -74,6 +87,7 @@ def match(
     accepted = [r for r in results if r.accepted is not None]
     queue = [r for r in results if r.accepted is None]
     protected = len(items) - len(results)
+    say(f"{catalogue.name}: {items.describe()}")
     say(
         f"{len(items)} site items: {len(accepted)} matched automatically, {protected} decided before, {len(queue)} to review"
     )
@@ -130,6 +144,7 @@ def match(
                 "items": [_item_json(mapping.get(i.local_id), by_id.get(i.local_id), review) for i in items],
                 "mapping": str(mapping_path),
                 "spot_id": spot_id,
+                "meta": items.meta(),
             }
         )
     else:

@@ -1,4 +1,4 @@
-"""`poster-cli menu show` and `poster-cli menu diff`: look at snapshots."""
+"""`poster-cli menu show`, `menu diff` and `menu export`: look at snapshots, or hand one to a site platform."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Any, Optional
 
 import typer
 
-from poster_cli.cli import common
+from poster_cli.cli import common, menu_export
 
 menu_app = typer.Typer(
-    help="Look at the menu snapshot: a table of products, or what changed between two snapshots. "
+    help="Look at the menu snapshot: a table of products, what changed between two snapshots, or an export "
+    "for a site platform (Shopify, WooCommerce, Tilda, YML, XLSX). "
     "Example: poster-cli menu show --search латте",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -130,6 +131,9 @@ def diff(
     show_report(report, json_out=json_out, title="diff")
     if report.needs_attention():
         raise typer.Exit(3)
+
+
+menu_app.command("export")(menu_export.export)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -35,26 +34,6 @@ def _prepare(ctx: typer.Context, spot: Optional[int], mapping: Optional[Path]) -
     return s, builder
 
 
-def _lookup_delays() -> tuple[float, ...]:
-    """Waits between the lookups after a lost answer; ``POSTER_CLI_LOOKUP_DELAYS=0.1,0.2`` shortens
-    them (tests, demos)."""
-    raw = os.environ.get("POSTER_CLI_LOOKUP_DELAYS")
-    if not raw:
-        return (1.0, 2.0, 4.0)
-    try:
-        delays = tuple(float(x) for x in raw.split(",") if x.strip())
-        if not all(0 <= d <= 300 for d in delays):  # also refuses nan and inf
-            raise ValueError
-        return delays
-    except ValueError:
-        from poster_cli.errors import UsageError
-
-        raise UsageError(
-            f"POSTER_CLI_LOOKUP_DELAYS={raw!r}: expected seconds (0-300) separated by commas",
-            hint="fix or unset the environment variable POSTER_CLI_LOOKUP_DELAYS",
-        ) from None
-
-
 def _open_journal(s: Any) -> Any:
     """The order journal, with a warning when it was lost (deleted or emptied) and recreated."""
     from poster_cli.orders.journal import OrderJournal
@@ -70,9 +49,10 @@ def _open_journal(s: Any) -> Any:
 
 
 def _sender(api: Any, journal: Any, s: Any) -> Any:
+    from poster_cli.config import lookup_delays
     from poster_cli.orders.send import OrderSender
 
-    return OrderSender(api, journal, comment_template=s.comment_template, lookup_delays=_lookup_delays())
+    return OrderSender(api, journal, comment_template=s.comment_template, lookup_delays=lookup_delays())
 
 
 def _confirm_live(ctx: typer.Context, s: Any, what: str, *, yes: bool, required_without_tty: bool) -> None:

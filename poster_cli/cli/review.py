@@ -13,7 +13,7 @@ EXPOSE_HELP = (
     "Address to listen on. The default, 127.0.0.1, is this machine only. Any other address puts the "
     "page on the network over plain HTTP: rather keep 127.0.0.1 and reach it through an SSH tunnel "
     "(ssh -L 8750:127.0.0.1:PORT you@server, then open the printed link with port 8750) or a reverse "
-    "proxy with TLS (nginx, Caddy) in front."
+    "proxy with TLS (nginx, Caddy) in front that passes the Host header on."
 )
 # Declared once, used by `review` and `match` alike.
 WEB_OPTION = typer.Option(False, "--web", help="Review in a browser: serve a local page and print its link.")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.drift import DriftReport
 
 ATTENTION_HELP = (
     "What makes the exit code 3: 'any' (default) = any menu change (prices included), broken or "
@@ -18,7 +21,9 @@ ATTENTION_HELP = (
 def sync(
     ctx: typer.Context,
     catalogue: Optional[Path] = typer.Option(
-        None, "--catalogue", help="Site catalogue (CSV/JSON): report new site items, auto-map confident ones."
+        None,
+        "--catalogue",
+        help="Site catalogue (any format `match` reads): report new site items, auto-map confident ones.",
     ),
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
     json_out: bool = typer.Option(
@@ -39,6 +44,11 @@ def sync(
         help="Seconds to wait for another command writing the mapping or snapshot (sync, match, pull) before giving up (exit 1).",
     ),
     attention: str = typer.Option("any", "--attention", help=ATTENTION_HELP),
+    export: Optional[list[str]] = typer.Option(
+        None,
+        "--export",
+        help="FORMAT:FILE, repeatable: rewrite `menu export --format FORMAT` to FILE (atomically) after each run.",
+    ),
 ) -> None:
     """Pull the menu, report what changed since the last sync and which mapped site items broke.
 
@@ -57,6 +67,9 @@ def sync(
         raise UsageError(f"--attention must be {ATTENTION_ANY} or {ATTENTION_MAPPING}, not {attention!r}")
     if no_input:
         common.options(ctx).no_input = True
+    from poster_cli.export import parse_target
+
+    exports = tuple(parse_target(value) for value in export or ())
     s = common.settings(ctx)
     opts = SyncOptions(
         data_dir=s.data_dir,
@@ -67,6 +80,8 @@ def sync(
         keep=keep,
         lock_timeout=lock_timeout,
         on_lock_wait=say,
+        exports=exports,
+        photo_base=f"https://{s.account}.joinposter.com" if s.account else None,
     )
 
     async def pull() -> MenuSnapshot:
@@ -153,7 +168,7 @@ def _site_lines(entry: dict[str, Any], mapping: Any, currency: str | None) -> li
     return lines
 
 
-def _lines(report: Any, title: str, mapping: Any = None) -> list[str]:
+def _lines(report: DriftReport, title: str, mapping: Any = None) -> list[str]:
     lines: list[str] = []
     if report.previous is None and title == "sync":
         lines.append(f"First sync: {report.products} products recorded; changes are reported from the next run.")
@@ -176,6 +191,8 @@ def _lines(report: Any, title: str, mapping: Any = None) -> list[str]:
         mod = f"/{a['modificator_id']}" if a.get("modificator_id") is not None else ""
         score = f" (score {a['score']})" if a.get("score") is not None else ""
         lines.append(f"= {a['local_id']} → {a['product_id']}{mod}: auto-mapped{score}")
+    for e in report.exports:
+        lines.append(f"> {e['file']}: {e['items']} items ({e['products']} products) exported as {e['format']}")
     for w in report.warnings:
         lines.append(f"warning: {w}")
     c = report.counts()
@@ -189,7 +206,7 @@ def _lines(report: Any, title: str, mapping: Any = None) -> list[str]:
     return lines
 
 
-def _since(report: Any) -> str:
+def _since(report: DriftReport) -> str:
     if report.previous_pulled_at:
         return f", since {report.previous_pulled_at}"
     if report.previous:
@@ -198,7 +215,7 @@ def _since(report: Any) -> str:
 
 
 def show_report(
-    report: Any,
+    report: DriftReport,
     *,
     json_out: bool,
     title: str,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:
+    from poster_cli.config import Settings
 
 webhooks_app = typer.Typer(
     help="Receive Poster's webhooks (order accepted/declined/closed, menu changes), look at what "
@@ -20,7 +23,7 @@ webhooks_app = typer.Typer(
 DEFAULT_PORT = 8787
 
 
-def _secret(s: Any) -> str:
+def _secret(s: Settings) -> str:
     from poster_cli.errors import NotConfiguredError
 
     if not s.app_secret:
@@ -74,6 +77,12 @@ def serve(
         min=0,
         help="Refuse events whose time is further than this many seconds from now (0: no limit).",
     ),
+    header_timeout: float = typer.Option(
+        10.0, "--header-timeout", min=0.1, help="Seconds a client may take to send a request's headers, and its body."
+    ),
+    max_connections: int = typer.Option(
+        200, "--max-connections", min=1, help="Open connections at most; above it requests are answered 503."
+    ),
 ) -> None:
     """Receive Poster webhooks at POST /webhook: verify, store, answer at once, then update the
     order journal and the menu snapshot and run --on-event. GET /healthz answers when up.
@@ -85,8 +94,9 @@ def serve(
     """
     from poster_cli.errors import UsageError
     from poster_cli.output import say
+    from poster_cli.ratelog import RateLimitedLog, quiet_server_logs
     from poster_cli.serving import bind, serve_forever
-    from poster_cli.webhooks.app import ReceiverConfig, create_app
+    from poster_cli.webhooks.app import ReceiverConfig, create_app, stderr_log
     from poster_cli.webhooks.hook import HookPolicy
     from poster_cli.webhooks.processor import EventProcessor
 
@@ -94,7 +104,12 @@ def serve(
     secret = _secret(s)
     processor = EventProcessor.from_settings(common.client(s), s)
     hook = HookPolicy(on_event, timeout=on_event_timeout, attempts=on_event_attempts) if on_event else None
-    app = create_app(ReceiverConfig(secret=secret, store_path=s.webhooks_path, max_age=max_age, hook=hook), processor)
+    config = ReceiverConfig(
+        secret=secret, store_path=s.webhooks_path, max_age=max_age, hook=hook, body_timeout=header_timeout
+    )
+    # under attack or out of file descriptors the same error comes thousands of times a second
+    app = create_app(config, processor, log=RateLimitedLog(stderr_log))
+    quiet_server_logs()
     try:
         sock = bind(host, port)
     except OSError as exc:
@@ -103,7 +118,7 @@ def serve(
     say(
         f"Receiving Poster webhooks at http://{shown}:{sock.getsockname()[1]}/webhook; events kept in {s.webhooks_path}. Ctrl-C stops."
     )
-    serve_forever(app, sock)
+    serve_forever(app, sock, header_timeout=header_timeout, max_connections=max_connections)
 
 
 @webhooks_app.command("list")

@@ -4,11 +4,11 @@ Scale: candidates come from an index of name tokens and their 4-letter prefixes,
 rarity (IDF), so each site item meets a dozen targets, never the whole menu; only those are
 scored in full. A word on many targets is not walked; a name made only of such words is looked up
 by pairs of them (the rarest pairs first, a few hundred targets at most), so the work per item
-stays bounded however big the menu and however much its names share. Scores combine name similarity (rarity-weighted token alignment, both ways, so
-extra words on either side cost) with size agreement (a conflict is strong negative evidence),
-category agreement and price proximity; hidden targets and those invisible at the spot are ranked
-down. An item is accepted automatically only when its best target scores at least ``accept`` (or
-a little less, when it is far ahead of a runner-up that did score), is clearly ahead of the next
+stays bounded however big the menu and however much its names share. Scores combine name
+similarity (rarity-weighted token alignment, both ways, so extra words on either side cost) with
+size agreement (a conflict is strong negative evidence), category agreement and price proximity;
+hidden targets and those invisible at the spot are ranked down. An item is accepted
+automatically only when its best target scores at least ``accept``, is clearly ahead of the next
 one, is orderable, and no other item claims the same target.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,11 +44,6 @@ GLOSS_CAP = 0.5  # an explanation's words together weigh at most this share of t
 CROWD = 60  # a word on more targets than this is too common to find targets by on its own
 PAIR_LIMIT = 2000  # a pair of common words on more targets than this is not walked either
 PAIR_POOL = 12  # targets found by pairs of common words that are weighed in full
-# A clear winner a little under the accept score is taken too: far ahead of a real runner-up
-# (an explanation or an extra word cost it the last points, not a doubt between two targets).
-CLEAR_BELOW = 10.0  # at most this much under the accept score
-CLEAR_LEAD = 40.0  # ahead of the next target by at least this much
-CLEAR_SECOND = 5.0  # ... which did score (a lone candidate says less: nothing else was even close)
 PARALLEL_MIN_ITEMS = 1000  # site items per worker process below which one more costs more than it saves
 TargetKey = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
@@ -274,6 +270,7 @@ class MenuIndex:
         self._sections: dict[str, frozenset[str]] = {}  # a category's words and the generic words it stands for
         self._similar: dict[tuple[str, str], float] = {}  # word pairs compared so far
         self.aliases: list[Alias] = []  # site words read as the menu's words (taught by a person)
+        self._initials: dict[str, tuple[str, ...]] | None = None  # "jw" -> the brand words it stands for
 
     @classmethod
     def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
@@ -536,6 +533,24 @@ class MenuIndex:
         """The best targets for one site item, best first."""
         return [self.candidate(*ranked) for ranked in self.ranked(item, options)]
 
+    def _expand_initials(self, norm: NormalName) -> NormalName:
+        """A brand written as its initials ("JW Black Label") read as the menu's own brand words
+        ("Johnnie Walker Black Label"): when the menu has one brand of two or three capitalised
+        Latin words with those initials, and a product named with it shares another word of the
+        site's name."""
+        if self._initials is None:
+            self._initials = _brand_initials(self.targets)
+        by_token, token_sets = self._by_token, self._token_sets
+        pairs: list[Alias] = []
+        for tok in norm.tokens:
+            words = self._initials.get(tok) if tok not in by_token else None
+            if not words:
+                continue
+            others = set(norm.tokens) - {tok}
+            if any(not others.isdisjoint(token_sets[i]) for i in by_token.get(words[0], ())[:CROWD]):
+                pairs.append(((tok,), words))
+        return apply_aliases(norm, pairs) if pairs else norm
+
     def use_aliases(self, aliases: list[Alias]) -> None:
         """Read site names with these word pairs (those whose menu words this menu has)."""
         known = self._by_token
@@ -546,6 +561,8 @@ class MenuIndex:
         norm = normalise(item.name)
         if self.aliases:
             norm = apply_aliases(norm, self.aliases)
+        if len(norm.tokens) > 1 and any(len(tok) <= 3 and tok not in self._by_token for tok in norm.tokens):
+            norm = self._expand_initials(norm)
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]
@@ -565,6 +582,28 @@ class MenuIndex:
         """Targets whose names look like ``text`` (the interactive ``/`` search)."""
         probe = CatalogueItem(local_id="", name=text)
         return self.candidates(probe, MatchOptions(top=limit, pool=max(limit * 3, 24)))
+
+
+_BRAND = re.compile(r"(?<![\w'])([A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)+)(?![\w'])")
+
+
+def _brand_initials(targets: Sequence[MatchTarget]) -> dict[str, tuple[str, ...]]:
+    """Initials of the menu's brands (runs of two or three capitalised Latin words), as the token a
+    site name's initials normalise to, -> the brand's tokens; initials two brands share are left out."""
+    found: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for t in targets:
+        if not t.name.isascii() and not any("A" <= ch <= "Z" for ch in t.name):
+            continue
+        for m in _BRAND.finditer(t.name):
+            run = m.group(1).split()
+            for size in (2, 3):
+                for k in range(len(run) - size + 1):
+                    words = run[k : k + size]
+                    tokens = normalise(" ".join(words)).tokens
+                    initials = normalise("".join(w[0] for w in words)).tokens
+                    if len(tokens) == size and len(initials) == 1:
+                        found[initials[0]].add(tokens)
+    return {key: next(iter(brands)) for key, brands in found.items() if len(brands) == 1}
 
 
 def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
@@ -638,9 +677,7 @@ def match_items(
             continue
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
         second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
-        if best.score < options.accept and not (
-            best.score >= options.accept - CLEAR_BELOW and second >= CLEAR_SECOND and best.raw - second >= CLEAR_LEAD
-        ):
+        if best.score < options.accept:
             r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         if not by_code and best.raw - second < options.margin:

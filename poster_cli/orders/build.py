@@ -126,6 +126,25 @@ class _Resolved:
     label: str
 
 
+MAX_COUNT = Decimal(10_000)  # of one line: more is a typo, or a file built to break the totals
+COUNT_PLACES = 3  # grams of a kilogram
+
+
+def count_problem(count: Decimal) -> str | None:
+    """Why ``count`` cannot be a line's count (None when it can): a number, more than 0, at most
+    10,000, at most 3 decimal places. ``1e999999`` would otherwise overflow the totals."""
+    if not count.is_finite():
+        return "is not a number"
+    if count <= 0:
+        return "must be more than 0"
+    if count > MAX_COUNT:
+        return f"is more than {MAX_COUNT}"
+    exponent = count.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -COUNT_PLACES:
+        return f"has more than {COUNT_PLACES} decimal places"
+    return None
+
+
 def count_for_json(count: Decimal) -> int | str:
     """Whole counts as JSON numbers; fractional (weight) counts as decimal strings, never floats
     (Poster itself sends counts as strings, ``"1.00000"``)."""
@@ -451,6 +470,7 @@ def parse_item_arg(text: str) -> ItemRequest:
         count = Decimal(tail.strip().replace(",", "."))
     except InvalidOperation:
         raise UsageError(f"--item {text!r}: the count after ':' must be a number, e.g. L-001:2") from None
-    if not count.is_finite():
-        raise UsageError(f"--item {text!r}: the count after ':' must be a number, e.g. L-001:2")
+    problem = count_problem(count)
+    if problem is not None:
+        raise UsageError(f"--item {text!r}: the count after ':' {problem}, e.g. L-001:2")
     return ItemRequest(head.strip(), count)

@@ -11,9 +11,9 @@ Stale owners need no rule of their own: the kernel drops a process's record lock
 ``kill -9`` included, so a killed sender never blocks the next run.
 
 POSIX record locks belong to a process, not to a file handle, and closing *any* handle on the file
-drops all of them. So each process opens each claims file once and keeps it open, and orders claimed
-inside one process (a batch's tasks, two senders on one journal) are kept apart by a set of the ids
-it holds.
+drops all of them. So each process opens each claims file once and keeps it open while it holds a
+claim in it, and orders claimed inside one process (a batch's tasks, two senders on one journal)
+are kept apart by a set of the ids it holds.
 
 The file holds no data; its presence also says that orders were sent from this data folder before
 (:attr:`~poster_cli.orders.journal.OrderJournal.lost` uses that to notice a deleted journal).
@@ -42,6 +42,8 @@ class OrderBusy(Exception):
 
 
 class _ClaimFile:
+    """One open claims file and the ids this process holds in it (used under ``_GUARD``)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
@@ -51,29 +53,12 @@ class _ClaimFile:
                 f"cannot open the order claims file {path}: {exc.strerror}", hint="check the data folder"
             ) from None
         self.held: set[str] = set()
-        self.guard = threading.Lock()
-
-    def try_claim(self, order_id: str) -> bool:
-        with self.guard:
-            if order_id in self.held:
-                return False
-            try:
-                fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _offset(order_id), os.SEEK_SET)
-            except (BlockingIOError, PermissionError):
-                return False
-            self.held.add(order_id)
-            return True
-
-    def release(self, order_id: str) -> None:
-        with self.guard:
-            if order_id not in self.held:
-                return
-            self.held.discard(order_id)
-            fcntl.lockf(self.fd, fcntl.LOCK_UN, 1, _offset(order_id), os.SEEK_SET)
 
 
+# Open claims files by real path. A file is closed when this process holds nothing in it any more
+# (closing it then drops no lock of ours), so a long test run does not pile up descriptors.
 _FILES: dict[str, _ClaimFile] = {}
-_FILES_GUARD = threading.Lock()
+_GUARD = threading.Lock()
 
 
 def _offset(order_id: str) -> int:
@@ -86,14 +71,37 @@ def claims_path(journal_path: Path | str) -> Path:
     return p.with_name(p.name + ".claims")
 
 
-def _claim_file(path: Path) -> _ClaimFile:
+def _try_claim(path: Path, order_id: str) -> bool:
     key = os.path.realpath(path)
-    with _FILES_GUARD:
-        found = _FILES.get(key)
-        if found is None:
+    with _GUARD:
+        file = _FILES.get(key)
+        if file is None:
             private_dir(path.parent)
-            found = _FILES[key] = _ClaimFile(path)
-        return found
+            file = _FILES[key] = _ClaimFile(path)
+        if order_id in file.held:
+            return False
+        try:
+            fcntl.lockf(file.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _offset(order_id), os.SEEK_SET)
+        except (BlockingIOError, PermissionError):
+            if not file.held:
+                os.close(file.fd)
+                del _FILES[key]
+            return False
+        file.held.add(order_id)
+        return True
+
+
+def _release(path: Path, order_id: str) -> None:
+    key = os.path.realpath(path)
+    with _GUARD:
+        file = _FILES.get(key)
+        if file is None or order_id not in file.held:
+            return
+        file.held.discard(order_id)
+        fcntl.lockf(file.fd, fcntl.LOCK_UN, 1, _offset(order_id), os.SEEK_SET)
+        if not file.held:
+            os.close(file.fd)
+            del _FILES[key]
 
 
 class OrderClaims:
@@ -105,10 +113,10 @@ class OrderClaims:
 
     def try_claim(self, order_id: str) -> bool:
         """Claim ``order_id`` now if nobody holds it."""
-        return _claim_file(self.path).try_claim(order_id)
+        return _try_claim(self.path, order_id)
 
     def release(self, order_id: str) -> None:
-        _claim_file(self.path).release(order_id)
+        _release(self.path, order_id)
 
     @asynccontextmanager
     async def hold(self, order_id: str) -> AsyncIterator[float]:

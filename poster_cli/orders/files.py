@@ -23,8 +23,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from poster_cli import safe_json
 from poster_cli.errors import InputFileError
-from poster_cli.orders.build import ItemRequest, OrderRequest
+from poster_cli.orders.build import ItemRequest, OrderRequest, count_problem
 
 ORDER_FIELDS = ("phone", "client_id", "paid", "first_name", "last_name", "comment", "spot_id", "email", "address")
 COLUMNS = ("order_id", "item", "count") + ORDER_FIELDS
@@ -36,6 +37,8 @@ ALIASES = {
     "qty": "count",
     "quantity": "count",
 }
+MAX_FIELD = 10_000  # characters in one value: a comment or an address is far shorter
+MAX_DEPTH = 16  # an order file nests 4 levels ({"orders": [{"items": [{...}]}]})
 TRUE = {"1", "true", "yes", "y", "paid", "так", "да"}
 FALSE = {"", "0", "false", "no", "n", "ні", "нет"}
 
@@ -92,6 +95,8 @@ def _decode(data: bytes) -> str:
 def _parse_csv(text: str, name: str) -> ParsedBatch:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    # a value over csv's own limit (128 KB) would stop the reading; ours (MAX_FIELD) reports the row
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -126,6 +131,17 @@ def _parse_csv(text: str, name: str) -> ParsedBatch:
         if not any(v.strip() for v in values):
             continue
         row = {c: v.strip() for c, v in zip(columns, values) if c in COLUMNS}
+        longest = max((len(v) for v in values), default=0)
+        if longest > MAX_FIELD:
+            batch.problems.append(
+                FileProblem(
+                    f"{name}:{line}",
+                    f"a value of {longest} characters (at most {MAX_FIELD})",
+                    row.get("order_id") or None,
+                )
+            )
+            if not row.get("order_id") or len(row["order_id"]) > MAX_FIELD:
+                continue
         if len(values) > len(columns):
             batch.problems.append(
                 FileProblem(
@@ -182,15 +198,22 @@ def _count(raw: Any, where: str, oid: str | None, batch: ParsedBatch) -> Decimal
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         batch.problems.append(FileProblem(where, f"count {raw!r} is not a number", oid))
         return None
+    shown = _clip(str(raw))
     try:
         count = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation:
-        batch.problems.append(FileProblem(where, f"count {raw!r} is not a number", oid))
+        batch.problems.append(FileProblem(where, f"count {shown!r} is not a number", oid))
         return None
-    if not count.is_finite():
-        batch.problems.append(FileProblem(where, f"count {raw!r} is not a number", oid))
+    # zero and negatives are the builder's to report (it names the item too)
+    problem = count_problem(count) if not count.is_finite() or count > 0 else None
+    if problem is not None:
+        batch.problems.append(FileProblem(where, f"count {shown!r} {problem}", oid))
         return None
     return count
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _order(
@@ -232,6 +255,9 @@ def _order(
         if raw is not None and not isinstance(raw, (str, int)):
             problem(key, f"{key} must be text")
             continue
+        if raw is not None and len(str(raw)) > MAX_FIELD:
+            problem(key, f"{key} has {len(str(raw))} characters (at most {MAX_FIELD})")
+            continue
         strings[key] = str(raw) if raw is not None and raw != "" else None
     if not ok:
         return None
@@ -255,9 +281,13 @@ def _order(
 
 def _parse_json(text: str, name: str) -> ParsedBatch:
     try:
-        data = json.loads(text)
+        data = safe_json.loads(text, max_depth=MAX_DEPTH)
+    except safe_json.JsonTooDeep as exc:
+        raise InputFileError(name, f"not an order file: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputFileError(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise InputFileError(name, f"not an order file: {exc}") from None
     if isinstance(data, dict) and "orders" in data:
         data = data["orders"]
     if not isinstance(data, list):
@@ -272,6 +302,9 @@ def _parse_json(text: str, name: str) -> ParsedBatch:
         oid_raw = raw.get("order_id")
         if isinstance(oid_raw, bool) or not isinstance(oid_raw, (str, int)) or str(oid_raw).strip() == "":
             batch.problems.append(FileProblem(where, "no order_id"))
+            continue
+        if len(str(oid_raw)) > MAX_FIELD:
+            batch.problems.append(FileProblem(where, f"an order_id of {len(str(oid_raw))} characters"))
             continue
         oid = str(oid_raw).strip()
         if oid in seen:
@@ -307,6 +340,9 @@ def _json_items(raw: Any, where: str, oid: str, batch: ParsedBatch) -> list[Item
         item = entry.get("item")
         if isinstance(item, bool) or not isinstance(item, (str, int)) or str(item).strip() == "":
             batch.problems.append(FileProblem(here, "no item", oid))
+            continue
+        if len(str(item)) > MAX_FIELD:
+            batch.problems.append(FileProblem(here, f"an item of {len(str(item))} characters", oid))
             continue
         count = _count(entry.get("count"), here, oid, batch)
         if count is not None:

@@ -55,7 +55,9 @@ def _spot_prices(prices: list[int], visible: list[int] | None) -> dict[str, dict
 def local_zone_name() -> str:
     """The machine's time zone as an IANA name (``TZ``, else ``/etc/localtime``), else a fixed
     ``Etc/GMT±N`` zone of the current offset."""
-    tz = os.environ.get("TZ", "").lstrip(":")
+    from poster_cli.config import tz_variable
+
+    tz = tz_variable()
     if tz and "/" in tz and not tz.startswith("/"):
         return tz
     try:

@@ -7,7 +7,12 @@ app's lifespan then take the stored events in arrival order: one applies them
 command, so a slow command never delays journal or menu updates. At start-up both pick up what
 the previous run left unfinished.
 
-Answers: 400 malformed body, 401 unsigned / bad signature / stale ``time``, 413 body over 64 KB.
+Answers: 400 malformed body (or JSON nested deeper than a delivery ever is, refused before it is
+parsed), 401 unsigned / bad signature / stale ``time``, 408 a body that does not arrive within
+``body_timeout``, 413 body over 64 KB, 503 when the event cannot be stored (Poster delivers again).
+An ``--on-event`` run that cannot even start (no file descriptors left) is postponed, not dropped.
+Connection-level limits (a deadline for each request's head, a cap on connections) are the
+server's: :func:`poster_cli.serving.make_server`.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class ReceiverConfig:
     store_path: Path
     max_age: float = DEFAULT_MAX_AGE
     hook: HookPolicy | None = None
+    body_timeout: float = 10.0  # seconds for the whole body once the head arrived
 
 
 def hook_payload(stored: StoredEvent) -> dict[str, Any]:
@@ -94,6 +100,7 @@ class Receiver:
         self.to_process: asyncio.Queue[int] = asyncio.Queue()
         self.to_hook: asyncio.Queue[int] = asyncio.Queue()
         self.processed = 0
+        self.postponed: dict[int, int] = {}  # event id -> times its on-event run could not start
 
     async def start(self) -> list[asyncio.Task[None]]:
         self.store = await asyncio.to_thread(EventStore, self.config.store_path)
@@ -146,6 +153,13 @@ class Receiver:
         if stored is None or self.config.hook is None or stored.hook_state != "pending":
             return  # queued twice (a redelivery) and already run
         result = await run_hook(self.config.hook, hook_payload(stored), log=self.log)
+        if result.later:
+            tries = self.postponed[event_id] = self.postponed.get(event_id, 0) + 1
+            delay = min(60.0, 0.5 * 2 ** min(tries, 7))
+            self.log(f"{_label(stored)}: on-event run postponed ({result.error}); trying again in {delay:g}s")
+            asyncio.get_running_loop().call_later(delay, self.to_hook.put_nowait, event_id)
+            return  # still pending in the store: a restart picks it up too
+        self.postponed.pop(event_id, None)
         if not result.ok:
             self.log(f"{_label(stored)}: on-event command gave up after {result.attempts} run(s)")
         await asyncio.to_thread(
@@ -159,14 +173,22 @@ class Receiver:
 
     async def receive(self, request: Request) -> JSONResponse:
         try:
-            body = await _read_capped(request)
+            try:
+                async with asyncio.timeout(self.config.body_timeout):
+                    body = await _read_capped(request)
+            except TimeoutError:
+                raise DeliveryRejected(408, f"body not received within {self.config.body_timeout:g}s") from None
             fields = parse_body(body, request.headers.get("content-type"))
             event = check_delivery(fields, self.config.secret, max_age=self.config.max_age)
         except DeliveryRejected as rej:
             self.log(f"webhook rejected ({rej.status}): {rej.reason}")
             return JSONResponse({"status": "rejected", "error": rej.reason}, status_code=rej.status)
         assert self.store is not None
-        event_id, is_new = await asyncio.to_thread(self.store.add, event, with_hook=self.config.hook is not None)
+        try:
+            event_id, is_new = await asyncio.to_thread(self.store.add, event, with_hook=self.config.hook is not None)
+        except Exception as exc:  # disk full, no file descriptors: Poster delivers again later
+            self.log(f"webhook not stored ({type(exc).__name__}: {redact(str(exc))}); answered 503")
+            return JSONResponse({"status": "retry", "error": "cannot store the event now"}, status_code=503)
         if not is_new:
             self.log(f"webhook #{event_id} {event.object} {event.object_id} {event.action}: redelivery, already stored")
         # A redelivery is looked at again, which is harmless (processing reads Poster's current

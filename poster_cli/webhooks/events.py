@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import parse_qsl
 
+from poster_cli import safe_json
 from poster_cli.poster.signature import verify_matches
 
 MAX_BODY = 64 * 1024
@@ -78,6 +79,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+MAX_DEPTH = 8  # a delivery is a flat object (``data`` is a JSON string): anything deep is an attack
+
+
 def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     """The delivery's fields from a JSON or form-encoded body (400 when neither)."""
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -90,7 +94,9 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     if kind not in ("application/json", "", "text/json") and not kind.endswith("+json"):
         raise DeliveryRejected(400, f"unsupported content type {kind!r}")
     try:
-        payload = json.loads(text)
+        payload = safe_json.loads(text, max_depth=MAX_DEPTH)
+    except safe_json.JsonTooDeep:
+        raise DeliveryRejected(400, f"body nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError:
         raise DeliveryRejected(400, "body is not valid JSON") from None
     if not isinstance(payload, dict):

@@ -33,6 +33,7 @@ class HookResult:
     ok: bool
     attempts: int
     error: str | None = None
+    later: bool = False  # could not even start (no file descriptors or processes left): try again later
 
 
 def _env(payload: Mapping[str, Any]) -> dict[str, str]:
@@ -92,8 +93,9 @@ async def run_hook(
     for attempt in range(1, policy.attempts + 1):
         try:
             error = await run_once(policy.command, payload, policy.timeout)
-        except OSError as exc:  # the shell itself could not start
-            error = f"cannot start: {exc.strerror or exc}"
+        except OSError as exc:  # the shell could not start: out of file descriptors or processes
+            # not the command's fault, and not a run: the receiver tries again later, never drops it
+            return HookResult(False, attempt - 1, f"cannot start: {exc.strerror or exc}", later=True)
         if error is None:
             return HookResult(True, attempt)
         label = f"{payload.get('object')} {payload.get('object_id')} {payload.get('action')}"

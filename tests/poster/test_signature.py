@@ -47,3 +47,11 @@ def test_no_verify_an_empty_one_or_one_that_is_not_text_is_refused() -> None:
     assert not verify_matches(event(verify=None), SECRET)
     assert not verify_matches(event(verify=12345), SECRET)  # a number: refused, never a crash
     assert not verify_matches(event(verify=["x"]), SECRET)
+
+
+def test_data_is_signed_between_the_action_and_the_time_and_null_data_is_not() -> None:
+    data = '{"value_relative":"2","type":"1"}'
+    assert webhook_verify(event(data=data), SECRET) == md5(
+        f"api-demo;incoming_order;42;changed;{data};1518794257;{SECRET}"
+    )
+    assert webhook_verify(event(data=None), SECRET) == md5(f"api-demo;incoming_order;42;changed;1518794257;{SECRET}")

@@ -1,0 +1,81 @@
+"""The mapping file's edges: a local_id twice, a key twice in one item, and the fast line reader
+agreeing with the TOML library on every file it accepts. Files are written here as text, the way
+a person (or our writer) would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from poster_cli.errors import ConfigError, InputFileError
+from poster_cli.mapping import load_mapping, read_own_toml
+
+ITEM_A = '[[items]]\nlocal_id = "A"\nlocal_name = "Latte"\nstatus = "confirmed"\nproduct_id = 10\n'
+ITEM_B = '[[items]]\nlocal_id = "B"\nlocal_name = "Tea"\nstatus = "auto"\nproduct_id = 11\nscore = 91.5\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mapping.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("header", ["version = 1\n\n", ""])
+def test_a_local_id_twice_is_refused_naming_it(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path, header + ITEM_A + "\n" + ITEM_A.replace("Latte", "Latte again"))
+    with pytest.raises(InputFileError) as info:
+        load_mapping(path)
+    assert str(info.value) == f"{path}: local_id 'A' appears twice"
+    assert info.value.exit_code == 2
+
+
+def test_a_numeric_local_id_twice_is_the_same_id(tmp_path: Path) -> None:
+    path = write(tmp_path, ITEM_A.replace('"A"', "7") + ITEM_A.replace('"A"', '"7"'))
+    with pytest.raises(InputFileError, match="local_id '7' appears twice"):
+        load_mapping(path)
+
+
+def test_a_key_twice_in_one_item_is_a_toml_error_naming_the_line(tmp_path: Path) -> None:
+    text = "version = 1\n\n" + ITEM_A + "product_id = 12\n"
+    assert read_own_toml(text) is None  # the fast reader gives up, so the TOML library decides
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_mapping(path)
+    assert str(info.value).startswith(f"{path}, line 8: not valid TOML")
+    assert info.value.exit_code == 2
+
+
+def test_items_written_as_a_key_and_a_table_are_refused(tmp_path: Path) -> None:
+    text = "version = 1\nitems = []\n\n" + ITEM_A
+    assert read_own_toml(text) is None
+    with pytest.raises(ConfigError, match="line 4: not valid TOML"):
+        load_mapping(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version = 1\n\n" + ITEM_A + "\n" + ITEM_B,
+        ITEM_B,
+        'version = 1\n\n[[items]]\nlocal_id = "Q"\nlocal_name = "say \\"hi\\"\\n"\nstatus = "unmatched"\n',
+        (
+            'version = 1\n\n[[items]]\nlocal_id = "S"\nlocal_name = "Syrnyky"\nstatus = "manual"\nproduct_id = 141\n'
+            "dish_modifications = [{ m = 2002, a = 1 }, { m = 2004, a = 2 }]\n"
+        ),
+        "version = 1\n",
+    ],
+    ids=["two items", "no version", "escapes", "dish modifications", "empty"],
+)
+def test_the_fast_reader_reads_what_tomllib_reads(text: str) -> None:
+    import tomllib
+
+    assert read_own_toml(text) == tomllib.loads(text)
+
+
+def test_what_is_read_back(tmp_path: Path) -> None:
+    mapping = load_mapping(write(tmp_path, "version = 1\n\n" + ITEM_A + "\n" + ITEM_B))
+    a, b = mapping.get("A"), mapping.get("B")
+    assert a is not None and b is not None
+    assert (a.local_name, a.status, a.product_id, a.score) == ("Latte", "confirmed", 10, None)
+    assert (b.local_name, b.status, b.product_id, b.score) == ("Tea", "auto", 11, 91.5)
