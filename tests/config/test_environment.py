@@ -114,7 +114,14 @@ def test_render_config_comments_unset_keys_and_shows_set_ones() -> None:
 
 @pytest.mark.parametrize(
     "text,line",
-    [('spot_id = 1\napi_url = "x\n', 2), ("spot_id = 1\n[profiles\n", 2), ("spot_id = \n", 1), ("a = 1\nb = [", 2)],
+    [
+        ('spot_id = 1\napi_url = "x\n', 2),
+        ("spot_id = 1\n[profiles\n", 2),
+        ("spot_id = \n", 1),
+        ("a = 1\nb = [", 2),  # "at end of document": the last line
+        ("x = [1,\n", 1),  # ... which a final newline does not add to
+        ("x = [1,", 1),
+    ],
 )
 def test_a_toml_error_names_its_line(tmp_path: Path, text: str, line: int) -> None:
     path = tmp_path / "c.toml"
@@ -162,3 +169,62 @@ def test_profiles_that_are_not_tables_are_refused(tmp_path: Path, text: str, mes
     with pytest.raises(ConfigError) as info:
         config.load_settings(env={}, cwd=tmp_path, config_file=path, profile="night")
     assert info.value.message == message.format(path=path)
+
+
+@pytest.mark.parametrize(
+    "flags,env,hint",
+    [
+        ({"timeout": 0}, {}, "pass --timeout with a value in that range"),
+        ({"spot_id": 0}, {}, "pass --spot with a value in that range"),
+        ({}, {"POSTER_TIMEOUT": "0"}, "fix or unset the environment variable POSTER_TIMEOUT"),
+    ],
+)
+def test_a_value_out_of_range_says_where_to_fix_it(
+    tmp_path: Path, flags: dict[str, int], env: dict[str, str], hint: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env=env, cwd=tmp_path, flags=flags)
+    assert info.value.hint == hint
+
+
+def test_bad_lookup_delays_say_how_to_fix_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTER_CLI_LOOKUP_DELAYS", "soon")
+    with pytest.raises(ConfigError) as info:
+        config.lookup_delays()
+    assert info.value.hint == "fix or unset the environment variable POSTER_CLI_LOOKUP_DELAYS"
+
+
+def test_a_value_out_of_range_in_a_file_says_to_fix_it_there(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("spot_id = -4\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env={}, cwd=tmp_path, config_file=path)
+    assert info.value.hint == "fix spot_id in that file"
+    assert info.value.message.startswith(f"{path}: spot_id must be a positive whole number")
+
+
+def test_an_api_url_without_a_scheme_shows_an_example(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env={"POSTER_API_URL": "joinposter.com/api"}, cwd=tmp_path)
+    assert info.value.hint == "e.g. https://joinposter.com/api"
+
+
+def test_a_number_that_is_not_one_is_named_a_number_or_a_whole_number(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env={"POSTER_TIMEOUT": "soon"}, cwd=tmp_path)
+    assert info.value.message == "POSTER_TIMEOUT: timeout must be a number, got 'soon'"
+    with pytest.raises(ConfigError) as info:
+        config.load_settings(env={"POSTER_SPOT_ID": "first"}, cwd=tmp_path)
+    assert info.value.message == "POSTER_SPOT_ID: spot_id must be a whole number, got 'first'"
+
+
+@pytest.mark.parametrize("xdg", [None, ""])
+def test_the_user_config_is_under_dot_config_without_xdg(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str | None
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    assert config.user_config_path() == tmp_path / ".config" / "poster-cli" / "config.toml"
