@@ -15,7 +15,15 @@ from pathlib import Path
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
-DATA_FILES = ("menu.json", "mapping.toml", "sync-report.json", "orders.sqlite", "webhooks.sqlite", ".sync.lock")
+DATA_FILES = (
+    "menu.json",
+    "mapping.toml",
+    "sync-report.json",
+    "orders.sqlite",
+    "orders.sqlite.claims",
+    "webhooks.sqlite",
+    ".sync.lock",
+)
 SNAPSHOTS = "snapshots"
 
 

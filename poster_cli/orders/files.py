@@ -1,6 +1,7 @@
 """Reading order batch files: CSV (one row per line item) or JSON (a list of orders).
 
-CSV: ``,`` or ``;``, UTF-8 (with or without BOM) or cp1251. Columns ``order_id, item`` (required),
+CSV: ``,`` or ``;``, UTF-8 (with or without BOM) or cp1251, decoded strictly: a UTF-8 file with one
+cp1251 row is refused naming that line, never read with every name garbled. Columns ``order_id, item`` (required),
 ``count`` (default 1), and per order ``phone, client_id, paid, first_name, last_name, comment,
 spot_id, email, address``. Rows with the same ``order_id`` form one order (they need not be
 adjacent); an order-level value given on several rows must agree.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from poster_cli import safe_json
+from poster_cli.catalogue.decoding import decode  # the one strict decoder for the user's files
 from poster_cli.errors import InputFileError
 from poster_cli.orders.build import ItemRequest, OrderRequest, count_problem
 
@@ -76,27 +78,28 @@ def read_batch(path: Path) -> ParsedBatch:
 
 
 def parse_batch(data: bytes, name: str, *, kind: str = "") -> ParsedBatch:
-    text = _decode(data)
+    text = decode(data, name)
     if kind not in ("csv", "json"):
         kind = "json" if text.lstrip().startswith(("[", "{")) else "csv"
     return _parse_json(text, name) if kind == "json" else _parse_csv(text, name)
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace")
 
 
 # -- CSV ---------------------------------------------------------------------------------------
 
 
 def _parse_csv(text: str, name: str) -> ParsedBatch:
+    # a value over csv's own limit (128 KB) would stop the reading; ours (MAX_FIELD) reports the row.
+    # The limit is the csv module's, shared by the process: put back as it was.
+    before = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        return _parse_csv_rows(text, name)
+    finally:
+        csv.field_size_limit(before)
+
+
+def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    # a value over csv's own limit (128 KB) would stop the reading; ours (MAX_FIELD) reports the row
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

@@ -62,8 +62,9 @@ def test_files_an_older_version_left_readable_are_tightened_when_opened(
         db.execute("CREATE TABLE t (x)")
         db.close()
         os.chmod(data / name, 0o644)
-    (data / "menu.json").write_text("{}", encoding="utf-8")
-    os.chmod(data / "menu.json", 0o644)
+    for name in ("menu.json", "orders.sqlite.claims"):
+        (data / name).write_text("{}", encoding="utf-8")
+        os.chmod(data / name, 0o644)
     keep = data / "notes.txt"  # not ours: left alone
     keep.write_text("mine", encoding="utf-8")
     os.chmod(keep, 0o644)
@@ -72,6 +73,7 @@ def test_files_an_older_version_left_readable_are_tightened_when_opened(
     assert cli_env.run("webhooks", "list").exit_code == 0
     found = modes(data)
     assert found["."] == "0o700"
-    assert (found["orders.sqlite"], found["webhooks.sqlite"], found["menu.json"]) == ("0o600",) * 3
+    names = ("orders.sqlite", "webhooks.sqlite", "menu.json", "orders.sqlite.claims")
+    assert {n: found[n] for n in names} == dict.fromkeys(names, "0o600")
     assert all(m == "0o600" for n, m in found.items() if n.endswith(("-wal", "-shm")))
     assert found["notes.txt"] == "0o644"

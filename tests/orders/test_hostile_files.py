@@ -87,3 +87,23 @@ def test_a_file_that_cannot_be_an_order_file_is_exit_2_with_one_line(env: Any, t
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith((f"error: {f.name}: ", f"error: {f}: "))
     assert env.sandbox.state.doc["orders"] == []
+
+
+def test_a_utf8_file_with_one_cp1251_row_is_refused_naming_that_line(env: Any, tmp_path: Path) -> None:
+    f = tmp_path / "orders.csv"
+    good = f"E-1,{PHONE},poster:101,1,Без цибулі\n".encode()
+    bad = f"E-2,{PHONE},poster:101,1,Без цукру\n".encode("cp1251")
+    f.write_bytes(b"order_id,phone,item,count,comment\n" + good + bad + good.replace(b"E-1", b"E-3"))
+    r = env.run("order", "batch", str(f), env=FAST)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: orders.csv:3: ") and "not UTF-8" in lines[0]
+    assert env.sandbox.state.doc["orders"] == []  # nothing sent with garbled names
+
+
+def test_a_whole_cp1251_file_is_still_read(env: Any, tmp_path: Path) -> None:
+    f = tmp_path / "orders.csv"
+    f.write_bytes(f"order_id,phone,item,count,comment\nC-1,{PHONE},poster:101,1,Без цукру\n".encode("cp1251"))
+    r = env.run("order", "batch", str(f), env=FAST)
+    assert r.exit_code == 0, r.stderr
+    assert [o["comment"] for o in env.sandbox.state.doc["orders"] if "Без цукру" in o["comment"]]
