@@ -116,3 +116,36 @@ def test_the_token_never_shows_in_the_settings_repr(home: Path) -> None:
     s = load_settings(env={"POSTER_TOKEN": "123:abcdef0123456789abcdef0123456789"}, cwd=home)
     assert "abcdef" not in repr(s) and repr(s).endswith("token=set)")
     assert repr(load_settings(env={}, cwd=home)).endswith("token=unset)")
+
+
+def test_poster_cli_config_names_the_file_and_its_values_count(home: Path) -> None:
+    chosen = home / "chosen.toml"
+    chosen.write_text("spot_id = 8\n", encoding="utf-8")
+    s = load_settings(env={"POSTER_CLI_CONFIG": str(chosen)}, cwd=home)
+    assert (s.spot_id, s.files, s.sources) == (8, [chosen], {"spot_id": str(chosen)})
+
+
+@pytest.mark.parametrize(
+    "kwargs,hint",
+    [
+        ({"config_file": "nope.toml"}, "run `poster-cli init` to write one"),
+        ({"profile": "night"}, "add [profiles.night]"),
+    ],
+)
+def test_config_mistakes_say_what_to_do(home: Path, kwargs: dict[str, str], hint: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env={}, cwd=home, **kwargs)  # type: ignore[arg-type]
+    assert info.value.hint == hint
+
+
+def test_an_unknown_key_points_at_the_sample_config(home: Path) -> None:
+    local_file(home, "spot = 1\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(env={}, cwd=home)
+    assert info.value.hint == "see sample-config.toml for the keys"
+
+
+def test_a_bad_flag_value_names_the_flag(home: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env={}, cwd=home, flags={"rate_limit": "fast"})
+    assert info.value.message == "--rate-limit: rate_limit must be a number, got 'fast'"
