@@ -142,10 +142,9 @@ class Settings:
     @property
     def is_local_api(self) -> bool:
         """The API is on this machine (a sandbox), so nothing reaches a live account."""
-        from urllib.parse import urlparse
+        from poster_cli.live import is_local_url
 
-        host = urlparse(self.api_url).hostname or ""
-        return host in ("localhost", "::1") or host.startswith("127.")
+        return is_local_url(self.api_url)
 
 
 def read_toml(path: Path, *, fix: str = "fix the file or point --config elsewhere") -> dict[str, Any]:

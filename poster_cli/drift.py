@@ -543,6 +543,60 @@ def _attention_keys(report: dict[str, Any]) -> tuple[set[str], set[str]]:
     return broken, unmatched
 
 
+# The changes a site shows or sells differently: each names the site items it touches.
+SITE_FIELDS = frozenset(
+    {
+        FIELD_PRICE,
+        FIELD_MOD_PRICE,
+        FIELD_MODIFIER_PRICE,
+        FIELD_HIDDEN,
+        FIELD_VISIBLE,
+        FIELD_MOD_VISIBLE,
+        FIELD_MOD_REMOVED,
+        FIELD_MODIFIER_REMOVED,
+    }
+)
+
+
+def site_items_touched(entry: dict[str, Any], mapping: Mapping) -> list[MappingEntry]:
+    """The linked site items a ``changed`` entry (a price, visibility or removal; see
+    :data:`SITE_FIELDS`) or a ``removed`` product concerns: links to the product; to that
+    modification when the change names one; holding that modifier when it names one."""
+    if "field" in entry and entry["field"] not in SITE_FIELDS:
+        return []
+    pid = entry.get("product_id")
+    mod = entry.get("modificator_id")
+    modifier = entry.get("dish_modification_id")
+    found = []
+    for e in mapping:
+        if not e.is_linked or e.product_id != pid:
+            continue
+        if mod is not None and e.modificator_id != mod:
+            continue
+        if modifier is not None and all(c.m != modifier for c in e.dish_modifications):
+            continue
+        found.append(e)
+    return found
+
+
+def next_step(report: DriftReport, attention: str = ATTENTION_ANY) -> str | None:
+    """What a person reading the cron mail does next, when the run needs attention (exit 3)."""
+    if not report.needs_attention(attention):
+        return None
+    steps = []
+    if report.broken or report.unmatched:
+        n = len(report.broken) + len(report.unmatched)
+        steps.append(f"link the {n} broken or unmatched site item(s): `poster-cli match CATALOGUE`")
+    prices = [c for c in report.changed if c["field"] in MONEY_FIELDS]
+    if prices and attention == ATTENTION_ANY:
+        steps.append("update those prices on the site (or `poster-cli menu export`)")
+    if (report.added or report.removed or len(prices) < len(report.changed)) and attention == ATTENTION_ANY:
+        steps.append("check the added, removed or changed items on the site")
+    if attention == ATTENTION_ANY and not (report.broken or report.unmatched):
+        steps.append("`--attention mapping` if the site takes prices from Poster by itself")
+    return "next: " + "; ".join(steps)
+
+
 def _last_report(path: Path) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as fh:
@@ -592,6 +646,10 @@ async def run_sync(
         mapping_changed = False
         if catalogue is not None:
             mapping_changed = _map_new_items(catalogue, mapping, new, spot, matcher or _default_matcher, report)
+        else:  # no catalogue this run: the items the mapping holds as unmatched are still unmatched
+            report.unmatched = [
+                {"local_id": e.local_id, "local_name": e.local_name} for e in mapping if e.status == "unmatched"
+            ]
         report.broken = _broken(mapping, new, spot)
 
         last = _last_report(options.report_path)

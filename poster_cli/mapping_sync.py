@@ -216,6 +216,16 @@ def run_match(items: Sequence[Any], index: Any, mapping: Mapping, options: Any, 
     return results
 
 
+def auto_review_queue(mapping: Mapping, index: Any, options: Any) -> list[Any]:
+    """The automatic links, as match results a person can review with the same keys as ``match``
+    (candidates ranked afresh from the site item's name; the current link is the mapping's)."""
+    from poster_cli.catalogue import CatalogueItem
+    from poster_cli.matching.engine import match_items
+
+    items = [CatalogueItem(e.local_id, e.local_name) for e in mapping if e.status == "auto"]
+    return match_items(items, index, options, taken=protected_targets(mapping)) if items else []
+
+
 def teach(index: Any, mapping: Mapping, words: dict[str, str] | None = None) -> dict[str, str]:
     """The word pairs ``index`` reads site names with from now on: ``words`` (the aliases file,
     which wins) and those the person-made links in ``mapping`` teach (:mod:`.matching.aliases`)."""

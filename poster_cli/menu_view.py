@@ -77,9 +77,24 @@ def _category_ids(snap: MenuSnapshot, wanted: str) -> set[int]:
     return result
 
 
-def _matches(p: models.Product, needle: str) -> bool:
+def _matches(p: models.Product, needle: str, wanted: Any = None) -> bool:
+    """The text is in the name, a modification, the id, barcode or code; or, read the way `match`
+    reads names (its normaliser: ``latte`` and ``латте`` are ``Лате``), each word of it starts a
+    word of the name (with a modification) and each size in it is the item's."""
     hay = [p.name, str(p.product_id), p.barcode, p.product_code, *(m.name for m in p.modifications)]
-    return any(needle in h.casefold() for h in hay if h)
+    if any(needle in h.casefold() for h in hay if h):
+        return True
+    if wanted is None or not wanted.tokens:
+        return False
+    from poster_cli.matching.normalize import normalise
+
+    for text in [p.name, *(f"{p.name} {m.name}" for m in p.modifications)]:
+        have = normalise(text)
+        if all(any(t.startswith(w) for t in have.tokens) for w in wanted.tokens) and all(
+            have.sizes.get(d) == v for d, v in wanted.sizes.items()
+        ):
+            return True
+    return False
 
 
 def _spot_view(spots: Any, spot_id: int | None) -> tuple[dict[int, int], dict[int, bool]]:
@@ -137,6 +152,11 @@ def select_products(
     sold there (a price entry of their own or of a modification)."""
     cats = _category_ids(snap, category) if category else None
     needle = search.casefold().strip() if search else None
+    wanted = None
+    if needle:
+        from poster_cli.matching.normalize import normalise
+
+        wanted = normalise(needle)
     rows = []
     for p in snap.products.values():
         if cats is not None and p.category_id not in cats:
@@ -145,7 +165,7 @@ def select_products(
             continue
         if spot_id is not None and spot_id not in p.spots and not any(spot_id in m.spots for m in p.modifications):
             continue
-        if needle and not _matches(p, needle):
+        if needle and not _matches(p, needle, wanted):
             continue
         rows.append(product_row(snap, p, spot_id))
     rows.sort(key=lambda r: (r.category.casefold(), r.name.casefold(), r.product_id))

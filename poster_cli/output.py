@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Sequence, Tuple, Union
 
 from poster_cli.poster.redact import redact
 
@@ -137,3 +137,49 @@ def money(kopecks: int | None, currency: str | None = None) -> str:
     whole, cents = divmod(abs(kopecks), 100)
     text = f"{sign}{whole:,}.{cents:02d}".replace(",", " ")
     return f"{text} {currency}" if currency else text
+
+
+Cell = Union[str, list[str], Tuple[str, str]]
+
+
+def _plain_cell(cell: Any) -> str:
+    if isinstance(cell, tuple):  # (text, style)
+        cell = cell[0]
+    if isinstance(cell, list):
+        cell = "; ".join(cell)
+    return printable(str(cell).replace("\t", " ").replace("\n", " "))
+
+
+def print_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    title: str | None = None,
+    right: Collection[str] = (),
+) -> None:
+    """A command's table on stdout: boxes for a person at a terminal; piped, plain text the same way
+    for every command (a header line, then one line per row, cells separated by tabs). A cell is a
+    string, a list of lines, or ``(text, rich style)``."""
+    if not stdout_is_tty():
+        lines = ["\t".join(_plain_cell(h) for h in header)]
+        lines += ["\t".join(_plain_cell(c) for c in row) for row in rows]
+        sys.stdout.write(redact("\n".join(lines)) + "\n")
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_edge=False, pad_edge=False, header_style="bold")
+    for name in header:
+        table.add_column(name, justify="right" if name in right else "left")
+    for row in rows:
+        cells = []
+        for c in row:
+            if isinstance(c, tuple):
+                cells.append(Text(printable(redact(c[0])), style=c[1] or ""))
+            elif isinstance(c, list):
+                cells.append(Text(printable(redact("\n".join(c)))))
+            else:
+                cells.append(Text(printable(redact(str(c)))))
+        table.add_row(*cells)
+    out_console().print(table)

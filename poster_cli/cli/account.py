@@ -119,6 +119,9 @@ def _login_oauth(ctx: typer.Context, local: bool, *, port: int, open_browser: bo
     say(f"Logged in to account {result.account}{who}; saved the token in {target} (mode 0600).")
 
 
+LOGIN_KEYS = frozenset({"token", "account"})  # what `login` stores
+
+
 def init(
     ctx: typer.Context,
     local: bool = typer.Option(False, "--local", help="Write ./poster-cli.toml instead of the user config."),
@@ -134,20 +137,26 @@ def init(
 
     Example: POSTER_API_URL=http://127.0.0.1:8765/api poster-cli init --local --no-input
     """
-    from poster_cli.config import render_config, write_atomic
+    from poster_cli.config import read_toml, render_config, write_atomic
     from poster_cli.errors import UsageError
     from poster_cli.output import say
 
     if no_input:
         common.options(ctx).no_input = True
     target = _config_target(ctx, local)
+    kept: dict[str, object] = {}
     if target.exists() and not force:
-        raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")
+        # `login` may have written the token there first: init completes that file, keeping what
+        # it holds; a file with anything else (written by init or by hand) is left to the person
+        kept = read_toml(target)
+        if any(k not in LOGIN_KEYS for k in kept):
+            raise UsageError(f"{target} already exists", hint="pass --force to overwrite, or edit it")
     s = common.settings(ctx)
     # only what the user gave (flags, environment); defaults stay commented out in the file
     given = {k: getattr(s, k) for k in ("api_url", "spot_id", "data_dir", "app_id") if k in s.sources}
-    values: dict[str, object] = {k: str(v) if k == "data_dir" else v for k, v in given.items()}
-    token = s.token
+    values: dict[str, object] = dict(kept)  # what the file holds, then what this run was given
+    values.update({k: str(v) if k == "data_dir" else v for k, v in given.items()})
+    token = str(kept["token"]) if kept.get("token") else s.token
     asking = common.can_prompt(ctx)
     if token is None and asking:
         token = _read_token(ctx)
@@ -163,7 +172,8 @@ def init(
             values["spot_id"] = choice
     values["token"] = token
     write_atomic(target, render_config(values).encode("utf-8"), mode=0o600)
-    say(f"Wrote {target}." + ("" if token else " No token yet: run `poster-cli login`."))
+    completed = f"Completed {target} (kept what was in it)." if kept else f"Wrote {target}."
+    say(completed + ("" if token else " No token yet: run `poster-cli login`."))
 
 
 def doctor(
@@ -195,7 +205,7 @@ def doctor(
     """
     from poster_cli.doctor import run_checks
     from poster_cli.errors import EXIT_AUTH, EXIT_FAILED, UsageError
-    from poster_cli.output import emit_json, err_console
+    from poster_cli.output import emit_json, out_console
 
     if write and not probe:
         raise UsageError("--write goes with --probe", hint="run `poster-cli doctor --probe --write`")
@@ -207,13 +217,17 @@ def doctor(
     if json_out:
         emit_json({"ok": all(c.ok for c in checks), "checks": checks})
     else:
-        console = err_console()
+        console = out_console()  # the report is the command's output: `doctor > report.txt` keeps it
         for c in checks:
             mark = "[green]ok[/green]  " if c.ok else "[red]FAIL[/red]"
             fix = f" → {c.fix}" if c.fix and not c.ok else ""
             console.print(f"{mark} {c.name}: ", end="")
             console.print(c.detail + fix, markup=False)
     failed = [c for c in checks if not c.ok]
+    if failed and not json_out:
+        from poster_cli.output import say
+
+        say(f"doctor: {len(failed)} check(s) failed: {', '.join(c.name for c in failed)}")
     if failed:
         raise typer.Exit(EXIT_AUTH if any(c.auth for c in failed) else EXIT_FAILED)
 

@@ -47,6 +47,34 @@ def can_prompt(ctx: typer.Context) -> bool:
     return stdin_is_tty() and not options(ctx).no_input
 
 
+def confirm_live(
+    ctx: typer.Context,
+    s: Any,
+    question: str,
+    refusal: str,
+    *,
+    yes: bool,
+    required_without_tty: bool = True,
+    nothing_done: str = "Nothing sent.",
+) -> None:
+    """The live-account confirmation (:func:`poster_cli.live.confirm_live_write`), asked here at a
+    terminal."""
+    from poster_cli.live import confirm_live_write
+
+    def ask(q: str) -> bool:
+        return bool(typer.confirm(q, default=False, err=True))
+
+    confirm_live_write(
+        s.api_url,
+        question,
+        refusal,
+        yes=yes,
+        ask=ask if can_prompt(ctx) else None,
+        required_without_tty=required_without_tty,
+        nothing_done=nothing_done,
+    )
+
+
 def run_async(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run core async code from a command."""
     import asyncio

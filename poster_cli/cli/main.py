@@ -83,11 +83,111 @@ def _one_line(err: Any) -> Any:
     return one
 
 
+def _takes_value(param: Any) -> bool:
+    return not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+
+
+def _option_names(params: Any) -> dict[str, Any]:
+    """Every spelling of a command's options (``--spot``, ``-s``) -> its parameter."""
+    names: dict[str, Any] = {}
+    for param in params:
+        if getattr(param, "param_type_name", "") == "option":
+            for name in [*param.opts, *param.secondary_opts]:
+                names[name] = param
+    return names
+
+
+def hoist_global_options(group: Any, ctx: Any, args: list[str]) -> list[str]:
+    """Global options written after the sub-command (``order list --data-dir X``) moved in front
+    of it, where the root callback reads them: the root's own options are the one definition.
+
+    A sub-command's own option of the same name wins (``order send --spot``, ``order watch
+    --timeout``); values of the sub-command's options and everything after ``--`` stay put.
+    """
+    globals_ = {name: p for name, p in _option_names(group.params).items() if not p.is_eager}
+    i = 0
+    while i < len(args):  # the command name: the first word that is not a root option or its value
+        arg = args[i]
+        if arg == "--" or not arg.startswith("-"):
+            break
+        i += 1 if "=" in arg or not _takes_value(globals_.get(arg)) else 2
+    if i >= len(args) or args[i] == "--":
+        return args
+    head, rest = args[: i + 1], args[i + 1 :]
+    command = group.get_command(ctx, args[i])
+    own: dict[str, Any] = {}
+    while command is not None:
+        own.update(_option_names(command.params))
+        if not hasattr(command, "get_command"):
+            break
+        word = next((a for a in rest if not a.startswith("-")), None)
+        command = command.get_command(ctx, word) if word is not None else None
+    moved: list[str] = []
+    kept: list[str] = []
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":
+            kept.extend(rest[j:])
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if name in own:
+            width = 1 if "=" in arg or not _takes_value(own[name]) else 2
+            kept.extend(rest[j : j + width])
+            j += width
+        elif name in globals_:
+            width = 1 if "=" in arg or not _takes_value(globals_[name]) else 2
+            moved.extend(rest[j : j + width])
+            j += width
+        else:
+            kept.append(arg)
+            j += 1
+    if not moved:
+        return args
+    return head[:-1] + moved + head[-1:] + kept
+
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _named_shell(args: list[str], flag: str) -> str | None:
+    """``--install-completion zsh`` (or ``=zsh``): the shell named after the flag, if any."""
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args) and args[i + 1] in SHELLS:
+            return args[i + 1]
+        if arg.startswith(flag + "=") and arg.split("=", 1)[1] in SHELLS:
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _completion_for_named_shell(ctx: Any, args: list[str]) -> None:
+    """Typer's completion flags guess the shell from the parent process and ignore a shell named
+    after them; a named shell is the one installed or shown."""
+    install_for = _named_shell(args, "--install-completion")
+    show_for = _named_shell(args, "--show-completion")
+    if install_for is None and show_for is None:
+        return
+    from typer import _completion_shared as shared
+
+    prog = ctx.info_name or "poster-cli"
+    var = "_{}_COMPLETE".format(prog.replace("-", "_").upper())
+    if install_for is not None:
+        shell, path = shared.install(shell=install_for, prog_name=prog, complete_var=var)
+        typer.echo(f"{shell} completion installed in {path}")
+        typer.echo("Completion will take effect once you restart the terminal")
+    else:
+        typer.echo(shared.get_completion_script(prog_name=prog, complete_var=var, shell=show_for or ""))
+    raise typer.Exit(0)
+
+
 class PosterGroup(TyperGroup):
     """Turns the tool's errors into one line on stderr and an exit code, for every sub-command."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
         try:
+            if ctx.parent is None:
+                _completion_for_named_shell(ctx, list(args))
+                args = hoist_global_options(self, ctx, list(args))
             return super().parse_args(ctx, args)
         except click.exceptions.UsageError as err:
             raise _one_line(err) from None
@@ -156,7 +256,7 @@ def _report(ctx: Any, err: PosterCliError) -> None:
     from poster_cli.output import error_line, say
     from poster_cli.poster.redact import redact
 
-    if _debug(ctx):
+    if _debug(ctx) and err.exit_code != EXIT_ATTENTION:  # exit 3 is a normal outcome, not a failure
         _err(redact("".join(traceback.format_exception(err))))
     if err.exit_code == EXIT_ATTENTION:
         say(f"attention: {err}", style="bold yellow", wrap=False)
@@ -169,7 +269,8 @@ app = typer.Typer(
     name="poster-cli",
     help="Connect your own website, app or chatbot to the Poster POS: map the menu, keep it in "
     "sync, send online orders exactly once, follow them through webhooks. Try it all with "
-    "`poster-cli demo`.",
+    "`poster-cli demo`. The options below may also be given after the command "
+    "(poster-cli order list --data-dir X).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -198,13 +299,16 @@ def main(
     data_dir: Optional[str] = typer.Option(None, "--data-dir", help="Data folder (env POSTER_CLI_DATA_DIR)."),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt; fail naming the flag instead."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and log each API call (token redacted)."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", help="Seconds a whole Poster call may take (env POSTER_TIMEOUT)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Example: poster-cli pull && poster-cli match site.csv"""
     opts = GlobalOptions(config=config, profile=profile, debug=debug, no_input=no_input)
-    opts.overrides = {"api_url": api_url, "spot_id": spot_id, "data_dir": data_dir}
+    opts.overrides = {"api_url": api_url, "spot_id": spot_id, "data_dir": data_dir, "timeout": timeout}
     ctx.obj = opts
     from poster_cli.config import debug_from_env
 

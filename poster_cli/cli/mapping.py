@@ -58,28 +58,80 @@ def show(
 
         emit_json({"mapping": str(path), "counts": mapping.counts(), "items": [e.to_toml() for e in entries]})
         return
-    from rich.markup import escape
-    from rich.table import Table
+    from poster_cli.output import Cell, print_table, say
 
-    from poster_cli.output import out_console, say
-
-    table = Table(show_edge=False, header_style="bold")
-    for col in ("local id", "site name", "status", "product", "modification", "Poster name", "score"):
-        table.add_column(col, justify="right" if col in ("product", "modification", "score") else "left")
+    rows: list[list[Cell]] = []
     for e in entries:
         score = "" if e.score is None else f"{e.score:.0f}"
         score_style = "" if e.score is None else ("green" if e.score >= 90 else "yellow" if e.score >= 70 else "red")
-        table.add_row(
-            escape(e.local_id),
-            escape(e.local_name),
-            f"[{STATUS_STYLE[e.status]}]{e.status}[/]",
-            "" if e.product_id is None else str(e.product_id),
-            "" if e.modificator_id is None else str(e.modificator_id),
-            escape(e.poster_name or ""),
-            f"[{score_style}]{score}[/]" if score_style else score,
+        rows.append(
+            [
+                e.local_id,
+                e.local_name,
+                (e.status, STATUS_STYLE[e.status]),
+                "" if e.product_id is None else str(e.product_id),
+                "" if e.modificator_id is None else str(e.modificator_id),
+                e.poster_name or "",
+                (score, score_style),
+            ]
         )
-    out_console().print(table)
+    header = ["local id", "site name", "status", "product", "modification", "Poster name", "score"]
+    print_table(header, rows, right={"product", "modification", "score"})
     say(" · ".join(f"{n} {s}" for s, n in mapping.counts().items() if n))
+
+
+@mapping_app.command("review")
+def review_auto(
+    ctx: typer.Context,
+    menu: Optional[Path] = MENU_OPTION,
+    mapping_file: Optional[Path] = MAPPING_OPTION,
+    spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
+    review: float = typer.Option(40.0, "--review", min=0, max=100, help="Offer candidates at or above this score."),
+) -> None:
+    """Review the automatic links one at a time, with the keys of `match`: a number chooses
+    (confirmed), s keeps the link as it is, n says there is no match, / searches, u undoes,
+    q saves and stops, ? shows the legend. Each answer is saved at once.
+
+    Example: poster-cli mapping review --spot 1
+    """
+    from poster_cli.cli.match import ask_key, ask_line
+    from poster_cli.errors import UsageError
+    from poster_cli.mapping import MappingSession
+    from poster_cli.mapping_sync import auto_review_queue
+    from poster_cli.matching import MatchOptions, MenuIndex
+    from poster_cli.matching.review import review as review_loop
+    from poster_cli.menu import load_snapshot
+    from poster_cli.output import say
+
+    s, menu_path, path = _paths(ctx, menu, mapping_file, spot)
+    if not common.can_prompt(ctx):
+        raise UsageError(
+            "reviewing links needs a person at a terminal", hint="run it at a terminal, without --no-input"
+        )
+    snapshot = load_snapshot(menu_path)
+    index = MenuIndex.from_products(snapshot.products.values(), snapshot.default_spot(s.spot_id))
+    session = MappingSession(path, data_dir=s.data_dir, on_wait=say, purpose="mapping review")
+    mapping = session.mapping
+    queue = auto_review_queue(mapping, index, MatchOptions(review=review))
+    if not queue:
+        say("No automatic links to review.")
+        return
+    outcome = review_loop(
+        queue,
+        mapping,
+        index,
+        ask=ask_line,
+        ask_key=ask_key,
+        say=say,
+        save=session.save,
+        review_score=review,
+        current=lambda r: mapping.get(r.item.local_id),
+    )
+    say(
+        f"confirmed {outcome.confirmed}, no match {outcome.ignored}, kept {outcome.skipped}"
+        + (" (stopped; run again to continue)" if outcome.quit else "")
+    )
+    session.save()
 
 
 @mapping_app.command("check")
@@ -138,7 +190,7 @@ def push(
 
     Example: poster-cli mapping push --dry-run
     """
-    from poster_cli.errors import NeedsAttention, UsageError
+    from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import load_mapping
     from poster_cli.mapping_sync import PushReport, plan_push, push_resumable
     from poster_cli.menu import load_snapshot
@@ -157,14 +209,14 @@ def push(
                 say(f"would set extras of product {w.product_id} ({w.product_name}): {w.extras}")
             say(f"{len(writes)} products to write, {unchanged} already up to date")
         return
-    if not s.is_local_api and not yes:
-        if not common.can_prompt(ctx):
-            raise UsageError(
-                f"pushing writes to the live account at {s.api_url} and there is no terminal to confirm",
-                hint="pass --yes",
-            )
-        if not typer.confirm(f"Write extras on {len(writes)} products at {s.api_url}?", default=False, err=True):
-            raise typer.Exit(1)
+    common.confirm_live(
+        ctx,
+        s,
+        f"Write extras on {len(writes)} products at {s.api_url}?",
+        f"pushing writes to the live account at {s.api_url}",
+        yes=yes,
+        nothing_done="Nothing written.",
+    )
 
     report = PushReport(unchanged=unchanged)
 

@@ -118,7 +118,8 @@ def match(
             queue,
             mapping,
             index,
-            ask=_ask,
+            ask=ask_line,
+            ask_key=ask_key,
             say=say,
             save=save,
             review_score=review,
@@ -155,7 +156,8 @@ def match(
         )
 
 
-def _ask(prompt: str) -> str:
+def ask_line(prompt: str) -> str:
+    """A line typed at the prompt (Enter ends it); EOFError at the end of input."""
     import sys
 
     sys.stderr.write(prompt)
@@ -164,6 +166,40 @@ def _ask(prompt: str) -> str:
     if not line:
         raise EOFError
     return line.rstrip("\n")
+
+
+def ask_key(prompt: str) -> str:
+    """One key, without Enter, when stdin is a terminal (cbreak mode through termios: Ctrl-C still
+    interrupts); a line otherwise (a pipe, or a system without termios). Enter alone is ``""``,
+    Ctrl-D is EOFError."""
+    import os
+    import sys
+
+    try:
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            raise OSError("not a terminal")
+        before = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return ask_line(prompt)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # keeps a key typed ahead (TCSAFLUSH would drop it)
+        sys.stderr.write(prompt)  # asked once the terminal takes single keys
+        sys.stderr.flush()
+        raw = os.read(fd, 8)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, before)
+    key = raw.decode("utf-8", errors="replace")
+    if key in ("", "\x04"):
+        sys.stderr.write("\n")
+        raise EOFError
+    key = "" if key in ("\r", "\n") else key[:1]
+    sys.stderr.write(key + "\n")  # echo what was taken
+    sys.stderr.flush()
+    return key
 
 
 def _item_json(entry: Any, result: Any, review: float) -> dict[str, Any]:

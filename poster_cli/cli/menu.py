@@ -69,9 +69,7 @@ def show(
 def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
     """A rich table on a terminal; tab-separated lines when piped (fast on a 10,000-item menu, and
     what `cut`, `grep` or a spreadsheet want)."""
-    import sys
-
-    from poster_cli.output import money, out_console, say, stdout_is_tty
+    from poster_cli.output import money, print_table, say
 
     currency = snap.currency.code_iso if snap.currency else None
     spots = [spot_id] if spot_id is not None else sorted({sid for r in rows for sid in r.prices} | set(snap.spots))
@@ -103,21 +101,7 @@ def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
                 ", ".join(r.flags()),
             ]
         )
-    if stdout_is_tty():
-        from rich.table import Table
-
-        table = Table(show_edge=False, pad_edge=False)
-        for i, name in enumerate(header):
-            table.add_column(name, justify="right" if i == 0 or name.startswith("spot ") else "left")
-        for row in cells:
-            table.add_row(*(("\n".join(c) if isinstance(c, list) else c) for c in row))
-        out_console().print(table)
-    else:
-        lines = ["\t".join(header)]
-        lines += [
-            "\t".join(("; ".join(c) if isinstance(c, list) else c).replace("\t", " ") for c in row) for row in cells
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+    print_table(header, cells, right={header[0], *(h for h in header if h.startswith("spot "))})
     say(f"{len(rows)} of {len(snap.products)} products (snapshot pulled {snap.pulled_at or 'at an unknown time'})")
 
 

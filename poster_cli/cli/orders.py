@@ -57,22 +57,14 @@ def _sender(api: Any, journal: Any, s: Any) -> Any:
 
 def _confirm_live(ctx: typer.Context, s: Any, what: str, *, yes: bool, required_without_tty: bool) -> None:
     """Real orders to a live account need a yes: asked at a terminal, or ``--yes``."""
-    from poster_cli.errors import UsageError
-
-    if yes or s.is_local_api:
-        return
-    if not common.can_prompt(ctx):
-        if required_without_tty:
-            raise UsageError(
-                f"{what} would go to the live Poster account at {s.api_url} and nobody is here to confirm",
-                hint="pass --yes",
-            )
-        return
-    if not typer.confirm(f"Send {what} to the live Poster account at {s.api_url}?", default=False, err=True):
-        from poster_cli.output import say
-
-        say("Nothing sent.")
-        raise typer.Exit(1)
+    common.confirm_live(
+        ctx,
+        s,
+        f"Send {what} to the live Poster account at {s.api_url}?",
+        f"{what} would go to the live Poster account at {s.api_url}",
+        yes=yes,
+        required_without_tty=required_without_tty,
+    )
 
 
 def _generated_id() -> str:
@@ -124,53 +116,60 @@ def send(
 
     Example: poster-cli order send --item L-001:2 --item "Croissant" --phone +380501234567 --paid
     """
+    from poster_cli.errors import PosterCliError
     from poster_cli.orders.build import OrderRequest, parse_item_arg
     from poster_cli.output import emit_json, warn
 
-    s, builder = _prepare(ctx, spot, mapping)
-    req = OrderRequest(
-        order_id=order_id or _generated_id(),
-        items=[parse_item_arg(i) for i in items],
-        phone=phone,
-        client_id=client_id,
-        spot_id=spot,
-        paid=paid,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        address=address,
-        comment=comment,
-        source="send",
-    )
-    built = builder.build(req)
-    for w in built.warnings:
-        warn(w)
-    if dry_run:
+    the_id = order_id or _generated_id()
+    try:
+        s, builder = _prepare(ctx, spot, mapping)
+        req = OrderRequest(
+            order_id=the_id,
+            items=[parse_item_arg(i) for i in items],
+            phone=phone,
+            client_id=client_id,
+            spot_id=spot,
+            paid=paid,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            address=address,
+            comment=comment,
+            source="send",
+        )
+        built = builder.build(req)
+        for w in built.warnings:
+            warn(w)
+        if dry_run:
+            if json_out:
+                emit_json(_dry_run_doc(built))
+            else:
+                _show_order(built)
+                emit_json(built.body)
+            return
+        _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
+
+        async def go() -> Any:
+            with _open_journal(s) as journal:
+                async with common.client(s) as api:
+                    sender = _sender(api, journal, s)
+                    await sender.check_poster([built], journal_lost=journal.lost)
+                    result = await sender.send(built)
+                    result.warnings[:0] = sender.warnings
+                    return result
+
+        result = common.run_async(go)
         if json_out:
-            emit_json(_dry_run_doc(built))
+            emit_json(_send_doc(built, result))
         else:
             _show_order(built)
-            emit_json(built.body)
-        return
-    _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
-
-    async def go() -> Any:
-        with _open_journal(s) as journal:
-            async with common.client(s) as api:
-                sender = _sender(api, journal, s)
-                await sender.check_poster([built], journal_lost=journal.lost)
-                result = await sender.send(built)
-                result.warnings[:0] = sender.warnings
-                return result
-
-    result = common.run_async(go)
-    if json_out:
-        emit_json(_send_doc(built, result))
-    else:
-        _show_order(built)
-        _show_result(result)
-    if result.outcome not in ("sent", "skipped"):
-        raise typer.Exit(1 if result.network else 3)
+            _show_result(result)
+        if result.outcome not in ("sent", "skipped"):
+            raise typer.Exit(1 if result.network else 3)
+    except PosterCliError as err:  # --json: a refusal is one JSON document too
+        if json_out:
+            emit_json({"order_id": the_id, "outcome": "refused", "exit_code": err.exit_code, "error": str(err)})
+        raise
 
 
 def _dry_run_doc(built: Any) -> dict[str, Any]:
@@ -193,20 +192,25 @@ def _send_doc(built: Any, result: Any) -> dict[str, Any]:
 
 
 def _show_order(built: Any) -> None:
-    from rich.table import Table
+    from poster_cli.output import money, out_console, print_table
 
-    from poster_cli.output import money, out_console
-
-    table = Table(title=f"order {built.order_id} → spot {built.spot_id}", show_edge=False)
-    for col, justify in (("item", "left"), ("count", "right"), ("unit", "right"), ("total", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for line in built.lines:
-        name = line.name + (f" + {', '.join(line.modifier_names)}" if line.modifier_names else "")
-        table.add_row(name, str(line.count), money(line.unit_price), money(line.total))
-    table.add_row("", "", "total", money(built.total, built.currency))
-    console = out_console()
-    console.print(table)
-    console.print("prepaid" if built.paid else "not prepaid (no payment sent)", highlight=False)
+    rows = [
+        [
+            line.name + (f" + {', '.join(line.modifier_names)}" if line.modifier_names else ""),
+            str(line.count),
+            money(line.unit_price),
+            money(line.total),
+        ]
+        for line in built.lines
+    ]
+    rows.append(["", "", "total", money(built.total, built.currency)])
+    print_table(
+        ["item", "count", "unit", "total"],
+        rows,
+        title=f"order {built.order_id} → spot {built.spot_id}",
+        right={"count", "unit", "total"},
+    )
+    out_console().print("prepaid" if built.paid else "not prepaid (no payment sent)", highlight=False)
 
 
 def _show_result(result: Any) -> None:
@@ -216,7 +220,8 @@ def _show_result(result: Any) -> None:
         warn(w)
     if result.outcome == "sent":
         how = " (found in Poster after a lost answer)" if result.found_by_lookup else ""
-        say(f"Sent: Poster order #{result.incoming_order_id}, {result.state}{how}.")
+        state = "" if result.state == "sent" else f" ({result.state})"  # "sent" once
+        say(f"Sent: Poster order #{result.incoming_order_id}{state}{how}.")
     elif result.outcome == "skipped":
         say(f"Already in Poster as order #{result.incoming_order_id} ({result.state}); not sent again.")
     else:
@@ -253,39 +258,47 @@ def batch(
 
     Example: poster-cli order batch orders.csv --concurrency 8 --json
     """
+    from contextlib import nullcontext
+
     from poster_cli.orders.batch import BatchReport, validate
     from poster_cli.orders.files import read_batch
-    from poster_cli.orders.send import OrderConflict, conflicts
+    from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import emit_json, say, warn
 
     s, builder = _prepare(ctx, spot, mapping)
     parsed = read_batch(file)
     if parsed.ignored_columns:
         warn(f"{file.name}: ignored column(s): {', '.join(parsed.ignored_columns)}")
-    checked = validate(parsed, builder, file.name)
-    for p in checked.problems:
-        say(f"error: {p}", style="red")
-    for w in checked.warnings:
-        warn(w)
-    report = BatchReport()
-    report.add_invalid(checked.problems)
-    if checked.problems:
-        say(
-            f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent."
-        )
-    if dry_run:
-        doc = {
-            "dry_run": True,
-            "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
-            "failed": report.failed,
-        }
-        emit_json(doc)
-        raise typer.Exit(report.exit_code)
-
-    with _open_journal(s) as journal:
-        clash = conflicts(journal, checked.orders)
-        if clash:
-            raise OrderConflict(clash)
+    # a dry run reads the journal when there is one, and never creates it
+    opened = (
+        _open_journal(s)
+        if not dry_run
+        else OrderJournal(s.journal_path)
+        if s.journal_path.exists()
+        else nullcontext(None)
+    )
+    with opened as journal:
+        checked = validate(parsed, builder, file.name, journal)
+        for p in checked.problems:
+            say(f"error: {p}", style="red")
+        for w in checked.warnings:
+            warn(w)
+        report = BatchReport()
+        report.add_invalid(checked.problems)
+        report.add_done(checked.done)
+        if checked.problems:
+            say(
+                f"{len(checked.invalid_ids)} order(s) invalid; {len(checked.orders)} valid order(s) will {'not ' if dry_run else ''}be sent."
+            )
+        if dry_run:
+            doc = {
+                "dry_run": True,
+                "orders": [{"order_id": o.order_id, "total": o.total, "body": o.body} for o in checked.orders],
+                "skipped": report.skipped,
+                "failed": report.failed,
+            }
+            emit_json(doc)
+            raise typer.Exit(report.exit_code)
         if checked.orders:
             _confirm_live(
                 ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False
@@ -293,12 +306,13 @@ def batch(
             results = _run_with_progress(s, journal, checked.orders, concurrency, report.warnings)
             for r in results:
                 report.add(r)
+    report.sort([o.order_id for o in parsed.orders] + [i for i in checked.invalid_ids if i is not None])
     for w in report.warnings:
         warn(w)
     if json_out:
         emit_json(report.to_json())
     else:
-        _show_summary(report)
+        _show_summary(report, set(checked.invalid_ids))
     raise typer.Exit(report.exit_code)
 
 
@@ -330,26 +344,23 @@ def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int
         return common.run_async(lambda: go(lambda _r: bar.advance(task)))
 
 
-def _show_summary(report: Any) -> None:
-    from rich.table import Table
+def _show_summary(report: Any, invalid: set[Any]) -> None:
+    """Each order once, in file order: sent and skipped ones with their Poster number; an invalid
+    one points at its errors above instead of repeating them."""
+    from poster_cli.output import print_table, say
 
-    from poster_cli.output import out_console
-
-    table = Table(title="batch", show_edge=False)
-    table.add_column("result")
-    table.add_column("orders", justify="right")
-    table.add_row("sent", str(len(report.sent)))
-    table.add_row("already sent (skipped)", str(len(report.skipped)))
-    table.add_row("failed or invalid", str(len(report.failed)))
-    console = out_console()
-    console.print(table)
-    if report.failed:
-        failed = Table(show_edge=False)
-        failed.add_column("order")
-        failed.add_column("reason")
-        for f in report.failed:
-            failed.add_row(f["order_id"] or "-", f["reason"])
-        console.print(failed)
+    rows: list[list[Any]] = []
+    for kind, label in (("sent", "sent"), ("skipped", "already sent")):
+        rows += [[label, d["order_id"], f"#{d['incoming_order_id']}", ""] for d in getattr(report, kind)]
+    for f in report.failed:
+        why = "invalid (see the errors above)" if f["order_id"] in invalid else f["reason"]
+        rows.append(["failed", f["order_id"] or "-", "-", why])
+    if rows:
+        print_table(["result", "order", "poster #", "reason"], rows)
+    say(
+        f"batch: {len(report.sent)} sent, {len(report.skipped)} already sent (skipped), "
+        f"{len(report.failed)} failed or invalid"
+    )
 
 
 @order_app.command("status")
@@ -396,6 +407,7 @@ def status(
 
 def _show_fields(doc: dict[str, Any]) -> None:
     from poster_cli.output import money, out_console
+    from poster_cli.poster.models import poster_status_name
 
     console = out_console()
     poster = doc.get("poster")
@@ -416,7 +428,7 @@ def _show_fields(doc: dict[str, Any]) -> None:
         console.print(f"{key}: {money(value) if key == 'total' else value}", highlight=False, markup=False)
     if poster is not None:
         console.print(
-            f"poster: order #{poster.incoming_order_id}, status {poster.status}, spot {poster.spot_id}, "
+            f"poster: order #{poster.incoming_order_id}, {poster_status_name(poster.status)}, spot {poster.spot_id}, "
             f"created {poster.created_at}, receipt {poster.transaction_id or '-'}",
             highlight=False,
             markup=False,
@@ -474,26 +486,23 @@ def list_orders(
 
 
 def _show_table(entries: list[Any]) -> None:
-    from rich.table import Table
-
-    from poster_cli.output import money, out_console, say
+    from poster_cli.output import money, print_table, say
 
     if not entries:
         say("No orders in the journal match.")
         return
-    table = Table(show_edge=False)
-    for col in ("order", "state", "poster #", "total", "created (UTC)", "reason"):
-        table.add_column(col)
-    for e in entries:
-        table.add_row(
+    rows = [
+        [
             e.order_id,
             e.state,
             str(e.incoming_order_id or "-"),
             money(e.total, e.currency),
             e.created_at[:19].replace("T", " "),
             e.reason or "",
-        )
-    out_console().print(table)
+        ]
+        for e in entries
+    ]
+    print_table(["order", "state", "poster #", "total", "created (UTC)", "reason"], rows)
 
 
 @order_app.command("watch")

@@ -44,16 +44,10 @@ def pull(
 
 
 def _render(summary: MenuSummary, path: str) -> None:
-    from rich.table import Table
+    from poster_cli.output import print_table, say
 
-    from poster_cli.output import out_console, say
-
-    table = Table(title="Products per category", show_edge=False)
-    table.add_column("category")
-    table.add_column("items", justify="right")
-    for name, count in summary.per_category.items():
-        table.add_row(name, str(count))
-    out_console().print(table)
+    rows = [[name, str(count)] for name, count in summary.per_category.items()]
+    print_table(["category", "items"], rows, title="Products per category", right={"items"})
     spot = f" at spot {summary.spot_id}" if summary.spot_id is not None else ""
     invisible = f", {summary.invisible_at_spot} invisible{spot}" if summary.invisible_at_spot is not None else ""
     say(

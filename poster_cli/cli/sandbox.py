@@ -231,8 +231,12 @@ def trigger(
     if json_out:
         emit_json(answer)
         return
+    from poster_cli.output import money
+
     hooks = ", ".join(f"{h['object']} {h['action']}" for h in answer.get("webhooks", []))
-    result = ", ".join(f"{k}={v}" for k, v in answer.get("result", {}).items())
+    result = ", ".join(  # prices travel in kopecks; people typed money (62.50)
+        f"{k}={money(v) if k == 'price' and isinstance(v, int) else v}" for k, v in answer.get("result", {}).items()
+    )
     say(f"{event}: {result}" + (f"; webhooks: {hooks}" if hooks else ""))
 
 

@@ -88,9 +88,22 @@ def sync(
         async with common.client(s) as api:
             return await fetch_snapshot(api, s.api_url)
 
+    from datetime import datetime, timezone
+
+    from poster_cli.drift import next_step
+    from poster_cli.mapping import load_mapping
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # the run's time, on every line
     report = common.run_async(lambda: run_sync(opts, pull))
-    if not (quiet and not report.changed_since_last_sync):
-        show_report(report, json_out=json_out, title="sync")
+    if json_out or not (quiet and not report.changed_since_last_sync):  # --json: always one document
+        show_report(
+            report,
+            json_out=json_out,
+            title="sync",
+            mapping=load_mapping(opts.mapping_file),
+            stamp=stamp,
+            next_step=next_step(report, attention),
+        )
     if report.needs_attention(attention):
         raise typer.Exit(3)
 
@@ -135,7 +148,27 @@ def describe_change(change: dict[str, Any], currency: str | None) -> str:
     return f"{head}: {label}: {old} → {new}"
 
 
-def _lines(report: DriftReport, title: str) -> list[str]:
+def _site_lines(entry: dict[str, Any], mapping: Any, currency: str | None) -> list[str]:
+    """The site items a price, visibility or removal touches, one indented line each:
+    ``  LAT-S Latte 0.25: Poster 70.00 → 99.00``."""
+    from poster_cli.drift import MONEY_FIELDS, site_items_touched
+
+    if mapping is None:
+        return []
+    lines = []
+    for e in site_items_touched(entry, mapping):
+        field = entry.get("field")
+        if field is None or field.endswith("_removed"):
+            what = "its Poster item was removed; orders for it will be refused"
+        elif field in MONEY_FIELDS:
+            what = f"Poster {_value(field, entry['old'], None)} → {_value(field, entry['new'], None)}"
+        else:
+            what = f"Poster {field.replace('_', ' ')} {_value(field, entry['old'], None)} → {_value(field, entry['new'], None)}"
+        lines.append(f"  {e.local_id} {e.local_name}: {what}")
+    return lines
+
+
+def _lines(report: DriftReport, title: str, mapping: Any = None) -> list[str]:
     lines: list[str] = []
     if report.previous is None and title == "sync":
         lines.append(f"First sync: {report.products} products recorded; changes are reported from the next run.")
@@ -143,8 +176,10 @@ def _lines(report: DriftReport, title: str) -> list[str]:
         lines.append(f"+ {item['product_id']} {item['name']}: added")
     for item in report.removed:
         lines.append(f"- {item['product_id']} {item['name']}: removed")
+        lines += _site_lines(item, mapping, report.currency)
     for change in report.changed:
         lines.append("~ " + describe_change(change, report.currency))
+        lines += _site_lines(change, mapping, report.currency)
     for b in report.broken:
         mod = f"/{b['modificator_id']}" if b.get("modificator_id") is not None else ""
         lines.append(
@@ -179,8 +214,18 @@ def _since(report: DriftReport) -> str:
     return ""
 
 
-def show_report(report: DriftReport, *, json_out: bool, title: str) -> None:
-    """The report on stdout: JSON (the five lists plus ``meta``) or one line per finding."""
+def show_report(
+    report: DriftReport,
+    *,
+    json_out: bool,
+    title: str,
+    mapping: Any = None,
+    stamp: str | None = None,
+    next_step: str | None = None,
+) -> None:
+    """The report on stdout: JSON (the five lists plus ``meta``) or one line per finding, each
+    starting with ``stamp`` (the run's time, for cron mail) when given, the site items a change
+    touches under it (with ``mapping``), and ``next_step`` last."""
     if json_out:
         from poster_cli.output import emit_json
 
@@ -189,8 +234,11 @@ def show_report(report: DriftReport, *, json_out: bool, title: str) -> None:
     from poster_cli.output import out_console
 
     console = out_console()
-    for line in _lines(report, title):
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    lines = _lines(report, title, mapping)
+    if next_step:
+        lines.append(next_step)
+    for line in lines:
+        console.print(f"{stamp} {line}" if stamp else line, markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

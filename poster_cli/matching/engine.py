@@ -678,7 +678,7 @@ def match_items(
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
         second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
         if best.score < options.accept:
-            r.note = "below the accept score"
+            r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"

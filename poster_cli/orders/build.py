@@ -115,6 +115,7 @@ class BuiltOrder:
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
     line: int | None = None
+    request_hash: str | None = None  # what the site sent (orders/fingerprint.py), not the prices
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,8 @@ class OrderBuilder:
             raise OrderInvalid(req.order_id, problems)
         assert spot_id is not None
 
+        from poster_cli.orders.fingerprint import request_fingerprint
+
         lines = list(merged.values())
         total = sum(line.total for line in lines)
         body: dict[str, Any] = {"spot_id": spot_id}
@@ -271,6 +274,7 @@ class OrderBuilder:
             warnings=warnings,
             source=req.source,
             line=req.line,
+            request_hash=request_fingerprint(req),
         )
 
     def _spot(self, req: OrderRequest, bad: Any) -> int | None:

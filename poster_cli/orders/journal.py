@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS orders (
     source            TEXT,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
-    attempted_at      TEXT
+    attempted_at      TEXT,
+    request_hash      TEXT
 );
 CREATE INDEX IF NOT EXISTS orders_incoming ON orders (incoming_order_id);
 CREATE INDEX IF NOT EXISTS orders_state ON orders (state, updated_at);
@@ -110,6 +111,7 @@ class JournalEntry:
     created_at: str
     updated_at: str
     attempted_at: str | None
+    request_hash: str | None = None  # the site order's fingerprint (orders/fingerprint.py)
 
     @property
     def in_poster(self) -> bool:
@@ -128,6 +130,7 @@ class JournalEntry:
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d.pop("body")
+        d.pop("request_hash")  # internal: how a re-run recognises the same site order
         return d
 
 
@@ -217,6 +220,13 @@ class OrderJournal:
             # that, "this order may now be in Poster", is written with FULL (see mark_attempt).
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
+            columns = {r[1] for r in db.execute("PRAGMA table_info(orders)")}
+            if "request_hash" not in columns:  # a journal written before the fingerprint existed
+                try:
+                    db.execute("ALTER TABLE orders ADD COLUMN request_hash TEXT")
+                except sqlite3.OperationalError as exc:
+                    if "duplicate column" not in str(exc):  # another process added it just now
+                        raise
         except BaseException:
             db.close()
             raise
@@ -277,13 +287,17 @@ class OrderJournal:
         total: int | None = None,
         currency: str | None = None,
         source: str | None = None,
+        request_hash: str | None = None,
     ) -> Claim:
         """Record the order as ``pending`` before it is sent, or report what the journal holds.
 
-        A different body under a known id is a ``conflict``, unless the order ``failed`` before
-        (Poster never created it, so the corrected order replaces it). A failed order keeps its
-        ``attempted_at``: the retry looks it up first, in case a lost attempt landed late.
+        A known id holding another order (:func:`~poster_cli.orders.fingerprint.same_order`: the
+        site's content decides, not today's prices) is a ``conflict``, unless the order ``failed``
+        before (Poster never created it, so the corrected order replaces it). A failed order keeps
+        its ``attempted_at``: the retry looks it up first, in case a lost attempt landed late.
         """
+        from poster_cli.orders.fingerprint import same_order
+
         digest = body_hash(body)
         now = utc_now()
         with self._write() as db:
@@ -291,26 +305,22 @@ class OrderJournal:
             if row is None:
                 db.execute(
                     "INSERT INTO orders (order_id, state, body, body_hash, spot_id, total, currency, source,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (order_id, PENDING, _dump(body), digest, spot_id, total, currency, source, now, now),
+                    " created_at, updated_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (order_id, PENDING, _dump(body), digest, spot_id, total, currency, source, now, now, request_hash),
                 )
                 return Claim("new", self._get(db, order_id))
             entry = _entry(row)
-            if not entry.same_body(digest):
-                if entry.state != FAILED:
-                    return Claim("conflict", entry)
+            if entry.in_poster:
+                return Claim("done" if same_order(entry, body, request_hash) else "conflict", entry)
+            if entry.state != FAILED and not same_order(entry, body, request_hash):
+                return Claim("conflict", entry)
+            if entry.state == FAILED or entry.body_hash != digest or entry.request_hash != request_hash:
+                # a failed order retried (perhaps corrected), or the same order priced anew
                 db.execute(
                     "UPDATE orders SET state = ?, body = ?, body_hash = ?, spot_id = ?, total = ?, currency = ?,"
-                    " reason = NULL, updated_at = ? WHERE order_id = ?",
-                    (PENDING, _dump(body), digest, spot_id, total, currency, now, order_id),
-                )
-                return Claim("resume", self._get(db, order_id))
-            if entry.in_poster:
-                return Claim("done", entry)
-            if entry.state == FAILED:
-                db.execute(
-                    "UPDATE orders SET state = ?, reason = NULL, updated_at = ? WHERE order_id = ?",
-                    (PENDING, now, order_id),
+                    " request_hash = COALESCE(?, request_hash),"
+                    " reason = CASE WHEN state = ? THEN NULL ELSE reason END, updated_at = ? WHERE order_id = ?",
+                    (PENDING, _dump(body), digest, spot_id, total, currency, request_hash, FAILED, now, order_id),
                 )
                 return Claim("resume", self._get(db, order_id))
             return Claim("resume", entry)

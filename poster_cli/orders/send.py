@@ -33,7 +33,8 @@ from typing import Any, Awaitable, Callable, Sequence
 from poster_cli.errors import PosterCliError, UsageError
 from poster_cli.orders.build import BuiltOrder
 from poster_cli.orders.claims import OrderBusy, OrderClaims
-from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal, body_hash
+from poster_cli.orders.fingerprint import same_order
+from poster_cli.orders.journal import FAILED, JournalEntry, OrderJournal
 from poster_cli.orders.marker import comment_matches, marker, same_content
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
@@ -107,12 +108,12 @@ class _Unconfirmed(Exception):
 
 
 def conflicts(journal: OrderJournal, orders: Sequence[BuiltOrder]) -> list[JournalEntry]:
-    """Journal entries whose id matches an order here but whose content differs (and which did
-    not simply fail before: a failed order may be corrected and sent)."""
+    """Journal entries whose id matches an order here but which hold another order (the site's
+    content decides, not today's prices; a failed order may be corrected and sent)."""
     found = []
     for order in orders:
         entry = journal.get(order.order_id)
-        if entry is not None and entry.state != FAILED and not entry.same_body(body_hash(order.body)):
+        if entry is not None and entry.state != FAILED and not same_order(entry, order.body, order.request_hash):
             found.append(entry)
     return found
 
@@ -178,6 +179,7 @@ class OrderSender:
             total=order.total,
             currency=order.currency,
             source=source or order.source,
+            request_hash=order.request_hash,
         )
         entry = claim.entry
         if claim.outcome == "conflict":

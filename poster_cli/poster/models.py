@@ -23,6 +23,18 @@ PRODUCT_TYPE_PRODUCT = 3
 ORDER_STATUS_NEW = 0
 ORDER_STATUS_ACCEPTED = 1
 ORDER_STATUS_CANCELED = 7
+ORDER_STATUS_NAMES = {
+    ORDER_STATUS_NEW: "new (waiting for the cashier)",
+    ORDER_STATUS_ACCEPTED: "accepted",
+    ORDER_STATUS_CANCELED: "declined",
+}
+
+
+def poster_status_name(status: int | None) -> str:
+    """An incoming order's ``status`` as words: 0 new, 1 accepted, 7 declined (Poster's codes)."""
+    if status in ORDER_STATUS_NAMES:
+        return ORDER_STATUS_NAMES[status]
+    return f"status {status}"
 
 
 class ParseError(ValueError):

@@ -102,7 +102,7 @@ def test_a_choice_made_while_sync_runs_is_kept_and_sync_keeps_its_own(running, t
     )
     talk = Lines(match.stderr)  # type: ignore[arg-type]
     try:
-        talk.wait_for("choose 1-")
+        talk.wait_for(", s, n, /, u, q, ? > ")  # the review prompt
         first = next(line for line in talk.lines if line.strip().startswith("1. "))
         # the person is thinking: meanwhile cron starts a sync whose pull takes a while
         server.handle.faults(latency_ms=1500)  # calls run side by side: the pull takes ~1.5 s

@@ -124,10 +124,10 @@ def test_doctor_reports_each_check(docs):
 
 def test_doctor_with_a_wrong_spot_and_bad_token(docs, monkeypatch):
     result = invoke("--spot", "77", "doctor")
-    assert result.exit_code == 1 and "spot 77 is not among" in result.stderr
+    assert result.exit_code == 1 and "spot 77 is not among" in result.stdout
     monkeypatch.setenv("POSTER_TOKEN", "1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
     result = invoke("doctor")
-    assert result.exit_code == 4 and "poster-cli login" in result.stderr
+    assert result.exit_code == 4 and "poster-cli login" in result.stdout
 
 
 def test_token_never_appears_in_output_or_data_dir(docs):

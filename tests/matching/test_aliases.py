@@ -136,7 +136,16 @@ def test_a_review_at_the_terminal_keeps_what_it_taught_for_later_runs(tmp_path: 
     site = tmp_path / "site.csv"
     site.write_text("id;name;price\nP;Pork mtsvadi on vine twigs;320\nV;Veal mtsvadi on vine twigs;320\n", "utf-8")
     env = {"POSTER_CLI_TTY": "1", "NO_COLOR": "1", "POSTER_CLI_DATA_DIR": str(tmp_path), "POSTER_TOKEN": None}
-    args = ["match", str(site), "--menu", str(menu), "--spot", "1"]
+    args = [
+        "match",
+        str(site),
+        "--menu",
+        str(menu),
+        "--spot",
+        "1",
+        "--review",
+        "30",
+    ]  # candidates under --review are not offered
     result = CliRunner().invoke(app, args, env=env, input="1\n1\n", catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert linked(tmp_path) == {"P": ("confirmed", 31), "V": ("confirmed", 32)}

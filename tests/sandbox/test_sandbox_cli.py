@@ -48,7 +48,7 @@ def test_trigger_accepts_an_order(cli_env):
 def test_trigger_price_in_money_becomes_kopecks(cli_env):
     result = cli_env.run("sandbox", "trigger", "product.price", "101", "85.50", "--url", cli_env.sandbox.api_url)
     assert result.exit_code == 0, result.stderr
-    assert "8550" in result.stderr and result.stdout == ""
+    assert "price=85.50" in result.stderr and result.stdout == ""  # echoed as typed
     assert cli_env.sandbox.state.product(101)["spots"]["1"]["price"] == 8550
 
 
