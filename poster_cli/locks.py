@@ -93,6 +93,20 @@ def _purpose(purpose: str | None) -> str:
     return " ".join(args)
 
 
+def _until_locked(path: Path, fd: int, timeout: float, on_wait: OnWait | None) -> Iterator[None]:
+    """Yield once for each pause the caller sleeps (blocking or on the event loop) until ``fd``
+    holds the lock; say so once through ``on_wait`` and raise :class:`DataLocked` at the deadline."""
+    if _try_lock(fd):
+        return
+    if on_wait is not None:
+        on_wait(_busy(path, fd, timeout))
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while not _try_lock(fd):
+        if time.monotonic() >= deadline:
+            raise _gave_up(path, fd, timeout)
+        yield
+
+
 @contextmanager
 def data_lock(
     data_dir: Path,
@@ -106,14 +120,8 @@ def data_lock(
     path = lock_path(data_dir)
     fd = _open(path)
     try:
-        if not _try_lock(fd):
-            if on_wait is not None:
-                on_wait(_busy(path, fd, timeout))
-            deadline = time.monotonic() + max(timeout, 0.0)
-            while not _try_lock(fd):
-                if time.monotonic() >= deadline:
-                    raise _gave_up(path, fd, timeout)
-                time.sleep(poll)
+        for _pause in _until_locked(path, fd, timeout, on_wait):
+            time.sleep(poll)
         _claim(fd, _purpose(purpose))
         yield
     finally:
@@ -133,14 +141,8 @@ async def data_lock_async(
     path = lock_path(data_dir)
     fd = _open(path)
     try:
-        if not _try_lock(fd):
-            if on_wait is not None:
-                on_wait(_busy(path, fd, timeout))
-            deadline = time.monotonic() + max(timeout, 0.0)
-            while not _try_lock(fd):
-                if time.monotonic() >= deadline:
-                    raise _gave_up(path, fd, timeout)
-                await asyncio.sleep(poll)
+        for _pause in _until_locked(path, fd, timeout, on_wait):
+            await asyncio.sleep(poll)
         _claim(fd, _purpose(purpose))
         yield
     finally:
