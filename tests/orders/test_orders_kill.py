@@ -17,24 +17,10 @@ import pytest
 
 from poster_cli.menu import fetch_snapshot, save_snapshot
 from tests.support.orders import marked
+from tests.support.senders import sender_env
 
 pytestmark = pytest.mark.e2e
 N = 40
-
-
-def _env(server: Any, data: Path, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER_")}
-    env.update(
-        POSTER_TOKEN=server.token,
-        POSTER_API_URL=server.api_url,
-        POSTER_CLI_DATA_DIR=str(data),
-        POSTER_SPOT_ID="1",
-        POSTER_RATE_LIMIT="0",
-        POSTER_CLI_LOOKUP_DELAYS="0.05,0.1",
-        XDG_CONFIG_HOME=str(home),
-        NO_COLOR="1",
-    )
-    return env
 
 
 def _held(server: Any) -> Counter[str]:
@@ -67,7 +53,7 @@ def test_kill_9_mid_batch_then_rerun_sends_each_order_exactly_once(sandbox_serve
     )
     handle.faults(latency_ms=20, drop_after_commit_rate=0.15, seed=5)
     cmd = [sys.executable, "-m", "poster_cli", "order", "batch", str(orders), "--json", "--concurrency", "4"]
-    env = _env(sandbox_server, data, home)
+    env = sender_env(sandbox_server, data, home)
 
     kills = 0
     for target in (6, 15, 24, 33):
