@@ -13,6 +13,7 @@ from poster_cli.cli import common
 if TYPE_CHECKING:
     from poster_cli.config import Settings
     from poster_cli.poster.models import Spot
+    from poster_cli.probe import ProbeReport
 
 
 def _config_target(ctx: typer.Context, local: bool) -> Path:
@@ -232,7 +233,7 @@ def doctor(
         raise typer.Exit(EXIT_AUTH if any(c.auth for c in failed) else EXIT_FAILED)
 
 
-def _probe(s, *, write: bool, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+def _probe(s: Settings, *, write: bool, json_out: bool) -> None:
     """`doctor --probe`: the checks live in poster_cli.probe; here, the clients and the output."""
     from poster_cli.errors import NeedsAttention
     from poster_cli.output import emit_json, out_console, say
@@ -244,7 +245,7 @@ def _probe(s, *, write: bool, json_out: bool) -> None:  # type: ignore[no-untype
 
         raise AuthError("no Poster token", hint="run `poster-cli login` or set POSTER_TOKEN")
 
-    async def go():  # type: ignore[no-untyped-def]
+    async def go() -> ProbeReport:
         async with common.client(s) as api:
             return await run_probe(
                 api,

@@ -49,7 +49,7 @@ def can_prompt(ctx: typer.Context) -> bool:
 
 def confirm_live(
     ctx: typer.Context,
-    s: Any,
+    s: Settings,
     question: str,
     refusal: str,
     *,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.orders.journal import OrderJournal
 
 DEMO_ORDER_ID = "demo-1001"
 DEMO_PHONE = "+380671234567"
@@ -140,7 +143,7 @@ def _order_items(data_dir: Path) -> list[str]:
     return [picked[0] + ":2"] + picked[1:]
 
 
-def _journal(data_dir: Path) -> Any:
+def _journal(data_dir: Path) -> OrderJournal:
     from poster_cli.orders.journal import OrderJournal
 
     return OrderJournal(data_dir / "orders.sqlite")

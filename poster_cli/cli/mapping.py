@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.config import Settings
 
 mapping_app = typer.Typer(
     help="Look at the mapping, check it against the menu, keep it in Poster's product extras. "
@@ -27,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
 def _paths(
     ctx: typer.Context, menu: Optional[Path], mapping_file: Optional[Path], spot: Optional[int] = None
-) -> tuple[Any, Path, Path]:
+) -> tuple[Settings, Path, Path]:
     s = common.settings(ctx, spot_id=spot)
     return s, menu or s.menu_path, mapping_file or s.mapping_path
 

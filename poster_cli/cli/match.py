@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from poster_cli.cli import common
 from poster_cli.cli.review import HOST_OPTION, OPEN_OPTION, PORT_OPTION, WEB_OPTION
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.mapping import MappingEntry
+    from poster_cli.matching.engine import MatchResult
 
 
 def register(app: typer.Typer) -> None:
@@ -141,7 +145,7 @@ def match(
     if json_out:
         emit_json(
             {
-                "items": [_item_json(mapping.get(i.local_id), by_id.get(i.local_id), review) for i in items],
+                "items": [_item_json(mapping.entries[i.local_id], by_id.get(i.local_id), review) for i in items],
                 "mapping": str(mapping_path),
                 "spot_id": spot_id,
                 "meta": items.meta(),
@@ -202,7 +206,7 @@ def ask_key(prompt: str) -> str:
     return key
 
 
-def _item_json(entry: Any, result: Any, review: float) -> dict[str, Any]:
+def _item_json(entry: MappingEntry, result: MatchResult | None, review: float) -> dict[str, Any]:
     candidates = [] if result is None else [c.to_json() for c in result.candidates if c.score >= review][:5]
     return {
         "local_id": entry.local_id,

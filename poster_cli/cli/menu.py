@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from poster_cli.cli import common, menu_export
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.menu import MenuSnapshot
+    from poster_cli.menu_view import ProductRow
+    from poster_cli.output import Cell
 
 menu_app = typer.Typer(
     help="Look at the menu snapshot: a table of products, what changed between two snapshots, or an export "
@@ -66,7 +71,7 @@ def show(
     _render_table(snap, rows, spot_id)
 
 
-def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
+def _render_table(snap: MenuSnapshot, rows: list[ProductRow], spot_id: int | None) -> None:
     """A rich table on a terminal; tab-separated lines when piped (fast on a 10,000-item menu, and
     what `cut`, `grep` or a spreadsheet want)."""
     from poster_cli.output import money, print_table, say
@@ -82,7 +87,7 @@ def _render_table(snap: Any, rows: list[Any], spot_id: int | None) -> None:
         "modifications",
         "flags",
     ]
-    cells = []
+    cells: list[list[Cell]] = []
     for r in rows:
         variants = [
             f"{m['modificator_id']} {m['name']}"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, List, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:  # imported lazily at run time, so that `--help` stays fast
+    from poster_cli.config import Settings
+    from poster_cli.orders.batch import BatchReport
+    from poster_cli.orders.build import BuiltOrder, OrderBuilder
+    from poster_cli.orders.follow import Refreshed
+    from poster_cli.orders.journal import JournalEntry, OrderJournal
+    from poster_cli.orders.send import OrderSender, SendResult
+    from poster_cli.poster.client import PosterClient
+    from poster_cli.poster.models import IncomingOrder
 
 order_app = typer.Typer(
     help="Send online orders to Poster exactly once (from the terminal or a CSV/JSON file) and "
@@ -20,7 +30,7 @@ order_app = typer.Typer(
 MAPPING_HELP = "Mapping file (default <data>/mapping.toml)."
 
 
-def _prepare(ctx: typer.Context, spot: Optional[int], mapping: Optional[Path]) -> tuple[Any, Any]:
+def _prepare(ctx: typer.Context, spot: Optional[int], mapping: Optional[Path]) -> tuple[Settings, OrderBuilder]:
     """Settings and an order builder over the snapshot and mapping."""
     from poster_cli.mapping import load_mapping
     from poster_cli.menu import load_snapshot
@@ -34,7 +44,7 @@ def _prepare(ctx: typer.Context, spot: Optional[int], mapping: Optional[Path]) -
     return s, builder
 
 
-def _open_journal(s: Any) -> Any:
+def _open_journal(s: Settings) -> OrderJournal:
     """The order journal, with a warning when it was lost (deleted or emptied) and recreated."""
     from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import warn
@@ -48,14 +58,14 @@ def _open_journal(s: Any) -> Any:
     return journal
 
 
-def _sender(api: Any, journal: Any, s: Any) -> Any:
+def _sender(api: PosterClient, journal: OrderJournal, s: Settings) -> OrderSender:
     from poster_cli.config import lookup_delays
     from poster_cli.orders.send import OrderSender
 
     return OrderSender(api, journal, comment_template=s.comment_template, lookup_delays=lookup_delays())
 
 
-def _confirm_live(ctx: typer.Context, s: Any, what: str, *, yes: bool, required_without_tty: bool) -> None:
+def _confirm_live(ctx: typer.Context, s: Settings, what: str, *, yes: bool, required_without_tty: bool) -> None:
     """Real orders to a live account need a yes: asked at a terminal, or ``--yes``."""
     common.confirm_live(
         ctx,
@@ -149,7 +159,7 @@ def send(
             return
         _confirm_live(ctx, s, f"order {built.order_id}", yes=yes, required_without_tty=True)
 
-        async def go() -> Any:
+        async def go() -> SendResult:
             with _open_journal(s) as journal:
                 async with common.client(s) as api:
                     sender = _sender(api, journal, s)
@@ -172,7 +182,7 @@ def send(
         raise
 
 
-def _dry_run_doc(built: Any) -> dict[str, Any]:
+def _dry_run_doc(built: BuiltOrder) -> dict[str, Any]:
     return {
         "dry_run": True,
         "order_id": built.order_id,
@@ -184,14 +194,14 @@ def _dry_run_doc(built: Any) -> dict[str, Any]:
     }
 
 
-def _send_doc(built: Any, result: Any) -> dict[str, Any]:
+def _send_doc(built: BuiltOrder, result: SendResult) -> dict[str, Any]:
     doc: dict[str, Any] = result.to_dict()
     doc.update(total=built.total, currency=built.currency, paid=built.paid, warnings=result.warnings)
     doc["poster"] = result.order
     return doc
 
 
-def _show_order(built: Any) -> None:
+def _show_order(built: BuiltOrder) -> None:
     from poster_cli.output import money, out_console, print_table
 
     rows = [
@@ -213,7 +223,7 @@ def _show_order(built: Any) -> None:
     out_console().print("prepaid" if built.paid else "not prepaid (no payment sent)", highlight=False)
 
 
-def _show_result(result: Any) -> None:
+def _show_result(result: SendResult) -> None:
     from poster_cli.output import say, warn
 
     for w in result.warnings:
@@ -303,6 +313,7 @@ def batch(
             _confirm_live(
                 ctx, s, f"{len(checked.orders)} order(s) from {file.name}", yes=yes, required_without_tty=False
             )
+            assert journal is not None  # not a dry run: opened above
             results = _run_with_progress(s, journal, checked.orders, concurrency, report.warnings)
             for r in results:
                 report.add(r)
@@ -316,11 +327,13 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
-def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int, warnings: list[str]) -> list[Any]:
+def _run_with_progress(
+    s: Settings, journal: OrderJournal, orders: list[BuiltOrder], concurrency: int, warnings: list[str]
+) -> list[SendResult]:
     from poster_cli.orders.batch import run_batch
     from poster_cli.output import color_allowed, err_console
 
-    async def go(on_result: Any) -> Any:
+    async def go(on_result: Callable[[SendResult], None] | None) -> list[SendResult]:
         async with common.client(s) as api:
             sender = _sender(api, journal, s)
             try:
@@ -344,7 +357,7 @@ def _run_with_progress(s: Any, journal: Any, orders: list[Any], concurrency: int
         return common.run_async(lambda: go(lambda _r: bar.advance(task)))
 
 
-def _show_summary(report: Any, invalid: set[Any]) -> None:
+def _show_summary(report: BatchReport, invalid: set[str | None]) -> None:
     """Each order once, in file order: sent and skipped ones with their Poster number; an invalid
     one points at its errors above instead of repeating them."""
     from poster_cli.output import print_table, say
@@ -374,7 +387,7 @@ def status(
     Example: poster-cli order status A-17
     """
     from poster_cli.errors import UsageError
-    from poster_cli.orders.follow import refresh
+    from poster_cli.orders.follow import Refreshed, refresh
     from poster_cli.orders.journal import OrderJournal
     from poster_cli.output import emit_json, warn
 
@@ -384,15 +397,15 @@ def status(
         if entry is None and not ident.isdigit():
             raise UsageError(f"no order {ident!r} in the journal {s.journal_path}", hint="see `poster-cli order list`")
 
-        async def go() -> Any:
+        async def go() -> Refreshed | IncomingOrder:
             async with common.client(s) as api:
                 if entry is None:  # a Poster id the journal does not know (sent by something else)
-                    return None, await api.get_incoming_order(int(ident))
-                return await refresh(api, journal, entry, comment_template=s.comment_template), None
+                    return await api.get_incoming_order(int(ident))
+                return await refresh(api, journal, entry, comment_template=s.comment_template)
 
-        refreshed, foreign = common.run_async(go)
-    if foreign is not None:
-        doc: dict[str, Any] = {"order_id": None, "state": None, "poster": foreign}
+        refreshed = common.run_async(go)
+    if not isinstance(refreshed, Refreshed):
+        doc: dict[str, Any] = {"order_id": None, "state": None, "poster": refreshed}
         warn(f"Poster order {ident} is not in this journal (not sent by poster-cli from here)")
     else:
         if refreshed.error:
@@ -468,7 +481,7 @@ def list_orders(
         entries = journal.list(since=since_iso)
         if refresh_ and entries:
 
-            async def go() -> Any:
+            async def go() -> list[Refreshed]:
                 async with common.client(s) as api:
                     return await refresh_many(api, journal, entries, comment_template=s.comment_template)
 
@@ -485,7 +498,7 @@ def list_orders(
     _show_table(entries)
 
 
-def _show_table(entries: list[Any]) -> None:
+def _show_table(entries: list[JournalEntry]) -> None:
     from poster_cli.output import money, print_table, say
 
     if not entries:
@@ -548,12 +561,12 @@ def watch(
                     emit_json([])
                 return
 
-        def changed(r: Any, before: Optional[str]) -> None:
+        def changed(r: Refreshed, before: Optional[str]) -> None:
             e = r.entry
             poster = f" (Poster #{e.incoming_order_id})" if e.incoming_order_id else ""
             say(f"{e.order_id}: {before + ' → ' if before else ''}{e.state}{poster}")
 
-        async def go() -> Any:
+        async def go() -> list[JournalEntry]:
             async with common.client(s) as api:
                 return await watch_orders(
                     api,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from poster_cli.cli import common
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.review_web.state import ReviewState
 
 EXPOSE_HELP = (
     "Address to listen on. The default, 127.0.0.1, is this machine only. Any other address puts the "
@@ -72,7 +75,7 @@ def review(
 
 def build_state(
     catalogue: Path | None, menu: Path, mapping_path: Path, spot_id: int | None, review_score: float, allow_shared: bool
-) -> Any:
+) -> ReviewState:
     """The review of ``catalogue``'s items, or of the mapping's items when no catalogue is given."""
     from poster_cli.catalogue import CatalogueItem, ColumnOverrides
     from poster_cli.errors import UsageError
@@ -94,7 +97,7 @@ def build_state(
     return ReviewState(items, index, mapping_path, review_score=review_score, allow_shared=allow_shared)
 
 
-def serve_review(state: Any, data_dir: Path, *, host: str, port: int, open_browser: bool) -> None:
+def serve_review(state: ReviewState, data_dir: Path, *, host: str, port: int, open_browser: bool) -> None:
     """Serve the review page until Ctrl-C; print its link (stdout) and how to reach it (stderr)."""
     import sys
 
@@ -133,7 +136,7 @@ def serve_review(state: Any, data_dir: Path, *, host: str, port: int, open_brows
         sock.close()
 
 
-def finish(state: Any) -> None:
+def finish(state: ReviewState) -> None:
     """After the page is closed: what is decided, and exit 3 while items are left unmatched."""
     from poster_cli.errors import NeedsAttention
     from poster_cli.output import say

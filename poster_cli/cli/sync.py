@@ -11,6 +11,7 @@ from poster_cli.cli import common
 
 if TYPE_CHECKING:
     from poster_cli.drift import DriftReport
+    from poster_cli.mapping import Mapping
 
 ATTENTION_HELP = (
     "What makes the exit code 3: 'any' (default) = any menu change (prices included), broken or "
@@ -148,7 +149,7 @@ def describe_change(change: dict[str, Any], currency: str | None) -> str:
     return f"{head}: {label}: {old} → {new}"
 
 
-def _site_lines(entry: dict[str, Any], mapping: Any, currency: str | None) -> list[str]:
+def _site_lines(entry: dict[str, Any], mapping: Mapping | None, currency: str | None) -> list[str]:
     """The site items a price, visibility or removal touches, one indented line each:
     ``  LAT-S Latte 0.25: Poster 70.00 → 99.00``."""
     from poster_cli.drift import MONEY_FIELDS, site_items_touched
@@ -168,7 +169,7 @@ def _site_lines(entry: dict[str, Any], mapping: Any, currency: str | None) -> li
     return lines
 
 
-def _lines(report: DriftReport, title: str, mapping: Any = None) -> list[str]:
+def _lines(report: DriftReport, title: str, mapping: Mapping | None = None) -> list[str]:
     lines: list[str] = []
     if report.previous is None and title == "sync":
         lines.append(f"First sync: {report.products} products recorded; changes are reported from the next run.")
@@ -219,7 +220,7 @@ def show_report(
     *,
     json_out: bool,
     title: str,
-    mapping: Any = None,
+    mapping: Mapping | None = None,
     stamp: str | None = None,
     next_step: str | None = None,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -11,6 +11,7 @@ from poster_cli.cli import common
 
 if TYPE_CHECKING:
     from poster_cli.config import Settings
+    from poster_cli.webhooks.store import StoredEvent
 
 webhooks_app = typer.Typer(
     help="Receive Poster's webhooks (order accepted/declined/closed, menu changes), look at what "
@@ -198,7 +199,7 @@ def replay(
         return
     hook = HookPolicy(on_event) if on_event else None
 
-    async def go() -> Any:
+    async def go() -> list[StoredEvent]:
         processor = EventProcessor.from_settings(common.client(s), s)
         try:
             with EventStore(s.webhooks_path) as store:
