@@ -100,10 +100,25 @@ def test_count_must_be_positive(count: str) -> None:
 
 
 def test_unknown_item_suggests_the_nearest() -> None:
-    msgs = problems(req("Evian watr"))
-    assert (
-        msgs == ["unknown item 'Evian watr'; did you mean 'Evian water' (EV)?"]
-        or "did you mean 'Evian water' (EV)" in msgs[0]
+    expected = (
+        "unknown item 'Set menu thirst'; did you mean 'Set menu thirsty' (SET-4DRINKS), 'Set menu' (SET-PLAIN),"
+        " 'Set menu with cola' (SET-COLA)?"
+    )
+    assert problems(req("Set menu thirst")) == [expected]
+
+
+def test_at_most_three_suggestions_and_a_local_id_is_shown_once() -> None:
+    # four entries come close to "SET" (SET-COLA, SET-PLAIN, SET-4DRINKS at 90, CHEESE at 72): three are shown
+    assert problems(req("SET")) == ["unknown item 'SET'; did you mean 'SET-COLA', 'SET-PLAIN', 'SET-4DRINKS'?"]
+
+
+def test_nothing_close_says_what_an_item_may_be() -> None:
+    err = pytest.raises(OrderInvalid, builder().build, req("zzzq", "Set menu thirst", order_id="W-9")).value
+    assert err.order_id == "W-9"
+    assert str(err) == (
+        "order W-9 cannot be sent: unknown item 'zzzq' (not in the mapping; use a local id, a local name or"
+        " poster:PRODUCT_ID); unknown item 'Set menu thirst'; did you mean 'Set menu thirsty' (SET-4DRINKS),"
+        " 'Set menu' (SET-PLAIN), 'Set menu with cola' (SET-COLA)?"
     )
 
 

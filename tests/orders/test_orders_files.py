@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from poster_cli.errors import InputFileError, UsageError
-from poster_cli.orders.build import parse_item_arg
+from poster_cli.orders.build import ItemRequest, parse_item_arg
 from poster_cli.orders.files import parse_batch
 
 
@@ -123,6 +123,36 @@ def test_item_argument(arg: str, item: str, count: Decimal) -> None:
 def test_item_argument_with_a_bad_count() -> None:
     with pytest.raises(UsageError, match="must be a number"):
         parse_item_arg("EV:lots")
+
+
+@pytest.mark.parametrize(
+    ("arg", "why"),
+    [
+        ("EV:0", "must be more than 0"),
+        ("EV:-1", "must be more than 0"),
+        ("EV:10000.001", "is more than 10000"),
+        ("EV:0.0001", "has more than 3 decimal places"),
+        ("EV:NaN", "is not a number"),
+        ("EV:Infinity", "is not a number"),
+    ],
+)
+def test_item_argument_with_a_count_no_line_can_have(arg: str, why: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_item_arg(arg)
+    assert str(info.value) == f"--item {arg!r}: the count after ':' {why}, e.g. L-001:2"
+
+
+@pytest.mark.parametrize(
+    ("arg", "item", "count"),
+    [("EV:10000", "EV", Decimal(10000)), ("EV:0.001", "EV", Decimal("0.001")), ("EV:1.5000", "EV", Decimal("1.5"))],
+)
+def test_item_argument_counts_at_the_limits_are_taken(arg: str, item: str, count: Decimal) -> None:
+    assert parse_item_arg(arg) == ItemRequest(item, count)
+
+
+def test_an_item_argument_with_nothing_before_the_colon_is_the_item_itself() -> None:
+    # not an empty item counted twice: the builder then names ":2" as an unknown item
+    assert parse_item_arg(":2") == ItemRequest(":2")
 
 
 # -- properties ---------------------------------------------------------------------------------
