@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from poster_cli.menu import MenuSnapshot
 from poster_cli.orders.build import (
     ItemRequest,
     OrderBuilder,
@@ -15,7 +16,7 @@ from poster_cli.orders.build import (
     normalize_phone,
 )
 from poster_cli.orders.marker import comment_matches, render_comment
-from tests.support.orders import mapping, snapshot
+from tests.support.orders import mapping, snapshot, snapshot_raw
 
 
 def builder(**kw) -> OrderBuilder:
@@ -187,3 +188,70 @@ def test_comment_template_is_configurable_and_matching_is_exact() -> None:
     assert not comment_matches("Site order #123", "Site order #{order_id}", "12")
     assert not comment_matches("Site order #12", "Site order #{order_id}", "1")
     assert render_comment("Site order #{order_id}", "7", "  ") == "Site order #7"
+
+
+def test_a_blank_phone_is_named_empty() -> None:
+    assert problems(req("EV", phone="   ")) == ["phone is empty"]
+
+
+def test_a_phone_names_at_most_three_wrong_characters() -> None:
+    assert problems(req("EV", phone="+380abcd4567")) == [
+        "phone '+380abcd4567' contains 'a' 'b' 'c': use digits with an optional leading +"
+    ]
+
+
+@pytest.mark.parametrize("digits", ["1234567890", "123456789012345"])
+def test_ten_and_fifteen_digit_phones_are_taken(digits: str) -> None:
+    assert builder().build(req("EV", phone=digits)).body["phone"] == digits
+
+
+def test_each_problem_points_at_the_line_of_its_item() -> None:
+    order = OrderRequest(
+        order_id="A-1",
+        phone="+380501234567",
+        line=3,
+        items=[ItemRequest("EV", Decimal(1), line=3), ItemRequest("NOPE", Decimal(1), line=4), ItemRequest("zzzq")],
+    )
+    with pytest.raises(OrderInvalid) as info:
+        builder().build(order)
+    assert [(p.line, p.message.split(":")[0]) for p in info.value.problems] == [
+        (4, "NOPE"),
+        (3, "unknown item 'zzzq' (not in the mapping; use a local id, a local name or poster"),
+    ]
+
+
+def test_a_variant_the_product_lacks_is_named() -> None:
+    assert problems(req("poster:139/999")) == ["poster:139/999: 'Borjomi' has no variant 999"]
+
+
+def test_a_product_with_variants_lists_the_first_four_to_choose_from() -> None:
+    raw = snapshot_raw()
+    borjomi = next(p for p in raw["products"] if p["product_id"] == "139")
+    first = borjomi["modifications"][0]
+    borjomi["modifications"] = [
+        {**first, "modificator_id": str(150 + i), "modificator_name": name}
+        for i, name in enumerate(["Apple", "Pear", "Cherry", "Lemon", "Lime"])
+    ]
+    b = OrderBuilder(MenuSnapshot(raw=raw), mapping(), default_spot=1)
+    with pytest.raises(OrderInvalid) as info:
+        b.build(req("poster:139"))
+    expected = (
+        "poster:139: 'Borjomi' has variants; choose one: poster:139/150 (Apple), poster:139/151 (Pear),"
+        " poster:139/152 (Cherry), poster:139/153 (Lemon)"
+    )
+    assert [p.message for p in info.value.problems] == [expected]
+
+
+def test_line_names_are_the_products_and_their_variants() -> None:
+    built = builder().build(req("EV", "BJ-APPLE", "SET-COLA"))
+    assert [(line.name, line.modifier_names) for line in built.lines] == [
+        ("Evian", ()),
+        ("Borjomi Сок яблочный для кальяна", ()),
+        ("Set menu", ("Cola", "French fries x2")),
+    ]
+
+
+def test_half_a_kopeck_rounds_up_not_to_even() -> None:
+    # 333.33 x 0.5 = 166.665 -> 166.67 (banker's rounding would give 166.66)
+    built = builder().build(req(("CHEESE", "0.5"), paid=True))
+    assert (built.lines[0].total, built.total, built.body["payment"]["sum"]) == (16667, 16667, 16667)
