@@ -268,13 +268,16 @@ def auto_match(
     spot_id: int | None,
     *,
     accept: float = 80.0,
+    words: dict[str, str] | None = None,
 ) -> list[MappingEntry]:
     """Map new catalogue items (no entry yet, or unmatched) the engine is confident about, in
-    ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked."""
+    ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked.
+    Site names are read with ``words`` (the aliases file, which wins) and what the person's own
+    links teach, as ``match`` reads them."""
     from poster_cli.matching.engine import MatchOptions, MenuIndex
 
     index = MenuIndex.from_products(snapshot.products.values(), spot_id)
-    teach(index, mapping)  # the words the person's own links teach
+    teach(index, mapping, words)
     results = run_match(catalogue_items, index, mapping, MatchOptions(accept=accept), only_new=True)
     return [e for r in results if r.accepted is not None and (e := mapping.get(r.item.local_id)) is not None]
 
