@@ -101,7 +101,9 @@ def match(
         from poster_cli.cli.review import serve_review
         from poster_cli.review_web.state import ReviewState
 
-        state = ReviewState(items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results)
+        state = ReviewState(
+            items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results, words=words
+        )
         serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
         session.save()  # takes in what the page wrote
     elif interactive and queue:

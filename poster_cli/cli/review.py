@@ -66,15 +66,27 @@ def review(
             "review runs as a page in a browser",
             hint="pass --web (at a terminal, `poster-cli match CATALOGUE` asks item by item)",
         )
+    from poster_cli.matching.aliases import ALIASES_FILE, load_aliases, save_aliases
+
     s = common.settings(ctx, spot_id=spot)
     mapping_path = mapping_file or s.mapping_path
-    state = build_state(catalogue, menu or s.menu_path, mapping_path, s.spot_id, review_score, allow_shared)
+    aliases_path = s.data_dir / ALIASES_FILE
+    words = load_aliases(aliases_path)  # what earlier choices taught, as the person left it
+    state = build_state(catalogue, menu or s.menu_path, mapping_path, s.spot_id, review_score, allow_shared, words)
     serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
+    if state.words != words:  # what the person's links taught, kept for later runs
+        save_aliases(aliases_path, state.words)
     finish(state)
 
 
 def build_state(
-    catalogue: Path | None, menu: Path, mapping_path: Path, spot_id: int | None, review_score: float, allow_shared: bool
+    catalogue: Path | None,
+    menu: Path,
+    mapping_path: Path,
+    spot_id: int | None,
+    review_score: float,
+    allow_shared: bool,
+    words: dict[str, str] | None = None,
 ) -> ReviewState:
     """The review of ``catalogue``'s items, or of the mapping's items when no catalogue is given."""
     from poster_cli.catalogue import CatalogueItem, ColumnOverrides
@@ -94,7 +106,7 @@ def build_state(
         items = [CatalogueItem(local_id=e.local_id, name=e.local_name or e.local_id) for e in mapping]
         if not items:
             raise UsageError(f"{mapping_path} holds no items", hint="pass --catalogue FILE, or run match first")
-    return ReviewState(items, index, mapping_path, review_score=review_score, allow_shared=allow_shared)
+    return ReviewState(items, index, mapping_path, review_score=review_score, allow_shared=allow_shared, words=words)
 
 
 def serve_review(state: ReviewState, data_dir: Path, *, host: str, port: int, open_browser: bool) -> None:

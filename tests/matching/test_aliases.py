@@ -16,6 +16,7 @@ from poster_cli.mapping_sync import AliasLearner, run_match
 from poster_cli.matching import MatchOptions, MenuIndex
 from poster_cli.matching.aliases import learn
 from poster_cli.menu import MenuSnapshot
+from tests.support.grill import grill
 
 
 def test_a_link_teaches_the_words_left_over_on_each_side() -> None:
@@ -28,40 +29,6 @@ def test_a_link_teaches_the_words_left_over_on_each_side() -> None:
     assert learn("Golden latte — turmeric, oat milk", "Золоте молоко з куркумою") is None
     assert learn("Svan kubdari with meat", "Кубдарі") is None
     assert learn("Gift card", "Подарунковий сертифікат") is None
-
-
-def grill() -> dict[str, Any]:
-    mods = [("Свинина", 31), ("Телятина", 32), ("Курка", 33)]
-    return {
-        "products": [
-            {
-                "product_id": "3",
-                "product_name": "Мцваді на виноградній лозі",
-                "category_name": "Мангал",
-                "type": "3",
-                "hidden": "0",
-                "modifications": [
-                    {
-                        "modificator_id": str(mid),
-                        "modificator_name": name,
-                        "spots": [{"spot_id": "1", "price": "32000", "visible": "1"}],
-                    }
-                    for name, mid in mods
-                ],
-            },
-            *(
-                {
-                    "product_id": str(pid),
-                    "product_name": name,
-                    "category_name": "Гаряче",
-                    "type": "3",
-                    "hidden": "0",
-                    "spots": [{"spot_id": "1", "price": "29000", "visible": "1"}],
-                }
-                for pid, name in ((4, "Оджахурі зі свининою"), (5, "Оджахурі з телятиною"), (6, "Шашлик з курки"))
-            ),
-        ]
-    }
 
 
 SITE = [
