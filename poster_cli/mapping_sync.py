@@ -247,21 +247,52 @@ def teach(index: Any, mapping: Mapping, words: dict[str, str] | None = None) -> 
 class AliasLearner:
     """Learns from each decision of a review as it is made: when a person's link teaches new words,
     the items still to review are ranked again with them, so the next ones are shown with what the
-    person just taught (the right candidate first, most often)."""
+    person just taught (the right candidate first, most often); and the items ahead that are now
+    certain by the same rules as ``match`` are linked (``auto``) instead of being asked about."""
 
     def __init__(self, index: Any, mapping: Mapping, options: Any, queue: Sequence[Any], words: dict[str, str]) -> None:
         self.index, self.mapping, self.options, self.queue = index, mapping, options, queue
         self.words = teach(index, mapping, words)
 
-    def after_decision(self) -> None:
+    def _open(self, r: Any) -> bool:
+        e = self.mapping.get(r.item.local_id)
+        return e is None or not (e.is_protected or e.is_linked)
+
+    def after_decision(self, ahead: int | None = None) -> list[Any]:
+        """Rank the open items again when the mapping teaches new words; with ``ahead`` (the queue
+        position the review goes on from), link the open items from there on that are now certain
+        and return their results (their ``accepted`` set). The items before ``ahead`` (a person
+        skipped them) are never linked, but still compete for their targets."""
         words = teach(self.index, self.mapping, self.words)
-        if words == self.words:
-            return
-        self.words = words
-        for r in self.queue:
-            e = self.mapping.get(r.item.local_id)
-            if e is None or not e.is_protected:
-                r.rerank(self.options)
+        if words != self.words:
+            self.words = words
+            for r in self.queue:
+                e = self.mapping.get(r.item.local_id)
+                if e is None or not e.is_protected:
+                    r.rerank(self.options)
+        if ahead is None:
+            return []
+        from poster_cli.matching.engine import accept_confident
+
+        open_items = [(n, r) for n, r in enumerate(self.queue) if self._open(r)]
+        results = [r for _, r in open_items]
+        accept_confident(results, self.index, self.options, taken=linked_targets(self.mapping))
+        linked = []
+        for n, r in open_items:
+            if r.accepted is not None and n < ahead:
+                r.accepted = None  # a person chose to leave it; the next run decides it
+            elif r.accepted is not None:
+                self.mapping.merge_auto(entry_for(r.item.local_id, r.item.name, r.accepted, "auto"))
+                linked.append(r)
+        return linked
+
+
+def linked_targets(mapping: Mapping) -> dict[Any, str]:
+    """Every target the mapping links (whoever linked it), to the local id holding it."""
+    return {
+        (e.product_id, e.modificator_id, tuple((c.m, c.a) for c in e.dish_modifications)): e.local_id
+        for e in mapping.linked()
+    }
 
 
 def auto_match(

@@ -112,9 +112,12 @@ def match(
             say(f"  … and {len(accepted) - 50} more (poster-cli mapping show)")
         learner = AliasLearner(index, mapping, options, queue, words)
 
-        def save() -> object:
-            learner.after_decision()  # what this choice teaches shows in the next items at once
-            return session.save()
+        def learn(ahead: int) -> list[Any]:
+            # what this choice teaches shows in the next items at once; those it makes certain are linked
+            linked = learner.after_decision(ahead)
+            if linked:
+                session.save(machine=True)
+            return linked
 
         outcome = review_loop(
             queue,
@@ -123,12 +126,14 @@ def match(
             ask=ask_line,
             ask_key=ask_key,
             say=say,
-            save=save,
+            save=session.save,
             review_score=review,
+            learn=learn,
         )
 
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
+            + (f", {outcome.linked} linked automatically on the way" if outcome.linked else "")
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
         session.save()
