@@ -668,6 +668,19 @@ def match_items(
     with gc_paused():
         ranked = rank_all(items, index, options)
         results = [MatchResult(item, rs, index) for item, rs in zip(items, ranked)]
+    accept_confident(results, index, options, taken)
+    return results
+
+
+def accept_confident(
+    results: Sequence[MatchResult],
+    index: MenuIndex,
+    options: MatchOptions,
+    taken: dict[TargetKey, str] | None = None,
+) -> None:
+    """Set ``accepted`` (else ``note``, why not) on each of ``results`` as ranked now: its best
+    candidate when it is confident, clearly ahead, orderable, and no other of ``results`` nor
+    ``taken`` holds it (unless sharing is allowed)."""
     targets = index.targets
     claims: dict[TargetKey, list[MatchResult]] = defaultdict(list)
     for r in results:
@@ -707,7 +720,6 @@ def match_items(
         for r in winners:
             r.accepted = r.best
             r.note = ""
-    return results
 
 
 # -- using every core ----------------------------------------------------------------------------
