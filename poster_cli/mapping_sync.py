@@ -22,10 +22,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
+
+if TYPE_CHECKING:
+    from poster_cli.catalogue import ReadOptions
 
 REASON_REMOVED = "removed"
 REASON_HIDDEN = "hidden"
@@ -118,20 +121,20 @@ BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker proce
 
 
 def load_for_match(
-    catalogue: Path, columns: Any, menu: Path, spot_id: int | None, *, sheet: str | None = None, format: str = "auto"
+    catalogue: Path, reading: ReadOptions | None, menu: Path, spot_id: int | None
 ) -> tuple[Any, MenuSnapshot, int | None, Any]:
     """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
     or the menu's only one) and the menu's index. A big catalogue is read, and its names
     normalised, by a worker process while this one loads and indexes the menu. Errors are the
     same either way, the catalogue's first."""
-    from poster_cli.catalogue import read_catalogue
+    from poster_cli.catalogue import ReadOptions
     from poster_cli.matching import MenuIndex
     from poster_cli.matching.normalize import normalise, remember
     from poster_cli.matching.parallel import Background, can_fork
     from poster_cli.menu import load_snapshot
 
     def read() -> Any:
-        return read_catalogue(catalogue, columns, sheet=sheet, format=format)
+        return (reading or ReadOptions()).read(catalogue)
 
     def read_and_normalise() -> tuple[Any, list[str], list[Any]]:
         items = read()

@@ -196,3 +196,23 @@ def test_the_page_ranks_with_the_words_of_the_aliases_file(cli_env: Any) -> None
         browser.close()
         stop(proc)
     assert veal["key"][:2] == [3, 32] and veal["score"] >= 80
+
+
+def test_review_reads_a_catalogue_with_the_column_flags_match_takes(cli_env: Any) -> None:
+    menu = cli_env.data_dir / "grill.json"
+    menu.parent.mkdir(parents=True, exist_ok=True)
+    menu.write_text(json.dumps(grill(), ensure_ascii=False), encoding="utf-8")
+    site = cli_env.data_dir / "odd.csv"
+    site.write_text("ref;what\nP;Pork mtsvadi on vine twigs\nC;Chicken shashlik\n", encoding="utf-8")
+    flags = ["--catalogue", str(site), "--menu", str(menu), "--spot", "1", "--id-col", "ref", "--name-col", "what"]
+    proc, url = start(cli_env, "review", "--web", *flags)
+    try:
+        with httpx.Client(timeout=10, follow_redirects=True) as browser:
+            assert browser.get(url).status_code == 200
+            items = browser.get(url.split("/?", 1)[0] + "/api/items").json()["items"]
+    finally:
+        stop(proc)
+    assert [(i["local_id"], i["name"]) for i in items] == [
+        ("P", "Pork mtsvadi on vine twigs"),
+        ("C", "Chicken shashlik"),
+    ]
