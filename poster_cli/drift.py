@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator, Mapping as TMapping
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator, Mapping as TMapping
 
 from poster_cli.config import write_atomic
 from poster_cli.errors import UsageError
@@ -38,6 +38,9 @@ from poster_cli.locks import OnWait, data_lock_async
 from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
 from poster_cli.poster import models
+
+if TYPE_CHECKING:
+    from poster_cli.catalogue import ReadOptions
 
 REPORT_KEYS = ("added", "removed", "changed", "broken", "unmatched")
 ARCHIVE_PREFIX = "menu-"
@@ -468,6 +471,7 @@ class SyncOptions:
     api_url: str
     mapping_path: Path | None = None
     catalogue_path: Path | None = None
+    catalogue_reading: ReadOptions | None = None  # the column, sheet and format flags `match` takes
     spot_id: int | None = None
     keep: int = DEFAULT_KEEP
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
@@ -623,7 +627,9 @@ async def run_sync(
     ):
         mapping_file = options.mapping_file
         mapping = load_mapping(mapping_file)
-        catalogue = _load_catalogue(options.catalogue_path) if options.catalogue_path else None
+        catalogue = (
+            _load_catalogue(options.catalogue_path, options.catalogue_reading) if options.catalogue_path else None
+        )
         # the words a person's links taught `match`, as the person left them (a broken file stops here)
         words = _load_words(options.data_dir) if catalogue is not None else {}
         warnings: list[str] = []
@@ -708,10 +714,10 @@ def _load_words(data_dir: Path) -> dict[str, str]:
     return load_aliases(data_dir / ALIASES_FILE)
 
 
-def _load_catalogue(path: Path) -> Any:
-    from poster_cli.catalogue import read_catalogue
+def _load_catalogue(path: Path, reading: ReadOptions | None) -> Any:
+    from poster_cli.catalogue import ReadOptions
 
-    return read_catalogue(path)
+    return (reading or ReadOptions()).read(path)
 
 
 def _default_matcher(
