@@ -112,9 +112,10 @@ def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
     columns = [_column(h) for h in header]
     missing = [c for c in ("order_id", "item") if c not in columns]
     if missing:
+        names = [" ".join(h.split()) for h in header]  # a quoted cell may hold a line break: one line
         raise InputFileError(
             name,
-            f"no {' or '.join(missing)} column (found: {', '.join(h for h in header if h) or 'nothing'})",
+            f"no {' or '.join(missing)} column (found: {', '.join(n for n in names if n) or 'nothing'})",
             line=1,
             hint="columns: order_id, phone, item, count, and optionally paid, first_name, comment, ...",
         )

@@ -98,6 +98,16 @@ def test_json_orders() -> None:
     ]
 
 
+def test_a_header_cell_with_a_line_break_is_named_on_one_line() -> None:
+    # found by the property test below: a quoted header cell may hold a line break
+    with pytest.raises(InputFileError) as info:
+        parse_batch(b'"\n', "o.csv", kind="csv")
+    assert info.value.message == "o.csv:1: no order_id or item column (found: nothing)"
+    with pytest.raises(InputFileError) as info:
+        parse_batch(b'"site\norder",phone\n1,2\n', "o.csv", kind="csv")
+    assert info.value.message == "o.csv:1: no order_id or item column (found: site order, phone)"
+
+
 def test_json_that_is_not_a_list() -> None:
     with pytest.raises(InputFileError, match="expected a list of orders"):
         parse_batch(b'{"x": 1}', "o.json")
