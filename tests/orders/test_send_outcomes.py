@@ -76,6 +76,7 @@ class ScriptedPoster:
         self.posts = 0
         self.next_id = 99  # the first order created is #100
         self.list_calls: list[bool] = []  # own?
+        self.windows: list[dict[str, str]] = []
 
     async def create_incoming_order(self, body: dict[str, Any]) -> models.IncomingOrder:
         self.posts += 1
@@ -91,6 +92,7 @@ class ScriptedPoster:
 
     async def get_incoming_orders(self, *, own: bool = False, **window: str) -> list[models.IncomingOrder]:
         self.list_calls.append(own)
+        self.windows.append(window)
         step = self.lists.pop(0) if self.lists else "ok"
         if isinstance(step, Exception):
             raise step
@@ -338,6 +340,7 @@ def test_the_check_finds_our_markers_only_at_the_start_of_the_comment(tmp_path: 
         ("W-3", OUT_SENT, 100),
     ]
     assert api.posts == 1
+    assert [r.found_by_lookup for r in results] == [True, True, False]
 
 
 def test_the_check_skips_orders_the_journal_knows_as_sent(tmp_path: Path) -> None:
@@ -397,3 +400,84 @@ def test_an_order_poster_holds_with_other_lines_is_failed_not_sent(tmp_path: Pat
         "Poster already holds order #7, #8 with this order's marker but another phone or other lines;"
         " not sent (a changed order needs a new id)"
     )
+
+
+# -- what a user gets without options (the CLI passes only the lookup waits) ----------------------
+
+
+def test_by_default_a_rate_limited_order_is_tried_seven_times_with_waits_doubling_to_sixteen_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    monkeypatch.setattr(random, "uniform", lambda low, high: high)  # the longest wait each time
+    api = ScriptedPoster(creates=[PosterRateLimited(700, "", CREATE)] * 7)
+    sleeps = Sleeps()
+    [r] = send(OrderSender(api, OrderJournal(tmp_path / "j.sqlite"), sleep=sleeps), order())
+    assert (r.outcome, r.posts, r.reason) == (FAILED_OUTCOME, 7, "rate limited (error 700) after 7 tries; re-run later")
+    assert sleeps.waits == [1.0, 2.0, 4.0, 8.0, 16.0, 16.0]
+
+
+def test_the_shortest_rate_limit_wait_is_half_the_longest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    monkeypatch.setattr(random, "uniform", lambda low, high: low)
+    api = ScriptedPoster(creates=[PosterRateLimited(700, "", CREATE)] * 2)
+    sleeps = Sleeps()
+    [r] = send(OrderSender(api, OrderJournal(tmp_path / "j.sqlite"), sleep=sleeps), order())
+    assert r.outcome == OUT_SENT and sleeps.waits == [0.5, 1.0]
+
+
+def test_by_default_an_order_is_posted_at_most_three_times(tmp_path: Path) -> None:
+    api = ScriptedPoster(creates=[PosterTransportError(CREATE, "HTTP 502", maybe_processed=True)] * 5)
+    [r] = send(OrderSender(api, OrderJournal(tmp_path / "j.sqlite"), sleep=Sleeps(), lookup_delays=(1.0,)), order())
+    assert (r.outcome, r.posts, api.posts, api.count("A-1")) == (FAILED_OUTCOME, 3, 3, 0)
+    assert r.reason == "no answer from Poster 3 times (HTTP 502); not in Poster"
+
+
+def test_the_fallback_to_getincomingorders_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    api = ScriptedPoster(creates=["lost"], lists=[PosterPermissionError(20, "not allowed", LIST)])
+    with caplog.at_level("DEBUG", logger="poster_cli.orders"):
+        [r] = send(sender(api, tmp_path), order())
+    assert r.found_by_lookup
+    assert "getOwnIncomingOrders refused (20); using getIncomingOrders" in caplog.messages
+
+
+@pytest.mark.parametrize(("n", "more"), [(5, ""), (6, " and 1 more")])
+def test_five_conflicts_are_named_in_full(tmp_path: Path, n: int, more: str) -> None:
+    s = sender(ScriptedPoster(), tmp_path)
+    send(s, *(order(f"C-{i}") for i in range(n)))
+    err = OrderConflict(conflicts(s.journal, [order(f"C-{i}", count=2) for i in range(n)]))
+    assert err.message.endswith(f"C-4 (sent, Poster #104){more}")
+
+
+def test_a_changed_comment_template_is_no_conflict_for_the_same_site_order(tmp_path: Path) -> None:
+    s = sender(ScriptedPoster(), tmp_path)
+    send(s, order("W-1"))
+    rebuilt = OrderBuilder(snapshot(), mapping(), default_spot=1, comment_template="Web #{order_id}").build(
+        OrderRequest(order_id="W-1", items=[ItemRequest("EV", Decimal(1))], phone="+380501234567")
+    )
+    assert conflicts(s.journal, [rebuilt]) == []
+
+
+def test_a_row_journaled_without_a_site_fingerprint_is_compared_by_its_body(tmp_path: Path) -> None:
+    s = sender(ScriptedPoster(), tmp_path)
+    o = order("W-1")
+    s.journal.claim("W-1", o.body)  # an older journal: no request fingerprint
+    assert conflicts(s.journal, [o]) == []
+    assert [e.order_id for e in conflicts(s.journal, [order("W-1", count=2)])] == ["W-1"]
+
+
+def test_the_fallback_list_asks_for_the_same_window(tmp_path: Path) -> None:
+    api = ScriptedPoster(creates=["lost"], lists=[PosterPermissionError(20, "not allowed", LIST)])
+    [r] = send(sender(api, tmp_path), order())
+    assert r.found_by_lookup and api.list_calls == [True, False]
+    own, fallback = api.windows
+    assert fallback == own and set(own) == {"date_from", "date_to"}
+
+
+def test_a_lost_answer_is_logged_before_the_lookup(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    api = ScriptedPoster(creates=["lost"])
+    with caplog.at_level("DEBUG", logger="poster_cli.orders"):
+        send(sender(api, tmp_path), order())
+    assert "order A-1: read timed out; looking it up before any resend" in caplog.messages
