@@ -202,6 +202,7 @@ def test_a_lost_answer_waits_as_configured_between_lookups_then_finds_it(tmp_pat
         1,
     )
     assert sleeps.waits == []  # found by the first lookup, at once
+    assert r.warnings == []  # one copy: nothing to warn about
 
 
 def test_absent_is_decided_after_every_lookup_and_its_wait(tmp_path: Path) -> None:
@@ -481,3 +482,34 @@ def test_a_lost_answer_is_logged_before_the_lookup(tmp_path: Path, caplog: pytes
     with caplog.at_level("DEBUG", logger="poster_cli.orders"):
         send(sender(api, tmp_path), order())
     assert "order A-1: read timed out; looking it up before any resend" in caplog.messages
+
+
+def test_the_journal_row_holds_what_order_list_shows_and_a_rerun_names_the_order(tmp_path: Path) -> None:
+    api = ScriptedPoster()
+    s = sender(api, tmp_path)
+    o = order("W-1", count=2)
+    [r] = asyncio.run(_send_from(s, o, "orders.csv"))
+    assert r.order is not None and r.order.incoming_order_id == r.incoming_order_id == 100
+    entry = s.journal.get("W-1")
+    assert entry is not None
+    assert (entry.spot_id, entry.total, entry.currency, entry.source, entry.request_hash) == (
+        1,
+        38000,
+        "UAH",
+        "orders.csv",
+        o.request_hash,
+    )
+    [again] = send(s, o)
+    assert (again.order_id, again.outcome, again.state, again.incoming_order_id) == ("W-1", SKIPPED, SENT, 100)
+
+
+def test_the_order_s_own_source_is_kept_when_the_send_names_none(tmp_path: Path) -> None:
+    s = sender(ScriptedPoster(), tmp_path)
+    o = order("W-1")
+    o.source = "site.json"
+    send(s, o)
+    assert s.journal.get("W-1").source == "site.json"  # type: ignore[union-attr]
+
+
+async def _send_from(s: OrderSender, o: Any, source: str) -> list[Any]:
+    return [await s.send(o, source=source)]
