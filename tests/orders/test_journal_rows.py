@@ -307,3 +307,12 @@ def test_a_lost_journal_is_noticed(tmp_path: Path, claims: bool, journal: object
         claims_path(path).write_bytes(b"")
     with OrderJournal(path) as j:
         assert j.lost is lost
+
+
+def test_the_journal_file_holds_the_body_as_compact_readable_json(tmp_path: Path) -> None:
+    # what `sqlite3 orders.sqlite "SELECT body FROM orders"` shows a person looking into the file
+    with OrderJournal(tmp_path / "j.sqlite") as j:
+        j.claim("A-1", {"spot_id": 1, "first_name": "Олена", "products": [{"product_id": 138, "count": "0.5"}]})
+    with sqlite3.connect(tmp_path / "j.sqlite") as db:
+        (text,) = db.execute("SELECT body FROM orders").fetchone()
+    assert text == '{"spot_id":1,"first_name":"Олена","products":[{"product_id":138,"count":"0.5"}]}'

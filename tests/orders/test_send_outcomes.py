@@ -513,3 +513,38 @@ def test_the_order_s_own_source_is_kept_when_the_send_names_none(tmp_path: Path)
 
 async def _send_from(s: OrderSender, o: Any, source: str) -> list[Any]:
     return [await s.send(o, source=source)]
+
+
+def test_an_order_of_the_same_content_under_another_marker_is_not_taken_for_it(tmp_path: Path) -> None:
+    api = ScriptedPoster(creates=[PosterTransportError(CREATE, "HTTP 502", maybe_processed=True)])
+    api.held.append(raw(42, "Site order #A-2"))  # same phone and lines, another site order
+    [r] = send(sender(api, tmp_path, lookup_delays=(1.0, 2.0)), order("A-1"))
+    assert (r.outcome, r.found_by_lookup, r.incoming_order_id, api.count("A-1")) == (OUT_SENT, False, 100, 1)
+
+
+def test_an_order_whose_comment_poster_changed_after_the_marker_is_still_found(tmp_path: Path) -> None:
+    api = ScriptedPoster(creates=["lost"])
+    o = order("A-1")
+    [r] = asyncio.run(_send_edited(api, sender(api, tmp_path), o))
+    assert (r.outcome, r.found_by_lookup, r.incoming_order_id, api.posts) == (OUT_SENT, True, 100, 1)
+
+
+async def _send_edited(api: ScriptedPoster, s: OrderSender, o: Any) -> list[Any]:
+    real = api.create_incoming_order
+
+    async def create(body: dict[str, Any]) -> models.IncomingOrder:
+        try:
+            return await real(body)
+        finally:
+            api.held[-1]["comment"] += "\ncall before delivery"  # the cashier added a line
+
+    api.create_incoming_order = create  # type: ignore[method-assign]
+    return [await s.send(o)]
+
+
+def test_lookups_that_all_fail_say_why(tmp_path: Path) -> None:
+    busy = PosterTransportError(LIST, "HTTP 503", maybe_processed=False)
+    api = ScriptedPoster(creates=["lost"], lists=[busy] * 3)
+    [r] = send(sender(api, tmp_path, lookup_delays=(1.0, 2.0)), order())
+    assert r.outcome == UNCONFIRMED
+    assert r.reason == f"not confirmed whether Poster has it ({busy}); run the same command again to settle it"
