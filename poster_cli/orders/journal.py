@@ -36,7 +36,6 @@ from typing import Any, Iterator, List, Mapping
 
 from poster_cli.errors import PosterCliError
 from poster_cli.orders.claims import claims_path
-from poster_cli.orders.marker import upgraded_body
 from poster_cli.poster import models
 from poster_cli.private import private_sqlite, tighten_data_dir
 
@@ -116,11 +115,6 @@ class JournalEntry:
     @property
     def in_poster(self) -> bool:
         return self.state in IN_POSTER
-
-    def same_body(self, digest: str) -> bool:
-        """Whether a body with this :func:`body_hash` is the order journaled here (also when it
-        was journaled with the older comment layout, see :func:`~.marker.upgraded_body`)."""
-        return self.body_hash == digest or body_hash(upgraded_body(self.body)) == digest
 
     @property
     def maybe_in_poster(self) -> bool:

@@ -289,7 +289,7 @@ def test_an_order_another_process_keeps_is_left_to_a_later_run(tmp_path: Path) -
         [r] = send(sender(api, tmp_path, claims=OrderClaims(tmp_path / "j.sqlite", wait=0.05)), order())
     finally:
         other.release("A-1")
-    assert (r.outcome, r.state, api.posts) == (UNCONFIRMED, "pending", 0)
+    assert (r.order_id, r.outcome, r.state, api.posts) == ("A-1", UNCONFIRMED, "pending", 0)
     assert r.reason == (
         "another poster-cli process has been sending it for over 0 s; run the same command again later to settle it"
     )
@@ -548,3 +548,16 @@ def test_lookups_that_all_fail_say_why(tmp_path: Path) -> None:
     [r] = send(sender(api, tmp_path, lookup_delays=(1.0, 2.0)), order())
     assert r.outcome == UNCONFIRMED
     assert r.reason == f"not confirmed whether Poster has it ({busy}); run the same command again to settle it"
+
+
+def test_a_busy_order_the_journal_knows_shows_its_journal_state(tmp_path: Path) -> None:
+    s = sender(ScriptedPoster(creates=[PosterError(34, "bad", CREATE)]), tmp_path)
+    send(s, order("A-1"))  # failed: Poster refused it
+    other = OrderClaims(tmp_path / "j.sqlite")
+    assert other.try_claim("A-1")
+    try:
+        busy = sender(ScriptedPoster(), tmp_path, claims=OrderClaims(tmp_path / "j.sqlite", wait=0.05))
+        [r] = send(busy, order("A-1"))
+    finally:
+        other.release("A-1")
+    assert (r.order_id, r.outcome, r.state) == ("A-1", UNCONFIRMED, FAILED)
