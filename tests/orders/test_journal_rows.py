@@ -316,3 +316,20 @@ def test_the_journal_file_holds_the_body_as_compact_readable_json(tmp_path: Path
     with sqlite3.connect(tmp_path / "j.sqlite") as db:
         (text,) = db.execute("SELECT body FROM orders").fetchone()
     assert text == '{"spot_id":1,"first_name":"Олена","products":[{"product_id":138,"count":"0.5"}]}'
+
+
+def test_a_journal_another_writer_keeps_locked_cannot_be_opened_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("CREATE TABLE t (x)")
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(JournalError) as info:
+            OrderJournal(path, timeout=0.1)
+        assert info.value.message == f"cannot open the order journal {path}: database is locked"
+        assert info.value.hint == "check the data folder"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with OrderJournal(path) as j:  # free again: it opens
+        assert j.list() == []
