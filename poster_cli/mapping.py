@@ -106,9 +106,6 @@ class Mapping:
     def linked(self) -> list[MappingEntry]:
         return [e for e in self if e.is_linked]
 
-    def by_status(self, status: str) -> list[MappingEntry]:
-        return [e for e in self if e.status == status]
-
     def merge_auto(self, entry: MappingEntry) -> bool:
         """Put a machine-made entry in, unless a person already decided that item. True if set."""
         current = self.entries.get(entry.local_id)

@@ -79,3 +79,40 @@ def test_what_is_read_back(tmp_path: Path) -> None:
     assert a is not None and b is not None
     assert (a.local_name, a.status, a.product_id, a.score) == ("Latte", "confirmed", 10, None)
     assert (b.local_name, b.status, b.product_id, b.score) == ("Tea", "auto", 11, 91.5)
+
+
+@pytest.mark.parametrize("status", ["unmatched", "ignored"])
+def test_an_entry_without_a_link_writes_no_product(tmp_path: Path, status: str) -> None:
+    from dataclasses import replace
+
+    from poster_cli.mapping import Mapping, MappingEntry, save_mapping
+
+    linked = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10, modificator_id=3)
+    mapping = Mapping()
+    mapping.set(replace(linked, status=status))  # a person unlinks it; the old ids must not linger in the file
+    path = tmp_path / "mapping.toml"
+    save_mapping(mapping, path)
+    assert path.read_text(encoding="utf-8") == (
+        f'version = 1\n\n[[items]]\nlocal_id = "A"\nlocal_name = "Latte"\nstatus = "{status}"\n'
+    )
+
+
+def test_a_machine_result_is_set_unless_a_person_decided(tmp_path: Path) -> None:
+    from poster_cli.mapping import Mapping, MappingEntry
+
+    mapping = Mapping()
+    guess = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10)
+    assert mapping.merge_auto(guess) is True and mapping.get("A") == guess
+    better = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=11)
+    assert mapping.merge_auto(better) is True and mapping.get("A") == better
+    mapping.set(MappingEntry(local_id="A", local_name="Latte", status="ignored"))
+    assert mapping.merge_auto(guess) is False and mapping.get("A").status == "ignored"  # type: ignore[union-attr]
+
+
+def test_counts_are_per_status_with_every_status_named() -> None:
+    from poster_cli.mapping import Mapping, MappingEntry
+
+    mapping = Mapping()
+    for lid, status, pid in [("A", "auto", 1), ("B", "auto", 2), ("C", "auto", 3), ("D", "ignored", None)]:
+        mapping.set(MappingEntry(local_id=lid, local_name=lid, status=status, product_id=pid))
+    assert mapping.counts() == {"auto": 3, "confirmed": 0, "manual": 0, "unmatched": 0, "ignored": 1}
