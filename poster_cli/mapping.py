@@ -226,9 +226,7 @@ def read_own_toml(text: str) -> dict[str, Any] | None:
     for line in text.split("\n"):
         if not line:
             continue
-        if line == "[[items]]":
-            if top.get("items", items) is not items:  # "items = ..." written as a key
-                return None
+        if line == "[[items]]":  # ("items" is no key of _OWN_KEYS: "items = ..." already gave up)
             top["items"] = items
             table = {}
             items.append(table)

@@ -116,3 +116,45 @@ def test_counts_are_per_status_with_every_status_named() -> None:
     for lid, status, pid in [("A", "auto", 1), ("B", "auto", 2), ("C", "auto", 3), ("D", "ignored", None)]:
         mapping.set(MappingEntry(local_id=lid, local_name=lid, status=status, product_id=pid))
     assert mapping.counts() == {"auto": 3, "confirmed": 0, "manual": 0, "unmatched": 0, "ignored": 1}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [True, False, 0.5, -2.25, float("inf"), float("-inf"), 7, -3, 'a "quoted"\\ line\n\ttab\x01\x7f', "Лате", []],
+)
+def test_each_value_the_writer_knows_reads_back_with_tomllib(value: object) -> None:
+    import tomllib
+
+    from poster_cli.mapping import toml_value
+
+    assert tomllib.loads(f"x = {toml_value(value)}\n") == {"x": value}
+
+
+def test_nan_and_a_list_of_choices_read_back_with_tomllib() -> None:
+    import math
+    import tomllib
+
+    from poster_cli.mapping import toml_value
+
+    assert math.isnan(tomllib.loads(f"x = {toml_value(float('nan'))}\n")["x"])
+    choices = [{"m": 2002, "a": 1}, {"m": 2004, "a": 2}]
+    assert tomllib.loads(f"x = {toml_value(choices)}\n") == {"x": choices}
+
+
+def test_a_value_the_file_cannot_hold_is_refused_by_its_type() -> None:
+    from poster_cli.mapping import toml_value
+
+    with pytest.raises(TypeError, match="^cannot write NoneType to the mapping file$"):
+        toml_value(None)
+
+
+def test_the_kept_texts_are_the_files_entries_in_order() -> None:
+    from poster_cli.mapping import Mapping, MappingEntry, dump_mapping
+
+    mapping = Mapping()
+    mapping.set(MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10, score=90.0))
+    mapping.set(MappingEntry(local_id="B", local_name="Tea", status="unmatched"))
+    kept: dict[MappingEntry, str] = {}
+    text = dump_mapping(mapping, kept)
+    assert text == "version = 1\n" + "".join(kept[e] for e in mapping)
+    assert kept[mapping.entries["B"]] == '\n[[items]]\nlocal_id = "B"\nlocal_name = "Tea"\nstatus = "unmatched"\n'
