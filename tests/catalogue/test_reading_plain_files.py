@@ -314,3 +314,39 @@ def test_a_symlink_loop_is_a_clean_error(tmp_path: Path) -> None:
     loop = tmp_path / "loop.csv"
     os.symlink(loop, loop)
     assert str(error(loop)).startswith(f"{loop}: cannot read: ")
+
+
+def test_a_zip_that_is_not_a_workbook_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "prices.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"not really a zip" * 4)
+    assert str(error(path)) == f"{path}: not a readable XLSX workbook (BadZipFile)"
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Prices"
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_header_is_looked_for_in_the_first_30_rows(tmp_path: Path) -> None:
+    titles: list[list[object]] = [[f"title line {n}"] for n in range(29)]
+    body: list[list[object]] = [
+        ["Code", "Name", None, "Price"],
+        [101.0, "Tea", "ignored", 45],
+        [],
+        [None, None],
+        ["C", "Cake", None, 50.5],
+    ]
+    catalogue = read_catalogue(_workbook(tmp_path / "ok.xlsx", titles + body))
+    assert items(catalogue) == [("101", "Tea", 4500, "", ""), ("C", "Cake", 5050, "", "")]
+    assert [i.line for i in catalogue] == [31, 34]
+    assert catalogue.format == "XLSX (sheet 'Prices', header on row 30)"
+    path = _workbook(tmp_path / "late.xlsx", [*titles, ["one more title"], *body])
+    err = error(path)
+    assert err.problem == "sheet 'Prices': no header row with an id and a name column in its first 30 rows"
+    assert err.hint == "pass --id-col and --name-col, or --sheet NAME"
