@@ -19,23 +19,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from match.data import Venue, load_all, load_fresh  # noqa: E402
+from match.data import Venue, load_all, load_fresh, load_sealed  # noqa: E402
 
 from poster_cli.mapping import Mapping, MappingEntry  # noqa: E402
 from poster_cli.mapping_sync import AliasLearner, run_match  # noqa: E402
 from poster_cli.matching import MatchOptions, MenuIndex  # noqa: E402
 
 
-def simulate(venue: Venue, learning: bool) -> tuple[int, int, int, int, int, int]:
+def simulate(venue: Venue, learning: bool) -> tuple[int, int, int, int, int, int, int, int]:
     """(items reviewed, right target first, second or third, not shown, of the first: scoring at
-    least the accept score when they came up, words learnt)"""
+    least the accept score when they came up, words learnt, items linked on the way, of them wrong)"""
     index = MenuIndex.from_products(venue.snapshot.products.values(), 1)
     mapping, options = Mapping(), MatchOptions()
     results = run_match(venue.items, index, mapping, options)
     queue = [r for r in results if r.accepted is None]
     learner = AliasLearner(index, mapping, options, queue, {}) if learning else None
-    first = top3 = missing = reviewed = sure = 0
-    for r in queue:
+    first = top3 = missing = reviewed = sure = on_the_way = wrong = 0
+    settled: set[str] = set()
+    for pos, r in enumerate(queue):
+        if r.item.local_id in settled:
+            continue
         want = venue.labels[r.item.local_id]
         if want is None:
             continue
@@ -56,21 +59,30 @@ def simulate(venue: Venue, learning: bool) -> tuple[int, int, int, int, int, int
             MappingEntry(r.item.local_id, r.item.name, "confirmed", product_id, modificator_id, poster_name=name)
         )
         if learner is not None:
-            learner.after_decision()
-    return reviewed, first, top3, missing, sure, len(learner.words) if learner else 0
+            for done in learner.after_decision(pos + 1):
+                assert done.accepted is not None
+                settled.add(done.item.local_id)
+                on_the_way += 1
+                wrong += done.accepted.key != venue.labels[done.item.local_id]
+    words = len(learner.words) if learner else 0
+    return reviewed, first, top3, missing, sure, words, on_the_way, wrong
 
 
 def main() -> None:
-    for learning in (False, True):
-        totals = [0] * 6
-        for venue in load_all() + load_fresh():
-            totals = [a + b for a, b in zip(totals, simulate(venue, learning))]
-        reviewed, first, top3, missing, sure, words = totals
-        print(
-            f"{'with learning' if learning else 'no learning':<14} {reviewed} items reviewed: right target first "
-            f"{first} ({sure} of them at or above the accept score when they came up), 2nd-3rd {top3}, "
-            f"not shown {missing}; {words} word pairs learnt"
-        )
+    groups = [("benchmark+fresh", load_all() + load_fresh())]
+    if "--sealed" in sys.argv:
+        groups.append(("sealed", load_sealed()))
+    for group, venues in groups:
+        for learning in (False, True):
+            totals = [0] * 8
+            for venue in venues:
+                totals = [a + b for a, b in zip(totals, simulate(venue, learning))]
+            reviewed, first, top3, missing, sure, words, on_the_way, wrong = totals
+            print(
+                f"{group} {'with learning' if learning else 'no learning':<14} {reviewed} items reviewed: right target "
+                f"first {first} ({sure} of them at or above the accept score when they came up), 2nd-3rd {top3}, "
+                f"not shown {missing}; {words} word pairs learnt; {on_the_way} linked without asking, {wrong} wrong"
+            )
 
 
 if __name__ == "__main__":

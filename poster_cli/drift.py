@@ -23,13 +23,14 @@ Safe in cron, by construction:
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator, Mapping as TMapping
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator, Mapping as TMapping
 
 from poster_cli.config import write_atomic
 from poster_cli.errors import UsageError
@@ -37,6 +38,9 @@ from poster_cli.locks import OnWait, data_lock_async
 from poster_cli.mapping import Mapping, MappingEntry, load_mapping, save_mapping
 from poster_cli.menu import MenuSnapshot, load_snapshot
 from poster_cli.poster import models
+
+if TYPE_CHECKING:
+    from poster_cli.catalogue import ReadOptions
 
 REPORT_KEYS = ("added", "removed", "changed", "broken", "unmatched")
 ARCHIVE_PREFIX = "menu-"
@@ -467,6 +471,7 @@ class SyncOptions:
     api_url: str
     mapping_path: Path | None = None
     catalogue_path: Path | None = None
+    catalogue_reading: ReadOptions | None = None  # the column, sheet and format flags `match` takes
     spot_id: int | None = None
     keep: int = DEFAULT_KEEP
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
@@ -622,7 +627,11 @@ async def run_sync(
     ):
         mapping_file = options.mapping_file
         mapping = load_mapping(mapping_file)
-        catalogue = _load_catalogue(options.catalogue_path) if options.catalogue_path else None
+        catalogue = (
+            _load_catalogue(options.catalogue_path, options.catalogue_reading) if options.catalogue_path else None
+        )
+        # the words a person's links taught `match`, as the person left them (a broken file stops here)
+        words = _load_words(options.data_dir) if catalogue is not None else {}
         warnings: list[str] = []
         # read the previous snapshot while the network is busy: on a big menu both take a while
         reading = asyncio.ensure_future(
@@ -645,7 +654,8 @@ async def run_sync(
         report.warnings = warnings
         mapping_changed = False
         if catalogue is not None:
-            mapping_changed = _map_new_items(catalogue, mapping, new, spot, matcher or _default_matcher, report)
+            matching = matcher or functools.partial(_default_matcher, words=words)
+            mapping_changed = _map_new_items(catalogue, mapping, new, spot, matching, report)
         else:  # no catalogue this run: the items the mapping holds as unmatched are still unmatched
             report.unmatched = [
                 {"local_id": e.local_id, "local_name": e.local_name} for e in mapping if e.status == "unmatched"
@@ -698,16 +708,23 @@ def _export(
     return {"format": format, "file": str(path), "items": result.variants, "products": result.products}
 
 
-def _load_catalogue(path: Path) -> Any:
-    from poster_cli.catalogue import read_catalogue
+def _load_words(data_dir: Path) -> dict[str, str]:
+    from poster_cli.matching.aliases import ALIASES_FILE, load_aliases
 
-    return read_catalogue(path)
+    return load_aliases(data_dir / ALIASES_FILE)
+
+
+def _load_catalogue(path: Path, reading: ReadOptions | None) -> Any:
+    from poster_cli.catalogue import ReadOptions
+
+    return (reading or ReadOptions()).read(path)
 
 
 def _default_matcher(
-    items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None
+    items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot_id: int | None, *, words: dict[str, str]
 ) -> list[MappingEntry]:
-    """The matching engine's confident links (it also records the rest as ``unmatched``)."""
+    """The matching engine's confident links (it also records the rest as ``unmatched``), reading
+    site names with ``words`` (the aliases file) as ``match`` does."""
     from poster_cli.mapping_sync import auto_match
 
-    return auto_match(items, snapshot, mapping, spot_id)
+    return auto_match(items, snapshot, mapping, spot_id, words=words)

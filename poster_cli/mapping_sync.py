@@ -22,10 +22,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Sequence
 
 from poster_cli.mapping import DishModifierChoice, Mapping, MappingEntry
 from poster_cli.menu import MenuSnapshot
+
+if TYPE_CHECKING:
+    from poster_cli.catalogue import ReadOptions
 
 REASON_REMOVED = "removed"
 REASON_HIDDEN = "hidden"
@@ -118,20 +121,20 @@ BIG_CATALOGUE = 100_000  # bytes: a catalogue this big is read by a worker proce
 
 
 def load_for_match(
-    catalogue: Path, columns: Any, menu: Path, spot_id: int | None, *, sheet: str | None = None, format: str = "auto"
+    catalogue: Path, reading: ReadOptions | None, menu: Path, spot_id: int | None
 ) -> tuple[Any, MenuSnapshot, int | None, Any]:
     """What ``match`` works on: the catalogue's items, the menu snapshot, the spot (the given one,
     or the menu's only one) and the menu's index. A big catalogue is read, and its names
     normalised, by a worker process while this one loads and indexes the menu. Errors are the
     same either way, the catalogue's first."""
-    from poster_cli.catalogue import read_catalogue
+    from poster_cli.catalogue import ReadOptions
     from poster_cli.matching import MenuIndex
     from poster_cli.matching.normalize import normalise, remember
     from poster_cli.matching.parallel import Background, can_fork
     from poster_cli.menu import load_snapshot
 
     def read() -> Any:
-        return read_catalogue(catalogue, columns, sheet=sheet, format=format)
+        return (reading or ReadOptions()).read(catalogue)
 
     def read_and_normalise() -> tuple[Any, list[str], list[Any]]:
         items = read()
@@ -244,21 +247,52 @@ def teach(index: Any, mapping: Mapping, words: dict[str, str] | None = None) -> 
 class AliasLearner:
     """Learns from each decision of a review as it is made: when a person's link teaches new words,
     the items still to review are ranked again with them, so the next ones are shown with what the
-    person just taught (the right candidate first, most often)."""
+    person just taught (the right candidate first, most often); and the items ahead that are now
+    certain by the same rules as ``match`` are linked (``auto``) instead of being asked about."""
 
     def __init__(self, index: Any, mapping: Mapping, options: Any, queue: Sequence[Any], words: dict[str, str]) -> None:
         self.index, self.mapping, self.options, self.queue = index, mapping, options, queue
         self.words = teach(index, mapping, words)
 
-    def after_decision(self) -> None:
+    def _open(self, r: Any) -> bool:
+        e = self.mapping.get(r.item.local_id)
+        return e is None or not (e.is_protected or e.is_linked)
+
+    def after_decision(self, ahead: int | None = None) -> list[Any]:
+        """Rank the open items again when the mapping teaches new words; with ``ahead`` (the queue
+        position the review goes on from), link the open items from there on that are now certain
+        and return their results (their ``accepted`` set). The items before ``ahead`` (a person
+        skipped them) are never linked, but still compete for their targets."""
         words = teach(self.index, self.mapping, self.words)
-        if words == self.words:
-            return
-        self.words = words
-        for r in self.queue:
-            e = self.mapping.get(r.item.local_id)
-            if e is None or not e.is_protected:
-                r.rerank(self.options)
+        if words != self.words:
+            self.words = words
+            for r in self.queue:
+                e = self.mapping.get(r.item.local_id)
+                if e is None or not e.is_protected:
+                    r.rerank(self.options)
+        if ahead is None:
+            return []
+        from poster_cli.matching.engine import accept_confident
+
+        open_items = [(n, r) for n, r in enumerate(self.queue) if self._open(r)]
+        results = [r for _, r in open_items]
+        accept_confident(results, self.index, self.options, taken=linked_targets(self.mapping))
+        linked = []
+        for n, r in open_items:
+            if r.accepted is not None and n < ahead:
+                r.accepted = None  # a person chose to leave it; the next run decides it
+            elif r.accepted is not None:
+                self.mapping.merge_auto(entry_for(r.item.local_id, r.item.name, r.accepted, "auto"))
+                linked.append(r)
+        return linked
+
+
+def linked_targets(mapping: Mapping) -> dict[Any, str]:
+    """Every target the mapping links (whoever linked it), to the local id holding it."""
+    return {
+        (e.product_id, e.modificator_id, tuple((c.m, c.a) for c in e.dish_modifications)): e.local_id
+        for e in mapping.linked()
+    }
 
 
 def auto_match(
@@ -268,13 +302,16 @@ def auto_match(
     spot_id: int | None,
     *,
     accept: float = 80.0,
+    words: dict[str, str] | None = None,
 ) -> list[MappingEntry]:
     """Map new catalogue items (no entry yet, or unmatched) the engine is confident about, in
-    ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked."""
+    ``mapping`` (status ``auto``); leave the rest ``unmatched``. Returns the entries now linked.
+    Site names are read with ``words`` (the aliases file, which wins) and what the person's own
+    links teach, as ``match`` reads them."""
     from poster_cli.matching.engine import MatchOptions, MenuIndex
 
     index = MenuIndex.from_products(snapshot.products.values(), spot_id)
-    teach(index, mapping)  # the words the person's own links teach
+    teach(index, mapping, words)
     results = run_match(catalogue_items, index, mapping, MatchOptions(accept=accept), only_new=True)
     return [e for r in results if r.accepted is not None and (e := mapping.get(r.item.local_id)) is not None]
 

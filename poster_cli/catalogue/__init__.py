@@ -3,7 +3,7 @@ plain CSV/JSON/XLSX (see :mod:`poster_cli.catalogue.readers`)."""
 
 from poster_cli.catalogue.decoding import decode
 from poster_cli.catalogue.items import Catalogue, CatalogueItem, ColumnOverrides, PriceError, parse_price
-from poster_cli.catalogue.readers import FORMAT_NAMES, read_catalogue, sniff_delimiter
+from poster_cli.catalogue.readers import FORMAT_NAMES, ReadOptions, read_catalogue, sniff_delimiter
 
 __all__ = [
     "Catalogue",
@@ -11,6 +11,7 @@ __all__ = [
     "ColumnOverrides",
     "FORMAT_NAMES",
     "PriceError",
+    "ReadOptions",
     "parse_price",
     "read_catalogue",
     "decode",

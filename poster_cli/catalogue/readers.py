@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -46,6 +47,19 @@ FORMAT_NAMES = {
 
 Row = tuple[int | None, Mapping[str, Any]]
 Table = tuple[list[str], list[Row]]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How the user said to read a catalogue: column names (``--id-col`` and friends), the XLSX
+    sheet, a forced format. ``match``, ``sync --catalogue`` and ``review --catalogue`` take the same."""
+
+    columns: ColumnOverrides = ColumnOverrides()
+    sheet: str | None = None
+    format: str = "auto"
+
+    def read(self, path: Path) -> Catalogue:
+        return read_catalogue(path, self.columns, sheet=self.sheet, format=self.format)
 
 
 def read_catalogue(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from poster_cli.cli import common
+from poster_cli.cli import catalogue_options as how, common
 from poster_cli.cli.review import HOST_OPTION, OPEN_OPTION, PORT_OPTION, WEB_OPTION
 
 if TYPE_CHECKING:  # imported lazily at run time
@@ -36,18 +36,13 @@ def match(
     allow_shared: bool = typer.Option(False, "--allow-shared", help="Let several site items map to one Poster target."),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask: accept only confident matches."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="Column holding the site's item id."),
-    name_col: Optional[str] = typer.Option(None, "--name-col", help="Column holding the item name."),
-    price_col: Optional[str] = typer.Option(None, "--price-col", help="Column holding the price."),
-    category_col: Optional[str] = typer.Option(None, "--category-col", help="Column holding the category."),
-    barcode_col: Optional[str] = typer.Option(None, "--barcode-col", help="Column holding the barcode."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX: the sheet to read (default: the first)."),
-    catalogue_format: str = typer.Option(
-        "auto",
-        "--format",
-        help="Read the catalogue as this format instead of detecting it: csv, json, xlsx, shopify-csv, "
-        "shopify-json, woocommerce-csv, woocommerce-json, tilda, yml.",
-    ),
+    id_col: Optional[str] = how.ID_COL,
+    name_col: Optional[str] = how.NAME_COL,
+    price_col: Optional[str] = how.PRICE_COL,
+    category_col: Optional[str] = how.CATEGORY_COL,
+    barcode_col: Optional[str] = how.BARCODE_COL,
+    sheet: Optional[str] = how.SHEET,
+    catalogue_format: str = how.FORMAT,
     web: bool = WEB_OPTION,
     host: str = HOST_OPTION,
     port: int = PORT_OPTION,
@@ -62,7 +57,6 @@ def match(
 
     Example: poster-cli match site.csv --spot 1
     """
-    from poster_cli.catalogue import ColumnOverrides
     from poster_cli.errors import NeedsAttention
     from poster_cli.mapping import MappingSession
     from poster_cli.mapping_sync import AliasLearner, load_for_match, run_match, teach
@@ -72,10 +66,12 @@ def match(
     from poster_cli.output import emit_json, say
 
     s = common.settings(ctx, spot_id=spot)
-    columns = ColumnOverrides(id=id_col, name=name_col, price=price_col, category=category_col, barcode=barcode_col)
     with gc_paused(freeze=True):  # many small objects, no cycles, and the command ends soon: see gc_paused
         items, snapshot, spot_id, index = load_for_match(
-            catalogue, columns, menu or s.menu_path, s.spot_id, sheet=sheet, format=catalogue_format
+            catalogue,
+            how.reading(id_col, name_col, price_col, category_col, barcode_col, sheet, catalogue_format),
+            menu or s.menu_path,
+            s.spot_id,
         )
         mapping_path = mapping_file or s.mapping_path
         # each save re-reads the file under the data folder's lock and merges: a `sync` from cron
@@ -101,7 +97,9 @@ def match(
         from poster_cli.cli.review import serve_review
         from poster_cli.review_web.state import ReviewState
 
-        state = ReviewState(items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results)
+        state = ReviewState(
+            items, index, mapping_path, review_score=review, allow_shared=allow_shared, results=results, words=words
+        )
         serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
         session.save()  # takes in what the page wrote
     elif interactive and queue:
@@ -114,9 +112,12 @@ def match(
             say(f"  … and {len(accepted) - 50} more (poster-cli mapping show)")
         learner = AliasLearner(index, mapping, options, queue, words)
 
-        def save() -> object:
-            learner.after_decision()  # what this choice teaches shows in the next items at once
-            return session.save()
+        def learn(ahead: int) -> list[Any]:
+            # what this choice teaches shows in the next items at once; those it makes certain are linked
+            linked = learner.after_decision(ahead)
+            if linked:
+                session.save(machine=True)
+            return linked
 
         outcome = review_loop(
             queue,
@@ -125,12 +126,14 @@ def match(
             ask=ask_line,
             ask_key=ask_key,
             say=say,
-            save=save,
+            save=session.save,
             review_score=review,
+            learn=learn,
         )
 
         say(
             f"confirmed {outcome.confirmed}, no match {outcome.ignored}, skipped {outcome.skipped}"
+            + (f", {outcome.linked} linked automatically on the way" if outcome.linked else "")
             + (" (stopped; run again to continue)" if outcome.quit else "")
         )
         session.save()

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from poster_cli.cli import common
+from poster_cli.cli import catalogue_options as how, common
 
 if TYPE_CHECKING:  # imported lazily at run time
+    from poster_cli.catalogue import ReadOptions
     from poster_cli.review_web.state import ReviewState
 
 EXPOSE_HELP = (
@@ -36,6 +37,13 @@ def review(
         None, "--catalogue", help="The site's catalogue (CSV or JSON): its items, categories and prices."
     ),
     menu: Optional[Path] = typer.Option(None, "--menu", help="A menu snapshot (default: the pulled snapshot)."),
+    id_col: Optional[str] = how.ID_COL,
+    name_col: Optional[str] = how.NAME_COL,
+    price_col: Optional[str] = how.PRICE_COL,
+    category_col: Optional[str] = how.CATEGORY_COL,
+    barcode_col: Optional[str] = how.BARCODE_COL,
+    sheet: Optional[str] = how.SHEET,
+    catalogue_format: str = how.FORMAT,
     mapping_file: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default: <data>/mapping.toml)."),
     spot: Optional[int] = typer.Option(None, "--spot", help="Spot whose prices and visibility count."),
     review_score: float = typer.Option(
@@ -66,18 +74,34 @@ def review(
             "review runs as a page in a browser",
             hint="pass --web (at a terminal, `poster-cli match CATALOGUE` asks item by item)",
         )
+    from poster_cli.matching.aliases import ALIASES_FILE, load_aliases, save_aliases
+
     s = common.settings(ctx, spot_id=spot)
     mapping_path = mapping_file or s.mapping_path
-    state = build_state(catalogue, menu or s.menu_path, mapping_path, s.spot_id, review_score, allow_shared)
+    aliases_path = s.data_dir / ALIASES_FILE
+    words = load_aliases(aliases_path)  # what earlier choices taught, as the person left it
+    reading = how.reading(id_col, name_col, price_col, category_col, barcode_col, sheet, catalogue_format)
+    state = build_state(
+        catalogue, menu or s.menu_path, mapping_path, s.spot_id, review_score, allow_shared, words, reading
+    )
     serve_review(state, s.data_dir, host=host, port=port, open_browser=open_browser)
+    if state.words != words:  # what the person's links taught, kept for later runs
+        save_aliases(aliases_path, state.words)
     finish(state)
 
 
 def build_state(
-    catalogue: Path | None, menu: Path, mapping_path: Path, spot_id: int | None, review_score: float, allow_shared: bool
+    catalogue: Path | None,
+    menu: Path,
+    mapping_path: Path,
+    spot_id: int | None,
+    review_score: float,
+    allow_shared: bool,
+    words: dict[str, str] | None = None,
+    reading: ReadOptions | None = None,
 ) -> ReviewState:
     """The review of ``catalogue``'s items, or of the mapping's items when no catalogue is given."""
-    from poster_cli.catalogue import CatalogueItem, ColumnOverrides
+    from poster_cli.catalogue import CatalogueItem
     from poster_cli.errors import UsageError
     from poster_cli.mapping import load_mapping
     from poster_cli.mapping_sync import load_for_match
@@ -86,7 +110,7 @@ def build_state(
     from poster_cli.review_web.state import ReviewState
 
     if catalogue is not None:
-        items, _, _, index = load_for_match(catalogue, ColumnOverrides(), menu, spot_id)
+        items, _, _, index = load_for_match(catalogue, reading, menu, spot_id)
     else:
         snapshot = load_snapshot(menu)
         index = MenuIndex.from_products(snapshot.products.values(), snapshot.default_spot(spot_id))
@@ -94,7 +118,7 @@ def build_state(
         items = [CatalogueItem(local_id=e.local_id, name=e.local_name or e.local_id) for e in mapping]
         if not items:
             raise UsageError(f"{mapping_path} holds no items", hint="pass --catalogue FILE, or run match first")
-    return ReviewState(items, index, mapping_path, review_score=review_score, allow_shared=allow_shared)
+    return ReviewState(items, index, mapping_path, review_score=review_score, allow_shared=allow_shared, words=words)
 
 
 def serve_review(state: ReviewState, data_dir: Path, *, host: str, port: int, open_browser: bool) -> None:

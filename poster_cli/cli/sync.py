@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from poster_cli.cli import common
+from poster_cli.cli import catalogue_options as how, common
 
 if TYPE_CHECKING:
     from poster_cli.drift import DriftReport
@@ -26,6 +26,13 @@ def sync(
         "--catalogue",
         help="Site catalogue (any format `match` reads): report new site items, auto-map confident ones.",
     ),
+    id_col: Optional[str] = how.ID_COL,
+    name_col: Optional[str] = how.NAME_COL,
+    price_col: Optional[str] = how.PRICE_COL,
+    category_col: Optional[str] = how.CATEGORY_COL,
+    barcode_col: Optional[str] = how.BARCODE_COL,
+    sheet: Optional[str] = how.SHEET,
+    catalogue_format: str = how.FORMAT,
     mapping: Optional[Path] = typer.Option(None, "--mapping", help="Mapping file (default <data>/mapping.toml)."),
     json_out: bool = typer.Option(
         False, "--json", help="Print the report as JSON: added, removed, changed, broken, unmatched, meta."
@@ -77,6 +84,7 @@ def sync(
         api_url=s.api_url,
         mapping_path=mapping,
         catalogue_path=catalogue,
+        catalogue_reading=how.reading(id_col, name_col, price_col, category_col, barcode_col, sheet, catalogue_format),
         spot_id=s.spot_id,
         keep=keep,
         lock_timeout=lock_timeout,

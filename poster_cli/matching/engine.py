@@ -668,20 +668,72 @@ def match_items(
     with gc_paused():
         ranked = rank_all(items, index, options)
         results = [MatchResult(item, rs, index) for item, rs in zip(items, ranked)]
+    accept_confident(results, index, options, taken)
+    return results
+
+
+def accept_confident(
+    results: Sequence[MatchResult],
+    index: MenuIndex,
+    options: MatchOptions,
+    taken: dict[TargetKey, str] | None = None,
+) -> None:
+    """Set ``accepted`` (else ``note``, why not) on each of ``results`` as ranked now: its best
+    candidate when it is confident, clearly ahead, orderable, and no other of ``results`` nor
+    ``taken`` holds it (unless sharing is allowed).
+
+    Siblings: "Моршинська газована" is barely ahead of "Моршинська негазована", but when its
+    sibling "Моршинська негаз." took that target with confidence, the two are not competing for
+    one target any more. So an item whose best was not clearly ahead is weighed again against the
+    targets nobody holds, once the others are decided (and again while that links more)."""
+    held: dict[TargetKey, str] = dict(taken or {})
+    contested: set[TargetKey] = set()  # claimed by two items alike: no sibling takes it later either
+    waiting = list(results)
+    for _round in range(SIBLING_ROUNDS):
+        close = _claim(waiting, index, options, held, contested)
+        if not close or options.allow_shared:
+            break
+        won = {r.accepted.key: r.item.local_id for r in waiting if r.accepted is not None}
+        if not won:
+            break
+        held.update(won)
+        contested.update(r.best.key for r in waiting if r.best is not None and r.note == CLAIMED_TOO)
+        waiting = close
+
+
+SIBLING_ROUNDS = 4  # an item linked in one round may free a sibling in the next; this many at most
+
+
+CLAIMED_TOO = "another site item claims the same target"
+
+
+def _claim(
+    results: Sequence[MatchResult],
+    index: MenuIndex,
+    options: MatchOptions,
+    held: dict[TargetKey, str],
+    contested: set[TargetKey],
+) -> list[MatchResult]:
+    """One round of :func:`accept_confident` over ``results``, the targets in ``held`` set aside
+    as competitors; returns the items left only because another target scored about the same."""
     targets = index.targets
     claims: dict[TargetKey, list[MatchResult]] = defaultdict(list)
+    close: list[MatchResult] = []
     for r in results:
         best = r.best
         if best is None:
             r.note = "no candidate"
             continue
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
-        second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
+        second = next(
+            (raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key and targets[i].key not in held), 0.0
+        )
         if best.score < options.accept:
             r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
+            close.append(r)
         elif best.hidden or not best.visible:
             r.note = "best target is " + " and ".join(
                 m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on
@@ -690,24 +742,27 @@ def match_items(
             r.note = "names differ too much"
         else:
             claims[key].append(r)
-    taken = taken or {}
     for key, claimants in claims.items():
         if options.allow_shared:
             winners = claimants
-        elif key in taken:
+        elif key in held:
             for r in claimants:
-                r.note = f"target already mapped to {taken[key]}"
+                r.note = f"target already mapped to {held[key]}"
+            continue
+        elif key in contested:
+            for r in claimants:
+                r.note = CLAIMED_TOO
             continue
         else:
             claimants.sort(key=lambda r: -r.ranked[0][1])
             lead = claimants[0].ranked[0][1] - (claimants[1].ranked[0][1] if len(claimants) > 1 else 0)
             winners = claimants[:1] if lead >= 3 else []
             for r in claimants[len(winners) :]:
-                r.note = "another site item claims the same target"
+                r.note = CLAIMED_TOO
         for r in winners:
             r.accepted = r.best
             r.note = ""
-    return results
+    return close
 
 
 # -- using every core ----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class ReviewOutcome:
     confirmed: int = 0
     ignored: int = 0
     skipped: int = 0
+    linked: int = 0  # linked automatically on the way, made certain by what the person taught
     quit: bool = False
     history: list[tuple[str, MappingEntry | None, str]] = field(default_factory=list)  # (local id, entry before, kind)
 
@@ -119,19 +120,26 @@ def review(
     review_score: float = 0.0,
     ask_key: Callable[[str], str] | None = None,
     current: Callable[[MatchResult], MappingEntry | None] | None = None,
+    learn: Callable[[int], Sequence[MatchResult]] | None = None,
 ) -> ReviewOutcome:
     """Ask about each item of ``queue`` in turn; returns counts. ``ask`` raising EOFError is ``q``.
 
     ``current`` names the link an item has now (reviewing automatic links): it is shown, and
-    ``s`` keeps it."""
+    ``s`` keeps it. ``learn(position)`` is called after each decision saved, with the position the
+    review goes on from: the items from there it returns were linked automatically (what the person
+    taught made them certain); they are said, and not asked about."""
     key = ask_key or ask
     outcome = ReviewOutcome()
     total = len(queue)
     pos = 0
     shown: list[MatchCandidate] = []
+    settled: set[str] = set()  # linked on the way
     while pos < total:
         result = queue[pos]
         item = result.item
+        if item.local_id in settled:
+            pos += 1
+            continue
         if not shown:
             shown = [c for c in result.candidates if c.score >= review_score][:MAX_SHOWN]
         details = " · ".join(x for x in (item.category, _price(item.price) if item.price is not None else "") if x)
@@ -213,6 +221,11 @@ def review(
         if entry is not None:
             mapping.set(entry)
             save()
+            for r in learn(pos + 1) if learn is not None else ():
+                assert r.accepted is not None
+                settled.add(r.item.local_id)
+                outcome.linked += 1
+                say(_fit(f"  ✓ {r.item.name} → {r.accepted.name} ({shown_score(r.accepted.score)})", WIDTH))
         pos += 1
         shown = []
     return outcome

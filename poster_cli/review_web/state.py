@@ -6,7 +6,8 @@ compare-and-set per item).
 The mapping is read from the file whenever it changed (its inode, size and mtime: every write is a
 rename), so a terminal review, a ``sync`` or another tab is seen at the next request. Candidates
 are ranked when an item is first shown and kept: a 5,000-item catalogue costs nothing until its
-pages are looked at. Each decision made here gets an id; undo names it, and is itself a
+pages are looked at. A link a person makes teaches words (:mod:`poster_cli.matching.aliases`), as at
+the terminal: when it teaches new ones, the open items are ranked again when next shown. Each decision made here gets an id; undo names it, and is itself a
 compare-and-set (refused if the item changed since).
 """
 
@@ -29,6 +30,7 @@ from poster_cli.decisions import (
     offered,
 )
 from poster_cli.mapping import STATUSES, Mapping, MappingEntry, load_mapping, save_mapping
+from poster_cli.mapping_sync import teach
 from poster_cli.matching.engine import MatchCandidate, MatchOptions, MatchResult, MenuIndex
 from poster_cli.matching.normalize import normalise
 
@@ -98,6 +100,7 @@ class ReviewState:
         review_score: float = 40.0,
         allow_shared: bool = False,
         results: Iterable[MatchResult] = (),
+        words: dict[str, str] | None = None,
     ) -> None:
         self.items = list({i.local_id: i for i in items}.values())
         self.by_id = {i.local_id: i for i in self.items}
@@ -117,6 +120,7 @@ class ReviewState:
         self._texts: dict[MappingEntry, str] = {}  # each entry's text in the file, kept between writes
         self._ids = itertools.count(1)
         self.categories = sorted({i.category for i in self.items if i.category}, key=str.casefold)
+        self.words = teach(index, self.mapping, words)  # the aliases file's words and the links' own
 
     # -- the mapping as the file holds it now ----------------------------------------------
 
@@ -342,10 +346,23 @@ class ReviewState:
         if result.done:
             save_mapping(mapping, self.mapping_path, self._texts)
             self._mapping, self._stamp = mapping, self._file_stamp()
+            self._learn(mapping)
         number = next(self._ids)
         if result.done:
             self._decisions[number] = result.done
         return number, result
+
+    def _learn(self, mapping: Mapping) -> None:
+        """What the person's links teach now; when that is new, the items still open are ranked
+        again (lazily, when next shown), so the next ones come with what was just taught."""
+        words = teach(self.index, mapping, self.words)
+        if words == self.words:
+            return
+        self.words = words
+        for local_id in list(self._candidates):
+            entry = mapping.get(local_id)
+            if entry is None or not entry.is_protected:
+                del self._candidates[local_id]
 
     def undo_decisions(self, number: int) -> list[Decision]:
         """The decisions that undo decision ``number`` (each refused if its item changed since)."""

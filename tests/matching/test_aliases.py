@@ -16,6 +16,7 @@ from poster_cli.mapping_sync import AliasLearner, run_match
 from poster_cli.matching import MatchOptions, MenuIndex
 from poster_cli.matching.aliases import learn
 from poster_cli.menu import MenuSnapshot
+from tests.support.grill import grill
 
 
 def test_a_link_teaches_the_words_left_over_on_each_side() -> None:
@@ -28,40 +29,6 @@ def test_a_link_teaches_the_words_left_over_on_each_side() -> None:
     assert learn("Golden latte — turmeric, oat milk", "Золоте молоко з куркумою") is None
     assert learn("Svan kubdari with meat", "Кубдарі") is None
     assert learn("Gift card", "Подарунковий сертифікат") is None
-
-
-def grill() -> dict[str, Any]:
-    mods = [("Свинина", 31), ("Телятина", 32), ("Курка", 33)]
-    return {
-        "products": [
-            {
-                "product_id": "3",
-                "product_name": "Мцваді на виноградній лозі",
-                "category_name": "Мангал",
-                "type": "3",
-                "hidden": "0",
-                "modifications": [
-                    {
-                        "modificator_id": str(mid),
-                        "modificator_name": name,
-                        "spots": [{"spot_id": "1", "price": "32000", "visible": "1"}],
-                    }
-                    for name, mid in mods
-                ],
-            },
-            *(
-                {
-                    "product_id": str(pid),
-                    "product_name": name,
-                    "category_name": "Гаряче",
-                    "type": "3",
-                    "hidden": "0",
-                    "spots": [{"spot_id": "1", "price": "29000", "visible": "1"}],
-                }
-                for pid, name in ((4, "Оджахурі зі свининою"), (5, "Оджахурі з телятиною"), (6, "Шашлик з курки"))
-            ),
-        ]
-    }
 
 
 SITE = [
@@ -134,22 +101,39 @@ def test_a_review_at_the_terminal_keeps_what_it_taught_for_later_runs(tmp_path: 
     menu = tmp_path / "menu.json"
     menu.write_text(json.dumps(grill(), ensure_ascii=False), encoding="utf-8")
     site = tmp_path / "site.csv"
-    site.write_text("id;name;price\nP;Pork mtsvadi on vine twigs;320\nV;Veal mtsvadi on vine twigs;320\n", "utf-8")
+    site.write_text(
+        "id;name;price\nP;Pork mtsvadi on vine twigs;320\nV;Veal mtsvadi on vine twigs;320\n"
+        "V2;Veal mtsvadi on vine twigs;320\n",  # two claim one target alike: a person decides both
+        "utf-8",
+    )
     env = {"POSTER_CLI_TTY": "1", "NO_COLOR": "1", "POSTER_CLI_DATA_DIR": str(tmp_path), "POSTER_TOKEN": None}
-    args = [
-        "match",
-        str(site),
-        "--menu",
-        str(menu),
-        "--spot",
-        "1",
-        "--review",
-        "30",
-    ]  # candidates under --review are not offered
-    result = CliRunner().invoke(app, args, env=env, input="1\n1\n", catch_exceptions=False)
+    args = ["match", str(site), "--menu", str(menu), "--spot", "1", "--review", "30"]
+    result = CliRunner().invoke(app, args, env=env, input="1\n1\nn\n", catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    assert linked(tmp_path) == {"P": ("confirmed", 31), "V": ("confirmed", 32)}
-    assert "[2/2] Veal mtsvadi on vine twigs" in result.stderr
-    shown = result.stderr.split("[2/2]")[1]
+    assert linked(tmp_path) == {"P": ("confirmed", 31), "V": ("confirmed", 32), "V2": ("ignored", None)}
+    assert "[2/3] Veal mtsvadi on vine twigs" in result.stderr
+    shown = result.stderr.split("[2/3]")[1]
     assert "1. Мцваді на виноградній лозі / Телятина" in shown  # ranked with what the first link taught
     assert '"vine twigs" = "виноградній лозі"' in (tmp_path / "aliases.toml").read_text(encoding="utf-8")
+
+
+def test_items_that_what_a_person_taught_makes_certain_are_linked_without_asking(tmp_path: Path) -> None:
+    menu = tmp_path / "menu.json"
+    menu.write_text(json.dumps(grill(), ensure_ascii=False), encoding="utf-8")
+    site = tmp_path / "site.csv"
+    site.write_text(
+        "id;name;price\nP;Pork mtsvadi on vine twigs;320\nV;Veal mtsvadi on vine twigs;320\n"
+        "C;Chicken mtsvadi on vine twigs;320\n",
+        "utf-8",
+    )
+    env = {"POSTER_CLI_TTY": "1", "NO_COLOR": "1", "POSTER_CLI_DATA_DIR": str(tmp_path), "POSTER_TOKEN": None}
+    args = ["match", str(site), "--menu", str(menu), "--spot", "1", "--review", "30"]
+    result = CliRunner().invoke(app, args, env=env, input="1\n", catch_exceptions=False)
+    assert "[1/3] Pork mtsvadi on vine twigs" in result.stderr
+    assert "[2/3]" not in result.stderr and "[3/3]" not in result.stderr  # never asked
+    assert result.exit_code == 0, result.stderr
+    assert linked(tmp_path) == {"P": ("confirmed", 31), "V": ("auto", 32), "C": ("auto", 33)}
+    after = result.stderr.split("[1/3]")[1]
+    assert "Veal mtsvadi on vine twigs → Мцваді на виноградній лозі / Телятина" in after
+    assert "Chicken mtsvadi on vine twigs → Мцваді на виноградній лозі / Курка" in after
+    assert "2 linked automatically" in after

@@ -3,6 +3,7 @@ port that prints a one-time link, takes decisions, and stops on Ctrl-C with matc
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 
 from poster_cli.serving import bind
+from tests.support.grill import PAIR_LINE, grill
 from tests.support.review import CATALOGUE, ROOT, prepare
 
 
@@ -140,3 +142,77 @@ def test_review_web_of_the_mapping_alone_in_this_process(cli_env: Any) -> None:
     assert link.startswith(f"http://localhost:{port}/?key=") and len(link.split("key=")[1]) >= 32
     assert "81 site items, 6 waiting for a decision" in result.stderr
     assert "6 site items are unmatched" in result.stderr and link not in result.stderr
+
+
+def review_grill(cli_env: Any) -> tuple[subprocess.Popen[str], str, httpx.Client]:
+    menu = cli_env.data_dir / "grill.json"
+    menu.parent.mkdir(parents=True, exist_ok=True)
+    menu.write_text(json.dumps(grill(), ensure_ascii=False), encoding="utf-8")
+    site = cli_env.data_dir / "site.csv"
+    site.write_text("id;name;price\nP;Pork mtsvadi on vine twigs;320\nV;Veal mtsvadi on vine twigs;320\n", "utf-8")
+    proc, url = start(
+        cli_env, "review", "--web", "--catalogue", str(site), "--menu", str(menu), "--spot", "1", "--review", "30"
+    )
+    browser = httpx.Client(timeout=10, follow_redirects=True)
+    assert browser.get(url).status_code == 200
+    return proc, url.split("/?", 1)[0], browser
+
+
+def shown(browser: httpx.Client, base: str, local_id: str) -> dict[str, Any]:
+    item: dict[str, Any] = browser.get(f"{base}/api/item", params={"id": local_id}).json()["item"]
+    return item
+
+
+def first_candidate(browser: httpx.Client, base: str, local_id: str) -> dict[str, Any]:
+    item = shown(browser, base, local_id)
+    return dict(item["candidates"][0], tag=item["tag"])
+
+
+def test_a_link_on_the_page_ranks_the_rest_at_once_and_is_kept_in_the_aliases_file(cli_env: Any) -> None:
+    proc, base, browser = review_grill(cli_env)
+    try:
+        before = shown(browser, base, "V")["candidates"]
+        assert all(c["score"] < 80 for c in before)  # "vine twigs" means nothing yet
+        pork = first_candidate(browser, base, "P")
+        assert pork["key"][:2] == [3, 31]
+        body = {"local_id": "P", "action": "choose", "tag": pork["tag"], "candidate": pork["key"]}
+        assert browser.post(f"{base}/api/decide", json=body).status_code == 200
+        veal = first_candidate(browser, base, "V")
+        assert veal["key"][:2] == [3, 32] and veal["score"] >= 80
+    finally:
+        browser.close()
+        code, err = stop(proc)
+    assert code == 3, err  # V still waits for a decision
+    assert PAIR_LINE in (cli_env.data_dir / "aliases.toml").read_text(encoding="utf-8")
+
+
+def test_the_page_ranks_with_the_words_of_the_aliases_file(cli_env: Any) -> None:
+    (cli_env.data_dir).mkdir(parents=True, exist_ok=True)
+    (cli_env.data_dir / "aliases.toml").write_text(f"[words]\n{PAIR_LINE}\n", encoding="utf-8")
+    proc, base, browser = review_grill(cli_env)
+    try:
+        veal = first_candidate(browser, base, "V")
+    finally:
+        browser.close()
+        stop(proc)
+    assert veal["key"][:2] == [3, 32] and veal["score"] >= 80
+
+
+def test_review_reads_a_catalogue_with_the_column_flags_match_takes(cli_env: Any) -> None:
+    menu = cli_env.data_dir / "grill.json"
+    menu.parent.mkdir(parents=True, exist_ok=True)
+    menu.write_text(json.dumps(grill(), ensure_ascii=False), encoding="utf-8")
+    site = cli_env.data_dir / "odd.csv"
+    site.write_text("ref;what\nP;Pork mtsvadi on vine twigs\nC;Chicken shashlik\n", encoding="utf-8")
+    flags = ["--catalogue", str(site), "--menu", str(menu), "--spot", "1", "--id-col", "ref", "--name-col", "what"]
+    proc, url = start(cli_env, "review", "--web", *flags)
+    try:
+        with httpx.Client(timeout=10, follow_redirects=True) as browser:
+            assert browser.get(url).status_code == 200
+            items = browser.get(url.split("/?", 1)[0] + "/api/items").json()["items"]
+    finally:
+        stop(proc)
+    assert [(i["local_id"], i["name"]) for i in items] == [
+        ("P", "Pork mtsvadi on vine twigs"),
+        ("C", "Chicken shashlik"),
+    ]

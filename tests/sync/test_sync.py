@@ -235,3 +235,98 @@ def test_an_unchanged_menu_is_not_archived_again(poster):
     kept = archives(poster.data)
     assert len(kept) == 2  # the two menus that differ: history of real changes survives quiet runs
     assert os.path.samefile(kept[-1], poster.data / "menu.json")
+
+
+def grill_products() -> list[dict[str, Any]]:
+    """A grill menu: one dish in three meats (modifications) and three dishes near it."""
+    spot = [{"spot_id": "1", "price": "32000", "visible": "1"}]
+    mods = [("Свинина", "31"), ("Телятина", "32"), ("Курка", "33")]
+    grill = {
+        "product_id": "3",
+        "product_name": "Мцваді на виноградній лозі",
+        "category_name": "Мангал",
+        "type": "3",
+        "hidden": "0",
+        "modifications": [{"modificator_id": mid, "modificator_name": name, "spots": spot} for name, mid in mods],
+    }
+    others = [
+        {"product_id": pid, "product_name": name, "category_name": "Гаряче", "type": "3", "hidden": "0", "spots": spot}
+        for pid, name in (("4", "Оджахурі зі свининою"), ("5", "Оджахурі з телятиною"), ("6", "Шашлик з курки"))
+    ]
+    return [grill, *others]
+
+
+def grill_site(poster: MenuServer, *confirmed: MappingEntry) -> None:
+    poster.products = grill_products()
+    mapping = Mapping()
+    for entry in confirmed:
+        mapping.set(entry)
+    save_mapping(mapping, poster.data / "mapping.toml")
+    (poster.data.parent / "site.csv").write_text(
+        "id,name,price\nP,Pork mtsvadi on vine twigs,320\nV,Veal mtsvadi on vine twigs,320\n"
+        "C,Chicken mtsvadi on vine twigs,320\n",
+        encoding="utf-8",
+    )
+
+
+def test_sync_links_new_items_with_the_words_kept_in_the_aliases_file(poster):
+    grill_site(poster)
+    without = sync("--catalogue", "site.csv", "--json")
+    assert without.exit_code == 3 and json.loads(without.stdout)["meta"]["auto_mapped"] == []
+    (poster.data / "aliases.toml").write_text('[words]\n"vine twigs" = "виноградній лозі"\n', encoding="utf-8")
+    result = sync("--catalogue", "site.csv", "--json")
+    assert result.exit_code == 0, result.stdout
+    saved = load_mapping(poster.data / "mapping.toml")
+    assert {e.local_id: (e.status, e.product_id, e.modificator_id) for e in saved} == {
+        "P": ("auto", 3, 31),
+        "V": ("auto", 3, 32),
+        "C": ("auto", 3, 33),
+    }
+
+
+def test_sync_leaves_out_a_pair_the_aliases_file_switches_off(poster):
+    pork = MappingEntry(
+        "P", "Pork mtsvadi on vine twigs", "confirmed", 3, 31, poster_name="Мцваді на виноградній лозі / Свинина"
+    )
+    grill_site(poster, pork)
+    (poster.data / "aliases.toml").write_text('[words]\n"vine twigs" = ""\n', encoding="utf-8")
+    result = sync("--catalogue", "site.csv", "--json")
+    assert result.exit_code == 3  # the person's link would teach the pair, but the file says no
+    assert {u["local_id"] for u in json.loads(result.stdout)["unmatched"]} == {"V", "C"}
+    (poster.data / "aliases.toml").unlink()  # without the file, the confirmed link teaches it
+    again = sync("--catalogue", "site.csv", "--json")
+    assert again.exit_code == 0, again.stdout
+    assert [a["local_id"] for a in json.loads(again.stdout)["meta"]["auto_mapped"]] == ["V", "C"]
+
+
+def test_a_broken_aliases_file_stops_sync_with_exit_2_before_pulling(poster):
+    grill_site(poster)
+    (poster.data / "aliases.toml").write_text("[words\n", encoding="utf-8")
+    result = sync("--catalogue", "site.csv")
+    assert result.exit_code == 2 and "aliases.toml" in result.stderr and "Traceback" not in result.stderr
+    assert "menu.getProducts" not in poster.calls and not (poster.data / "menu.json").exists()
+
+
+def test_quiet_counts_a_broken_link_that_appears_changes_or_is_repaired_once_each(poster):
+    mapping = Mapping()
+    mapping.set(MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=10))
+    save_mapping(mapping, poster.data / "mapping.toml")
+    assert sync("--quiet").exit_code == 0  # the first run: the baseline is printed
+    poster.product("10")["hidden"] = "1"
+    hidden = sync("--quiet")
+    assert hidden.exit_code == 3
+    assert "! L-1 Espresso → 10: product is hidden" in hidden.stdout
+    assert "sync: 0 added, 0 removed, 1 changed, 1 broken, 0 unmatched (3 products, since" in hidden.stdout
+    still = sync("--quiet")
+    assert (still.exit_code, still.stdout) == (3, "")  # the same broken link: nothing new to say
+    poster.products = [p for p in poster.products if p["product_id"] != "10"]
+    removed = sync("--quiet")
+    assert removed.exit_code == 3
+    assert "! L-1 Espresso → 10: product no longer in the menu" in removed.stdout
+    assert "sync: 0 added, 1 removed, 0 changed, 1 broken, 0 unmatched (2 products, since" in removed.stdout
+    mapping.set(MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=20))
+    save_mapping(mapping, poster.data / "mapping.toml")
+    repaired = sync("--quiet")  # the menu did not move, but the broken link is gone: that is news
+    assert repaired.exit_code == 0
+    assert "sync: 0 added, 0 removed, 0 changed, 0 broken, 0 unmatched (2 products, since" in repaired.stdout
+    assert sync("--quiet").stdout == ""
