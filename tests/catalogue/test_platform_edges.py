@@ -448,3 +448,22 @@ def test_a_yml_offer_without_an_id_is_named_by_its_line(tmp_path: Path) -> None:
 def test_a_yml_feed_without_offers_has_no_items(tmp_path: Path) -> None:
     path = feed(tmp_path, "")
     assert problem(path) == f"{path}: read as YML feed: has no items (check the export: a header and at least one row)"
+
+
+def test_platform_files_with_only_the_columns_they_need(tmp_path: Path) -> None:
+    shopify = write(tmp_path, "products.csv", "Handle,Title,Variant SKU,Variant Price\ntea,Tea,T,45.00\n")
+    catalogue = read_catalogue(shopify)
+    assert items(catalogue) == [("T", "Tea", 4500, "", "")]
+    assert catalogue.fields["category"] == "Type"
+    woo_csv = write(tmp_path, "wc.csv", "Type,SKU,Name,Regular price\nsimple,T,Tea,45\n")
+    assert items(read_catalogue(woo_csv)) == [("T", "Tea", 4500, "", "")]
+    tilda = write(tmp_path, "store.csv", "Tilda UID;Title;Price;Editions\n7;;12;Size:XL\n")
+    assert items(read_catalogue(tilda)) == [("7", "XL", 1200, "", "")]
+
+
+def test_a_variant_name_adds_each_new_value_once() -> None:
+    from poster_cli.catalogue.items import variant_name
+
+    assert variant_name(" Tea ", ["Large", " large ", "Default Title", "", "Oat"]) == "Tea Large Oat"
+    assert variant_name("", ["Large", "Oat"]) == "Large Oat"
+    assert variant_name("Hoodie - Blue", ["Blue", "XL"]) == "Hoodie - Blue XL"

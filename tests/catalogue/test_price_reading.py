@@ -175,3 +175,8 @@ def test_grouping_not_in_threes_is_a_typo_not_a_price(text: str) -> None:
 def test_grouping_in_threes_reads_in_a_column_too(tmp_path: Path) -> None:
     assert column(tmp_path, "1.190", "12.345.678,90", "5,5") == {"A": 119000, "B": 1234567890, "C": 550}
     assert "site.csv:3: item 'B': not a price: '12.34.567,90'" in refused(tmp_path, "1.190", "12.34.567,90", "5,5")
+
+
+def test_a_cell_with_both_separators_tells_the_column(tmp_path: Path) -> None:
+    assert column(tmp_path, "1,190.50", "1,190") == {"A": 119050, "B": 119000}
+    assert column(tmp_path, "1.190,50", "1.190") == {"A": 119050, "B": 119000}

@@ -350,3 +350,15 @@ def test_an_xlsx_header_is_looked_for_in_the_first_30_rows(tmp_path: Path) -> No
     err = error(path)
     assert err.problem == "sheet 'Prices': no header row with an id and a name column in its first 30 rows"
     assert err.hint == "pass --id-col and --name-col, or --sheet NAME"
+
+
+def test_a_byte_order_mark_inside_a_json_key_is_not_part_of_the_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.json", json.dumps([{"\ufeffid": "A", "name": "Tea", "price": "45"}]))
+    assert items(read_catalogue(path)) == [("A", "Tea", 4500, "", "")]
+
+
+def test_an_xlsx_header_must_have_the_columns_the_flags_name(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "prices.xlsx", [["id", "name", "price"], ["A", "Tea", 45]])
+    err = error(path, columns=ColumnOverrides(id="ref"))
+    assert err.problem == "sheet 'Prices': no header row with an id and a name column in its first 30 rows"
+    assert items(read_catalogue(path, ColumnOverrides(id="ID"))) == [("A", "Tea", 4500, "", "")]
