@@ -64,10 +64,14 @@ def test_items_written_as_a_key_and_a_table_are_refused(tmp_path: Path) -> None:
             "dish_modifications = [{ m = 2002, a = 1 }, { m = 2004, a = 2 }]\n"
         ),
         "version = 1\n",
-        'version = 1\n\n[[items]]\nlocal_id = "A\\u0001\\t"\nstatus = "auto"\nproduct_id = -3\nscore = -2.5\n'
-        'poster_name = "\\\\"\n',
-        'version = 1\n\n[[items]]\nlocal_id = "A"\nstatus = "unmatched"\nscore = true\n\n[[items]]\nlocal_id = "B"\n'
-        'status = "unmatched"\nscore = false\n',
+        (
+            'version = 1\n\n[[items]]\nlocal_id = "A\\u0001\\t"\nstatus = "auto"\nproduct_id = -3\nscore = -2.5\n'
+            'poster_name = "\\\\"\n'
+        ),
+        (
+            'version = 1\n\n[[items]]\nlocal_id = "A"\nstatus = "unmatched"\nscore = true\n\n[[items]]\nlocal_id = "B"\n'
+            'status = "unmatched"\nscore = false\n'
+        ),
     ],
     ids=["two items", "no version", "escapes", "dish modifications", "empty", "numbers", "booleans"],
 )
