@@ -362,3 +362,25 @@ def test_an_xlsx_header_must_have_the_columns_the_flags_name(tmp_path: Path) -> 
     err = error(path, columns=ColumnOverrides(id="ref"))
     assert err.problem == "sheet 'Prices': no header row with an id and a name column in its first 30 rows"
     assert items(read_catalogue(path, ColumnOverrides(id="ID"))) == [("A", "Tea", 4500, "", "")]
+
+
+def test_a_text_file_forced_as_xlsx_is_not_a_workbook(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.csv", "id,name\nA,Tea\n")
+    assert str(error(path, format="xlsx")) == f"{path}: not a readable XLSX workbook (BadZipFile)"
+
+
+def test_an_xlsx_with_a_sheet_named_and_the_first_sheet_by_default(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Menu"
+    book.active.append(["id", "name", "price"])
+    book.active.append(["A", "Tea", 45])
+    other = book.create_sheet("Old")
+    other.append(["id", "name", "price"])
+    other.append(["B", "Cake", 50])
+    path = tmp_path / "prices.xlsx"
+    book.save(path)
+    assert items(read_catalogue(path)) == [("A", "Tea", 4500, "", "")]
+    assert items(read_catalogue(path, sheet="Old")) == [("B", "Cake", 5000, "", "")]
+    assert read_catalogue(path, sheet="Old").format == "XLSX (sheet 'Old', header on row 1)"
