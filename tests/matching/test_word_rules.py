@@ -72,6 +72,18 @@ def test_candidates_in_json_carry_ids_name_and_a_one_decimal_score() -> None:
     assert index.candidate(target, 87.34, 0.9, []).to_json()["score"] == 87.3
 
 
+def test_a_candidates_score_is_shown_between_0_and_100_to_one_decimal() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    tea = next(i for i, t in enumerate(index.targets) if t.product_id == 4)
+    shown = index.candidate(tea, 87.34, 0.9, ["same price"])
+    assert (shown.score, shown.raw, shown.name_score, shown.evidence) == (87.3, 87.34, 0.9, ["same price"])
+    assert (shown.product_id, shown.name, shown.reason) == (4, "Чай чорний", "name 90, same price")
+    assert index.candidate(tea, 190.0, 1.0, []).score == 100.0
+    assert index.candidate(tea, -12.5, 0.2, []).score == 0.0
+    [water] = match_items([CatalogueItem("w", "Mineral water", barcode="4820098749621")], index)
+    assert water.best is not None and (water.best.score, water.best.reason) == (100.0, "same barcode/code")
+
+
 def test_search_offers_up_to_the_limit_asked_best_first() -> None:
     menu = MenuSnapshot(
         raw={"products": [product(i, f"Піца {name}", 150) for i, name in enumerate("abcdefghijkl", start=1)]}
