@@ -8,11 +8,13 @@ on a loopback port. Then, alternately in the same minutes, runs REPEAT times eac
 
 * raw: a new Python process that GETs the five answers `pull` asks for (spots, categories,
   products, currency, stock leftovers) one after the other with httpx and `json.loads` each;
+* raw, lean: the same, with httpx's own command-line client (``httpx._main``: click, rich,
+  pygments) kept out as `poster-cli` keeps it out, so that saving is not counted in pull's favour;
 * pull: `poster-cli pull --json` in a new process (start-up, the client, parsing, the summary and
   writing menu.json included).
 
 Prints the median and best wall and CPU time (user + system) of each and the ratio of the
-medians (the target: pull <= 1.5 x raw). The sandbox server shares the machine.
+medians to each baseline (the target: pull <= 1.5 x raw). The sandbox server shares the machine.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ with httpx.Client(timeout=60) as http:
                    "storage.getStorageLeftovers"):
         json.loads(http.get(f"{api}/{method}", params={"token": token}).content)
 """
+RAW_LEAN = "import sys; sys.modules['httpx._main'] = None\n" + RAW
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -93,11 +96,12 @@ def main() -> None:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the sandbox did not start")
                 time.sleep(0.1)
-            raw_runs, pull_runs = [], []
+            raw_runs, lean_runs, pull_runs = [], [], []
             timed([sys.executable, "-c", RAW, api, DEMO_TOKEN], env)  # warm the server's caches once
             for _ in range(args.repeat):
                 raw_runs.append(timed([sys.executable, "-c", RAW, api, DEMO_TOKEN], env))
                 pull_runs.append(timed([*CLI, "pull", "--json"], env))
+                lean_runs.append(timed([sys.executable, "-c", RAW_LEAN, api, DEMO_TOKEN], env))
             size = (Path(tmp) / "data" / "menu.json").stat().st_size
         finally:
             server.terminate()
@@ -112,10 +116,12 @@ def main() -> None:
 
     print(f"menu: {args.products} products, snapshot {size / 1e6:.1f} MB; load average {os.getloadavg()[0]:.1f}")
     print(show("raw: fetch the 5 answers + json.loads:", raw_runs))
+    print(show("raw, lean (no httpx command-line client):", lean_runs))
     print(show("poster-cli pull --json:", pull_runs))
-    ratio_wall = statistics.median(w for w, _ in pull_runs) / statistics.median(w for w, _ in raw_runs)
-    ratio_cpu = statistics.median(c for _, c in pull_runs) / statistics.median(c for _, c in raw_runs)
-    print(f"pull / raw: wall x{ratio_wall:.2f}, CPU x{ratio_cpu:.2f} (target <= 1.5)")
+    for label, base in (("raw", raw_runs), ("raw, lean", lean_runs)):
+        ratio_wall = statistics.median(w for w, _ in pull_runs) / statistics.median(w for w, _ in base)
+        ratio_cpu = statistics.median(c for _, c in pull_runs) / statistics.median(c for _, c in base)
+        print(f"pull / {label}: wall x{ratio_wall:.2f}, CPU x{ratio_cpu:.2f} (target <= 1.5)")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 
 from poster_cli.config import write_atomic
 from poster_cli.errors import InputFileError, UsageError
+from poster_cli.gcpause import gc_paused
 from poster_cli.poster import models
 from poster_cli.poster.errors import PosterAuthError, PosterError
 
@@ -127,7 +128,7 @@ def save_snapshot(snapshot: MenuSnapshot, path: Path) -> None:
 def load_snapshot(path: Path) -> MenuSnapshot:
     """Read a snapshot, or a raw ``menu.getProducts`` answer (``{"response": [...]}``) as one."""
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh, gc_paused():
             data = json.load(fh)
     except FileNotFoundError:
         raise UsageError(
@@ -152,7 +153,8 @@ def load_snapshot(path: Path) -> MenuSnapshot:
         raise InputFileError(path, "neither a menu snapshot nor a menu.getProducts answer")
     snap = MenuSnapshot(raw=data, path=path)
     try:
-        _ = snap.products, snap.categories, snap.spots  # parse now, so a bad file fails here
+        with gc_paused():
+            _ = snap.products, snap.categories, snap.spots  # parse now, so a bad file fails here
     except models.ParseError as exc:
         raise InputFileError(path, f"unexpected menu shape: {exc}") from None
     return snap
@@ -202,7 +204,8 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
     raw = {key: raw[key] for key in SNAPSHOT_KEYS}
     snap = MenuSnapshot(raw=raw, sent=sent)
     try:
-        _ = snap.products, snap.categories, snap.spots, snap.currency
+        with gc_paused():
+            _ = snap.products, snap.categories, snap.spots, snap.currency
     except models.ParseError as exc:
         raise PosterError(0, f"unexpected answer shape: {exc}", "menu.getProducts") from None
     return snap

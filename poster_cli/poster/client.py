@@ -31,6 +31,7 @@ import httpx
 
 from poster_cli import __version__
 from poster_cli.errors import AuthError
+from poster_cli.gcpause import gc_paused
 from poster_cli.poster import models
 from poster_cli.poster.errors import (
     PosterDeadlineExceeded,
@@ -181,7 +182,15 @@ class PosterClient:
                 raise PosterTransportError(method, f"HTTP {resp.status_code}", maybe_processed=True)
             content = resp.content
             try:
-                payload = json.loads(content)
+                # checked once, here: the bytes a snapshot keeps are UTF-8, and json.loads need not decode again
+                text: str | None = content.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and text.startswith("\ufeff"):
+                text = None  # json.loads reads these bytes itself (a BOM, UTF-16); they are not kept as sent
+            try:
+                with gc_paused():
+                    payload = json.loads(content if text is None else text)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 outcome = f"HTTP {resp.status_code} not JSON"
                 raise PosterTransportError(
@@ -198,7 +207,7 @@ class PosterClient:
                 outcome = "no response key"
                 raise PosterTransportError(method, "answer has no 'response'", maybe_processed=True)
             self.pacer.calm()
-            return payload["response"], response_bytes(content, payload)
+            return payload["response"], (response_bytes(content, payload) if text is not None else None)
         finally:
             log.debug("%s %s %.0fms", method, outcome, (time.perf_counter() - started) * 1000)
 
@@ -249,7 +258,8 @@ _RESPONSE_KEY = re.compile(rb'\A\s*\{\s*"response"\s*:')
 
 def response_bytes(content: bytes, payload: Any) -> bytes | None:
     """The text of ``response`` in an answer ``{"response": ...}`` with no other key, as sent
-    (its JSON bytes); None for any other shape or an encoding other than UTF-8."""
+    (its JSON bytes); None for any other shape. ``content`` is UTF-8 (the caller decoded it): a
+    slice of it cut at ASCII characters is UTF-8 too."""
     if not isinstance(payload, dict) or len(payload) != 1 or "response" not in payload:
         return None
     start = _RESPONSE_KEY.match(content)
@@ -258,10 +268,6 @@ def response_bytes(content: bytes, payload: Any) -> bytes | None:
         return None
     value = content[start.end() : end].strip()
     if value[:3] == b"\xef\xbb\xbf" or not value:
-        return None
-    try:
-        value.decode("utf-8")
-    except UnicodeDecodeError:
         return None
     return value
 

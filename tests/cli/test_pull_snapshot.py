@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -11,8 +15,10 @@ from typer.testing import CliRunner
 
 from poster_cli.cli import common
 from poster_cli.cli.main import app
+from poster_cli.errors import InputFileError
 from poster_cli.menu import MenuSnapshot, load_snapshot
 from tests.support.docserver import TOKEN, DocServer
+from tests.support.paths import ROOT
 
 # Written as a server might: escaped Cyrillic, a price with a decimal point, its own spacing.
 PRODUCTS = (
@@ -76,3 +82,39 @@ def test_a_snapshot_does_not_spell_out_its_menu_when_shown() -> None:
     products = [{"product_id": str(i), "product_name": f"Позиція {i}"} for i in range(2000)]
     text = repr(MenuSnapshot(raw={"products": products}))
     assert len(text) < 200 and "2000" in text
+
+
+def test_pull_loads_no_terminal_library_it_does_not_use(sandbox_server: Any, tmp_path: Path) -> None:
+    """`pull --json` prints no table: rich, click and pygments (which httpx's own command-line client
+    imports) stay out of its start-up."""
+    code = (
+        "import sys\n"
+        "from poster_cli.cli.main import run\n"
+        "sys.argv = ['poster-cli', 'pull', '--json']\n"
+        "try:\n    run()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "sys.stderr.write(repr(sorted(m for m in ('rich', 'click', 'pygments') if m in sys.modules)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTER")}
+    env.update(
+        POSTER_TOKEN=sandbox_server.token,
+        POSTER_API_URL=sandbox_server.api_url,
+        POSTER_CLI_DATA_DIR=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg"),
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["products"] > 0
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_cycle_collector_is_on_again_after_reading_a_snapshot(tmp_path: Path) -> None:
+    import gc
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"products": [{"product_id": "7", "product_name": "Лате"}]}', encoding="utf-8")
+    bad.write_text('{"products": [{"product_name": "no id"}]}', encoding="utf-8")
+    assert [p.name for p in load_snapshot(good).products.values()] == ["Лате"]
+    assert gc.isenabled()
+    with pytest.raises(InputFileError):
+        load_snapshot(bad)
+    assert gc.isenabled()

@@ -163,3 +163,48 @@ def test_garbage_body_is_a_transport_error():
 
     with pytest.raises(PosterTransportError):
         run(make(handler, retries=0).call("menu.getProducts"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'\xef\xbb\xbf{"response": [{"spot_id": "1", "spot_name": "\xd0\x9a\xd0\xb0\xd0\xb2\xd0\xb0"}]}',  # a BOM
+        '{"response": [{"spot_id": "1", "spot_name": "Кава"}]}'.encode("utf-16"),
+    ],
+    ids=["utf-8 with a BOM", "utf-16"],
+)
+def test_other_json_encodings_are_read_but_not_kept_as_sent(content):
+    """JSON's other encodings are still read; only UTF-8 without a BOM is kept byte for byte."""
+
+    def handler(request):
+        return httpx.Response(200, content=content)
+
+    value, sent = run(make(handler).call_keeping_bytes("access.getSpots"))
+    assert value == [{"spot_id": "1", "spot_name": "Кава"}]
+    assert sent is None
+
+
+def test_an_answer_that_is_not_utf8_is_a_transport_error_not_a_traceback():
+    def handler(request):
+        return httpx.Response(200, content='{"response": [{"spot_name": "Кава"}]}'.encode("cp1251"))
+
+    with pytest.raises(PosterTransportError, match="not JSON"):
+        run(make(handler, retries=0).call("access.getSpots"))
+
+
+def test_the_cycle_collector_is_on_again_after_any_answer():
+    import gc
+
+    answers = iter([b'{"response": [1, 2]}', b'{"response": [1, ', b'{"error": {"code": 11}}'])
+
+    def handler(request):
+        return httpx.Response(200, content=next(answers))
+
+    client = make(handler, retries=0)
+    assert run(client.call("access.getSpots")) == [1, 2] and gc.isenabled()
+    with pytest.raises(PosterTransportError):
+        run(client.call("access.getSpots"))
+    assert gc.isenabled()
+    with pytest.raises(PosterAuthError):
+        run(client.call("access.getSpots"))
+    assert gc.isenabled()
