@@ -474,26 +474,34 @@ def test_a_variant_name_adds_each_new_value_once() -> None:
     [
         (
             "shopify-2024.csv",
-            "read as Shopify product CSV: 6 items; id ← SKU (else Handle + options), name ← Title + Option1..3 Value, "
-            "price ← Price, category ← Type; 1 row skipped (1 draft products)",
+            (
+                "read as Shopify product CSV: 6 items; id ← SKU (else Handle + options), name ← Title + Option1..3 Value, "
+                "price ← Price, category ← Type; 1 row skipped (1 draft products)"
+            ),
         ),
         (
             "woocommerce.csv",
-            "read as WooCommerce product CSV: 6 items; id ← SKU (else ID), "
-            "name ← Name (variations: the parent's + Attribute values), price ← Sale price, else Regular price, "
-            "category ← Categories (variations: the parent's); 2 rows skipped (2 variable parents)",
+            (
+                "read as WooCommerce product CSV: 6 items; id ← SKU (else ID), "
+                "name ← Name (variations: the parent's + Attribute values), price ← Sale price, else Regular price, "
+                "category ← Categories (variations: the parent's); 2 rows skipped (2 variable parents)"
+            ),
         ),
         (
             "woocommerce.json",
-            "read as WooCommerce REST JSON: 6 items; id ← sku (else id), "
-            "name ← name (variations: the parent's + attributes[].option), "
-            "price ← price (else sale_price, regular_price), category ← categories[0].name; "
-            "2 rows skipped (2 variable parents)",
+            (
+                "read as WooCommerce REST JSON: 6 items; id ← sku (else id), "
+                "name ← name (variations: the parent's + attributes[].option), "
+                "price ← price (else sale_price, regular_price), category ← categories[0].name; "
+                "2 rows skipped (2 variable parents)"
+            ),
         ),
         (
             "tilda.csv",
-            "read as Tilda CSV: 6 items; id ← SKU (else Tilda UID), name ← Title + Editions, price ← Price, "
-            "category ← Category (the first); 2 rows skipped (2 main products of variants)",
+            (
+                "read as Tilda CSV: 6 items; id ← SKU (else Tilda UID), name ← Title + Editions, price ← Price, "
+                "category ← Category (the first); 2 rows skipped (2 main products of variants)"
+            ),
         ),
     ],
 )
