@@ -561,3 +561,37 @@ def test_a_busy_order_the_journal_knows_shows_its_journal_state(tmp_path: Path) 
     finally:
         other.release("A-1")
     assert (r.order_id, r.outcome, r.state) == ("A-1", UNCONFIRMED, FAILED)
+
+
+def test_the_built_order_s_warnings_reach_the_send_result(tmp_path: Path) -> None:
+    builder = OrderBuilder(snapshot(), mapping(), default_spot=1)
+    o = builder.build(OrderRequest(order_id="A-1", items=[ItemRequest("CROISSANT")], phone="+380501234567"))
+    [r] = send(sender(ScriptedPoster(), tmp_path), o)
+    assert (r.outcome, r.warnings) == (OUT_SENT, ["CROISSANT: 'Last croissant' is out of stock at the moment"])
+
+
+class WaitedClaims:
+    """Claims that report having waited ``waited`` seconds for another sender."""
+
+    def __init__(self, waited: float) -> None:
+        self.waited = waited
+        self.wait = 120.0
+
+    def hold(self, order_id: str) -> Any:
+        from contextlib import asynccontextmanager
+
+        @asynccontextmanager
+        async def held() -> Any:
+            yield self.waited
+
+        return held()
+
+
+@pytest.mark.parametrize(("waited", "logged"), [(1.0, []), (2.0, ["order A-1: waited 2.0 s for another sender"])])
+def test_a_wait_of_over_a_second_for_another_sender_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, waited: float, logged: list[str]
+) -> None:
+    with caplog.at_level("INFO", logger="poster_cli.orders"):
+        [r] = send(sender(ScriptedPoster(), tmp_path, claims=WaitedClaims(waited)), order())  # type: ignore[arg-type]
+    assert r.outcome == OUT_SENT
+    assert [m for m in caplog.messages if "waited" in m] == logged
