@@ -333,3 +333,61 @@ def test_a_journal_another_writer_keeps_locked_cannot_be_opened_and_says_so(tmp_
         other.close()
     with OrderJournal(path) as j:  # free again: it opens
         assert j.list() == []
+
+
+def test_a_journal_whose_table_is_gone_is_a_read_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with OrderJournal(path) as j:
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TABLE orders")
+        with pytest.raises(JournalError) as info:
+            j.get("A-1")
+    assert info.value.message == f"cannot read the order journal {path}: no such table: orders"
+
+
+def test_a_writer_holding_the_journal_briefly_is_waited_for(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "j.sqlite"
+    with OrderJournal(path) as j:
+        j.claim("A-1", BODY)
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        timer = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+        timer.start()
+        try:
+            assert j.set_state("A-1", SENT)  # waits for the other writer instead of failing
+        finally:
+            timer.join(5)
+            other.close()
+        assert j.get("A-1").state == SENT  # type: ignore[union-attr]
+
+
+def test_a_pending_order_rebuilt_under_another_template_is_resumed_not_a_conflict(tmp_path: Path) -> None:
+    with OrderJournal(tmp_path / "j.sqlite") as j:
+        j.claim("A-1", BODY, request_hash="r1")
+        claim = j.claim("A-1", dict(BODY, comment="Web #A-1"), request_hash="r1")
+        assert claim.outcome == "resume" and claim.entry.body["comment"] == "Web #A-1"
+        conflict = j.claim("A-1", BODY, request_hash="r2")
+        assert conflict.outcome == "conflict"
+        assert conflict.entry is not None and (conflict.entry.order_id, conflict.entry.state) == ("A-1", PENDING)
+
+
+def test_claiming_the_same_pending_order_again_leaves_its_row_alone(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with OrderJournal(path) as j:
+        j.claim("A-1", BODY, request_hash="r1")
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE orders SET updated_at = '2026-01-01T00:00:00.000+00:00'")
+        claim = j.claim("A-1", BODY, request_hash="r1")
+        assert claim.outcome == "resume"
+        assert j.get("A-1").updated_at == "2026-01-01T00:00:00.000+00:00"  # type: ignore[union-attr]
+
+
+def test_a_file_that_is_not_a_journal_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    path.write_bytes(b"these are not the orders you are looking for" * 20)
+    with pytest.raises(JournalError) as info:
+        OrderJournal(path)
+    assert info.value.message == f"cannot open the order journal {path}: file is not a database"
+    assert info.value.hint == "check the data folder"
