@@ -179,3 +179,16 @@ def test_same_order_by_the_site_s_content_when_both_sides_have_it_else_by_the_bo
     assert same_order(Entry(BODY, "r1"), BODY, None)
     legacy = {**BODY, "comment": "Site order #A-1 — no ice"}
     assert same_order(Entry(legacy, None), {**BODY, "comment": "Site order #A-1\nno ice"}, None)
+
+
+def test_a_template_naming_the_id_twice_brackets_the_text_before_the_first() -> None:
+    assert neutralise("#{order_id} ({order_id})", "see #B-2 (B-2)") == "see [#]B-2 (B-2)"
+
+
+def test_the_fingerprint_keeps_letters_as_written_and_a_missing_phone_as_null() -> None:
+    text = (
+        '{"address":"","client_id":7,"comment":"","email":"","first_name":"Олена","items":[["EV","1"]],'
+        '"last_name":"","paid":false,"phone":null,"spot_id":null}'
+    )
+    fp = request_fingerprint(req(("EV", "1"), phone=None, client_id=7, first_name="Олена"))
+    assert fp == hashlib.sha256(text.encode("utf-8")).hexdigest()
