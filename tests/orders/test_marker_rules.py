@@ -192,3 +192,11 @@ def test_the_fingerprint_keeps_letters_as_written_and_a_missing_phone_as_null() 
     )
     fp = request_fingerprint(req(("EV", "1"), phone=None, client_id=7, first_name="Олена"))
     assert fp == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_count_of_ten_is_written_out_in_the_fingerprint() -> None:
+    text = (
+        '{"address":"","client_id":null,"comment":"","email":"","first_name":"","items":[["EV","10"]],'
+        '"last_name":"","paid":false,"phone":"+380501234567","spot_id":null}'
+    )
+    assert request_fingerprint(req(("EV", "10"))) == hashlib.sha256(text.encode("utf-8")).hexdigest()
