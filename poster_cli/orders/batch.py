@@ -89,11 +89,15 @@ def validate(parsed: ParsedBatch, builder: OrderBuilder, name: str, journal: Ord
 
 
 def _file_position(p: FileProblem) -> tuple[int, int]:
-    """Where a problem is in its file: ``orders.csv:7`` (line 7) or ``orders.json orders[2]``."""
+    """Where a problem is in its file: ``orders.csv:7`` (line 7), or ``orders.json orders[2]``
+    (order 2, also for a place inside it such as ``orders[2].items[10]``)."""
     import re
 
-    found = re.search(r":(\d+)$", p.where) or re.search(r"\[(\d+)\]$", p.where)
-    return (0, int(found.group(1))) if found else (1, 0)
+    line = re.search(r":(\d+)$", p.where)
+    if line:
+        return (0, int(line.group(1)))
+    order = re.findall(r" orders\[(\d+)\]", p.where)
+    return (0, int(order[-1])) if order else (1, 0)
 
 
 def _where(name: str, req: OrderRequest, line: int | None) -> str:

@@ -198,3 +198,31 @@ def test_a_refused_token_stops_the_whole_batch(tmp_path: Path) -> None:
     with pytest.raises(PosterAuthError):
         asyncio.run(run_batch(orders, OrderSender(poster, journal), concurrency=2))
     assert len(poster.created) < 5
+
+
+def test_json_problems_are_sorted_by_their_index_not_as_text() -> None:
+    items = ['{"order_id": "J-%d", "phone": "+380501234567", "items": [{"item": "EV"}]}' % i for i in range(11)]
+    items[10] = '{"order_id": "J-10", "phone": "+380501234567", "items": [{"item": "EV", "count": "lots"}]}'
+    items[2] = '{"order_id": "J-2", "phone": "+380501234567", "items": [{"item": "NOPE"}]}'
+    v = validate(parse_batch(("[" + ",".join(items) + "]").encode(), "o.json", kind="json"), builder(), "o.json")
+    assert [p.where for p in v.problems] == ["o.json orders[2]", "o.json orders[10].items[0]"]
+
+
+def test_a_lost_journal_and_a_refused_list_send_nothing(tmp_path: Path) -> None:
+    from poster_cli.orders.claims import claims_path
+    from poster_cli.orders.send import PosterCheckFailed
+    from poster_cli.poster.errors import PosterPermissionError
+
+    class Refusing(Poster):
+        async def get_incoming_orders(self, **_: Any) -> list[models.IncomingOrder]:
+            raise PosterPermissionError(20, "not allowed", "incomingOrders.getOwnIncomingOrders")
+
+    path = tmp_path / "j.sqlite"
+    claims_path(path).write_bytes(b"")  # orders were sent from here before; the journal is gone
+    journal = OrderJournal(path)
+    assert journal.lost
+    poster = Refusing()
+    orders = [builder().build(OrderRequest("A-1", [ItemRequest("EV")], phone="+380501234567"))]
+    with pytest.raises(PosterCheckFailed):
+        asyncio.run(run_batch(orders, OrderSender(poster, journal)))
+    assert poster.created == []
