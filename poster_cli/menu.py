@@ -264,22 +264,29 @@ class MenuSummary:
 
 
 def summarize(snap: MenuSnapshot, spot_id: int | None = None) -> MenuSummary:
-    products = list(snap.products.values())
     per_cat: Counter[str] = Counter()
-    for p in products:
-        cat = snap.categories.get(p.category_id)
-        per_cat[cat.name if cat else (p.category_name or "(no category)")] += 1
+    dishes = hidden = invisible = modifications = with_groups = out_of_stock = 0
     spot = snap.default_spot(spot_id)
+    categories = snap.categories
+    for p in snap.products.values():  # one pass: a menu has 10,000+ products
+        cat = categories.get(p.category_id)
+        per_cat[cat.name if cat else (p.category_name or "(no category)")] += 1
+        dishes += p.is_dish
+        hidden += p.hidden
+        invisible += spot is not None and not p.visible_at(spot)
+        modifications += len(p.modifications)
+        with_groups += bool(p.active_groups())
+        out_of_stock += snap.out_of_stock(p)
     return MenuSummary(
-        products=sum(1 for p in products if not p.is_dish),
-        dishes=sum(1 for p in products if p.is_dish),
+        products=len(snap.products) - dishes,
+        dishes=dishes,
         categories=len(snap.categories),
         spots=len(snap.spots),
-        hidden=sum(1 for p in products if p.hidden),
-        invisible_at_spot=None if spot is None else sum(1 for p in products if not p.visible_at(spot)),
-        modifications=sum(len(p.modifications) for p in products),
-        dishes_with_groups=sum(1 for p in products if p.active_groups()),
-        out_of_stock=sum(1 for p in products if snap.out_of_stock(p)),
+        hidden=hidden,
+        invisible_at_spot=None if spot is None else invisible,
+        modifications=modifications,
+        dishes_with_groups=with_groups,
+        out_of_stock=out_of_stock,
         per_category=dict(sorted(per_cat.items(), key=lambda kv: (-kv[1], kv[0]))),
         currency=snap.currency.code_iso if snap.currency else None,
         spot_id=spot,

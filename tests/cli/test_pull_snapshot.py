@@ -143,3 +143,14 @@ def test_a_menu_poster_sent_in_an_unknown_shape_is_one_line_and_nothing_is_writt
     assert len(lines) == 1 and "unexpected answer shape" in lines[0] and named in lines[0], lines
     assert "Traceback" not in result.output and TOKEN not in result.output
     assert not (tmp_path / "data" / "menu.json").exists()
+
+
+def test_the_cycle_collector_is_on_again_after_a_pull(server: WrittenAnswers) -> None:
+    import gc
+
+    result = CliRunner().invoke(app, ["pull", "--json"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    server.products = '[{"product_name": "no id"}]'
+    assert CliRunner().invoke(app, ["pull", "--json"]).exit_code == 1
+    assert gc.isenabled()
