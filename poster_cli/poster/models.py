@@ -7,7 +7,9 @@ Money is ``int`` kopecks; counts are :class:`~decimal.Decimal`. The one exceptio
 :func:`money_to_kopecks`, the only place that reads it.
 
 The parsers keep nothing of the raw answer beyond what they model: the snapshot keeps the raw
-answers themselves (see :mod:`poster_cli.menu`).
+answers themselves (see :mod:`poster_cli.menu`). A product is read through ``_WireProduct`` (the
+fields modelled, each value as sent), from decoded JSON or, for a whole menu, straight from the
+answer's bytes (:func:`decode_products`): one reading of the values for both.
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ def as_decimal(value: Any, default: Decimal | None = None) -> Decimal | None:
 
 def as_bool(value: Any) -> bool:
     """Poster flags come as ``"1"``/``"0"``, ``1``/``0``, ``true``/``false`` or null."""
+    if value == "1":  # the common cases first: menus have 10,000+ products, each with several flags
+        return True
+    if value == "0":
+        return False
     if isinstance(value, str):
         return value.strip().lower() not in ("", "0", "false", "null")
     return bool(value)
@@ -148,12 +154,8 @@ def _spot_prices(raw: Any) -> dict[int, SpotPrice]:
         spot_id = req_int(entry.spot_id, "spots[].spot_id")
         if spot_id in result:
             continue
-        result[spot_id] = SpotPrice(
-            spot_id=spot_id,
-            price=as_int(entry.price, 0) or 0,
-            visible=as_bool(entry.visible),
-            profit=as_int(entry.profit),
-        )
+        # positional (spot_id, price, visible, profit): a menu has tens of thousands of these
+        result[spot_id] = SpotPrice(spot_id, as_int(entry.price, 0) or 0, as_bool(entry.visible), as_int(entry.profit))
     return result
 
 
