@@ -551,6 +551,10 @@ class MenuIndex:
                 pairs.append(((tok,), words))
         return apply_aliases(norm, pairs) if pairs else norm
 
+    def knows(self, token: str) -> bool:
+        """Whether some target of the menu has this word."""
+        return token in self._by_token
+
     def use_aliases(self, aliases: list[Alias]) -> None:
         """Read site names with these word pairs (those whose menu words this menu has)."""
         known = self._by_token
@@ -680,60 +684,40 @@ def accept_confident(
 ) -> None:
     """Set ``accepted`` (else ``note``, why not) on each of ``results`` as ranked now: its best
     candidate when it is confident, clearly ahead, orderable, and no other of ``results`` nor
-    ``taken`` holds it (unless sharing is allowed).
-
-    Siblings: "Моршинська газована" is barely ahead of "Моршинська негазована", but when its
-    sibling "Моршинська негаз." took that target with confidence, the two are not competing for
-    one target any more. So an item whose best was not clearly ahead is weighed again against the
-    targets nobody holds, once the others are decided (and again while that links more)."""
+    ``taken`` holds it (unless sharing is allowed); then what is left below the accept score,
+    read as one of a family (:mod:`.family`)."""
     held: dict[TargetKey, str] = dict(taken or {})
-    contested: set[TargetKey] = set()  # claimed by two items alike: no sibling takes it later either
-    waiting = list(results)
-    for _round in range(SIBLING_ROUNDS):
-        close = _claim(waiting, index, options, held, contested)
-        if not close or options.allow_shared:
-            break
-        won = {r.accepted.key: r.item.local_id for r in waiting if r.accepted is not None}
-        if not won:
-            break
-        held.update(won)
-        contested.update(r.best.key for r in waiting if r.best is not None and r.note == CLAIMED_TOO)
-        waiting = close
+    contested = _claim(results, index, options, held)
+    if not options.allow_shared:
+        from poster_cli.matching.family import link_families
 
-
-SIBLING_ROUNDS = 4  # an item linked in one round may free a sibling in the next; this many at most
+        held.update({r.accepted.key: r.item.local_id for r in results if r.accepted is not None})
+        link_families(results, index, options, {**held, **dict.fromkeys(contested, "")})
 
 
 CLAIMED_TOO = "another site item claims the same target"
 
 
 def _claim(
-    results: Sequence[MatchResult],
-    index: MenuIndex,
-    options: MatchOptions,
-    held: dict[TargetKey, str],
-    contested: set[TargetKey],
-) -> list[MatchResult]:
-    """One round of :func:`accept_confident` over ``results``, the targets in ``held`` set aside
-    as competitors; returns the items left only because another target scored about the same."""
+    results: Sequence[MatchResult], index: MenuIndex, options: MatchOptions, held: dict[TargetKey, str]
+) -> set[TargetKey]:
+    """The accept rules over ``results``; returns the targets two items claimed alike (left to a
+    person, so no later rule gives them to a third)."""
     targets = index.targets
     claims: dict[TargetKey, list[MatchResult]] = defaultdict(list)
-    close: list[MatchResult] = []
+    contested: set[TargetKey] = set()
     for r in results:
         best = r.best
         if best is None:
             r.note = "no candidate"
             continue
         key, by_code = best.key, best.evidence == [BARCODE_REASON]
-        second = next(
-            (raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key and targets[i].key not in held), 0.0
-        )
+        second = next((raw for i, raw, _, _ in r.ranked[1:] if targets[i].key != key), 0.0)
         if best.score < options.accept:
             r.note = f"score {math.floor(best.score)} is below the accept score {options.accept:g}"
             continue
         if not by_code and best.raw - second < options.margin:
             r.note = "another target scores about the same"
-            close.append(r)
         elif best.hidden or not best.visible:
             r.note = "best target is " + " and ".join(
                 m for m, on in (("hidden", best.hidden), ("not at the spot", not best.visible)) if on
@@ -749,20 +733,18 @@ def _claim(
             for r in claimants:
                 r.note = f"target already mapped to {held[key]}"
             continue
-        elif key in contested:
-            for r in claimants:
-                r.note = CLAIMED_TOO
-            continue
         else:
             claimants.sort(key=lambda r: -r.ranked[0][1])
             lead = claimants[0].ranked[0][1] - (claimants[1].ranked[0][1] if len(claimants) > 1 else 0)
             winners = claimants[:1] if lead >= 3 else []
+            if not winners:
+                contested.add(key)
             for r in claimants[len(winners) :]:
                 r.note = CLAIMED_TOO
         for r in winners:
             r.accepted = r.best
             r.note = ""
-    return close
+    return contested
 
 
 # -- using every core ----------------------------------------------------------------------------

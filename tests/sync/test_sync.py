@@ -305,3 +305,28 @@ def test_a_broken_aliases_file_stops_sync_with_exit_2_before_pulling(poster):
     result = sync("--catalogue", "site.csv")
     assert result.exit_code == 2 and "aliases.toml" in result.stderr and "Traceback" not in result.stderr
     assert "menu.getProducts" not in poster.calls and not (poster.data / "menu.json").exists()
+
+
+def test_quiet_counts_a_broken_link_that_appears_changes_or_is_repaired_once_each(poster):
+    mapping = Mapping()
+    mapping.set(MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=10))
+    save_mapping(mapping, poster.data / "mapping.toml")
+    assert sync("--quiet").exit_code == 0  # the first run: the baseline is printed
+    poster.product("10")["hidden"] = "1"
+    hidden = sync("--quiet")
+    assert hidden.exit_code == 3
+    assert "! L-1 Espresso → 10: product is hidden" in hidden.stdout
+    assert "sync: 0 added, 0 removed, 1 changed, 1 broken, 0 unmatched (3 products, since" in hidden.stdout
+    still = sync("--quiet")
+    assert (still.exit_code, still.stdout) == (3, "")  # the same broken link: nothing new to say
+    poster.products = [p for p in poster.products if p["product_id"] != "10"]
+    removed = sync("--quiet")
+    assert removed.exit_code == 3
+    assert "! L-1 Espresso → 10: product no longer in the menu" in removed.stdout
+    assert "sync: 0 added, 1 removed, 0 changed, 1 broken, 0 unmatched (2 products, since" in removed.stdout
+    mapping.set(MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=20))
+    save_mapping(mapping, poster.data / "mapping.toml")
+    repaired = sync("--quiet")  # the menu did not move, but the broken link is gone: that is news
+    assert repaired.exit_code == 0
+    assert "sync: 0 added, 0 removed, 0 changed, 0 broken, 0 unmatched (2 products, since" in repaired.stdout
+    assert sync("--quiet").stdout == ""
