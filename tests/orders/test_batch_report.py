@@ -226,3 +226,25 @@ def test_a_lost_journal_and_a_refused_list_send_nothing(tmp_path: Path) -> None:
     with pytest.raises(PosterCheckFailed):
         asyncio.run(run_batch(orders, OrderSender(poster, journal)))
     assert poster.created == []
+
+
+def test_an_old_row_skipped_does_not_stop_the_orders_after_it(tmp_path: Path) -> None:
+    journal = OrderJournal(tmp_path / "j.sqlite")
+    journal.claim("A-1", {"spot_id": 1, "comment": "Site order #A-1", "products": [{"product_id": 999, "count": 1}]})
+    journal.mark_sent("A-1", models.parse_incoming_order({"incoming_order_id": 7, "spot_id": 1, "status": 0}))
+    data = (
+        b'[{"order_id": "A-1", "phone": "+380501234567", "items": [{"item": "GONE"}]},'
+        b' {"order_id": "A-2", "phone": "+380501234567", "items": [{"item": "EV"}]}]'
+    )
+    v = validate(parse_batch(data, "o.json", kind="json"), builder(), "o.json", journal)
+    assert [e.order_id for e in v.done] == ["A-1"] and [o.order_id for o in v.orders] == ["A-2"]
+    assert v.warnings == ["o.json orders[0]: A-1 is already in Poster; not sent again"]
+
+
+def test_a_pending_order_rebuilt_under_another_template_is_sent_not_refused(tmp_path: Path) -> None:
+    journal = OrderJournal(tmp_path / "j.sqlite")
+    web = OrderBuilder(snapshot(), mapping(), default_spot=1, comment_template="Web #{order_id}")
+    first = web.build(OrderRequest("A-1", [ItemRequest("EV")], phone="+380501234567"))
+    journal.claim("A-1", first.body, request_hash=first.request_hash)  # pending: a killed run
+    v = validate(rows("A-1,+380501234567,EV,1"), builder(), "o.csv", journal)
+    assert [o.order_id for o in v.orders] == ["A-1"] and v.done == []
