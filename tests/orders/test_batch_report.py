@@ -248,3 +248,28 @@ def test_a_pending_order_rebuilt_under_another_template_is_sent_not_refused(tmp_
     journal.claim("A-1", first.body, request_hash=first.request_hash)  # pending: a killed run
     v = validate(rows("A-1,+380501234567,EV,1"), builder(), "o.csv", journal)
     assert [o.order_id for o in v.orders] == ["A-1"] and v.done == []
+
+
+def test_every_changed_pending_order_is_named_in_the_conflict(tmp_path: Path) -> None:
+    journal = OrderJournal(tmp_path / "j.sqlite")
+    for oid in ("A-1", "A-2"):
+        first = builder().build(OrderRequest(oid, [ItemRequest("EV")], phone="+380501234567"))
+        journal.claim(oid, first.body, request_hash=first.request_hash)  # pending: a killed run
+    with pytest.raises(OrderConflict) as info:
+        validate(rows("A-1,+380501234567,EV,2", "A-2,+380501234567,EV,3"), builder(), "o.csv", journal)
+    assert [e.order_id for e in info.value.entries] == ["A-1", "A-2"]
+
+
+def test_an_old_row_with_the_same_body_does_not_stop_the_orders_after_it(tmp_path: Path) -> None:
+    journal = OrderJournal(tmp_path / "j.sqlite")
+    same = builder().build(OrderRequest("A-1", [ItemRequest("EV")], phone="+380501234567"))
+    journal.claim("A-1", same.body)  # journaled before fingerprints
+    journal.mark_sent("A-1", models.parse_incoming_order({"incoming_order_id": 7, "spot_id": 1, "status": 0}))
+    v = validate(rows("A-1,+380501234567,EV,1", "A-2,+380501234567,EV,1"), builder(), "o.csv", journal)
+    assert [e.order_id for e in v.done] == ["A-1"] and [o.order_id for o in v.orders] == ["A-2"]
+
+
+def test_a_json_order_s_warning_names_its_place() -> None:
+    data = b'[{"order_id": "J-1", "phone": "+380501234567", "items": [{"item": "CROISSANT"}]}]'
+    v = validate(parse_batch(data, "o.json", kind="json"), builder(), "o.json")
+    assert v.warnings == ["o.json orders[0]: CROISSANT: 'Last croissant' is out of stock at the moment"]

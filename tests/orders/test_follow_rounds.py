@@ -205,3 +205,37 @@ def test_since_forms(text: str | None, expected: str | None) -> None:
         assert got == local.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     else:
         assert got == expected
+
+
+class Lister(Cashier):
+    """Also lists one order: ours under the default template, its comment extended by the cashier."""
+
+    async def get_incoming_orders(self, **_: Any) -> list[models.IncomingOrder]:
+        self.asked.append("list")
+        return [
+            models.parse_incoming_order(
+                {
+                    "incoming_order_id": 31,
+                    "spot_id": 1,
+                    "status": 0,
+                    "phone": "+380501234567",
+                    "comment": "Site order #A-1\ncall before delivery",
+                    "products": [{"product_id": 138, "count": 1}],
+                }
+            )
+        ]
+
+
+def test_a_half_sent_order_is_found_by_its_marker_when_poster_changed_its_comment(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), Lister()
+    j.claim("A-1", BODY)
+    j.mark_attempt("A-1")
+    [r] = asyncio.run(refresh_many(api, j, j.list(), comment_template=T))
+    assert (r.entry.state, r.entry.incoming_order_id, api.asked) == (SENT, 31, ["list"])
+
+
+def test_since_without_a_clock_is_utc_now() -> None:
+    before = datetime.now(timezone.utc)
+    got = datetime.fromisoformat(parse_since("30m"))  # type: ignore[arg-type]
+    assert got.utcoffset() is not None and got.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert before.timestamp() - 1800 - 5 <= got.timestamp() <= datetime.now(timezone.utc).timestamp() - 1800 + 5
