@@ -384,3 +384,10 @@ def test_an_xlsx_with_a_sheet_named_and_the_first_sheet_by_default(tmp_path: Pat
     assert items(read_catalogue(path)) == [("A", "Tea", 4500, "", "")]
     assert items(read_catalogue(path, sheet="Old")) == [("B", "Cake", 5000, "", "")]
     assert read_catalogue(path, sheet="Old").format == "XLSX (sheet 'Old', header on row 1)"
+
+
+def test_a_column_named_by_a_flag_is_not_taken_again_by_a_common_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.csv", "name,title,price\nT-1,Tea,45\n")
+    catalogue = read_catalogue(path, ColumnOverrides(id="name"))
+    assert items(catalogue) == [("T-1", "Tea", 4500, "", "")]
+    assert catalogue.fields == {"id": "name", "name": "title", "price": "price"}
