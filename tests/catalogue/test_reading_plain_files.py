@@ -391,3 +391,24 @@ def test_a_column_named_by_a_flag_is_not_taken_again_by_a_common_name(tmp_path: 
     catalogue = read_catalogue(path, ColumnOverrides(id="name"))
     assert items(catalogue) == [("T-1", "Tea", 4500, "", "")]
     assert catalogue.fields == {"id": "name", "name": "title", "price": "price"}
+
+
+def test_an_xlsx_row_of_text_cells_and_a_formula_without_a_saved_value(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "prices.xlsx",
+        [["id", "name", "price"], ["A", "Tea", "45"], ["   ", " ", None], ["B", "Cake", "=1+1"]],
+    )
+    catalogue = read_catalogue(path)
+    assert items(catalogue) == [
+        ("A", "Tea", 4500, "", ""),
+        ("B", "Cake", None, "", ""),
+    ]  # the value Excel saved, not the formula
+    assert [i.line for i in catalogue] == [2, 4]
+
+
+def test_xlsx_errors_name_the_workbook(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "prices.xlsx", [["id", "name", "price"], ["A", "Tea", "free"]])
+    assert str(error(path)) == f"{path}:2: item 'A': not a price: 'free'"
+    assert str(error(path, sheet="Menu")) == f"{path}: no sheet named 'Menu' (sheets are: Prices)"
+    empty = _workbook(tmp_path / "empty.xlsx", [["just a title"]])
+    assert str(error(empty)).startswith(f"{empty}: sheet 'Prices': no header row")
