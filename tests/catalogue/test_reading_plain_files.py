@@ -173,6 +173,7 @@ def test_the_header_decides_the_csv_reader(tmp_path: Path, header: str, format: 
         ("id,name,price\nA,Tea,45\n", ","),
         ("id;name;price\nA;Tea, black;45\n", ";"),
         ("id\tname\tprice\nA\tTea; black, hot\t45\n", "\t"),
+        ("name;price,note\nTea;45,hot\nCake;50,sweet\n", ","),  # a tie: the comma, first in line, wins
         ("just one column\nTea\n", ","),
         ("", ","),
     ],
@@ -255,6 +256,7 @@ def test_missing_columns_are_named_with_what_the_file_has(tmp_path: Path) -> Non
         err.problem == "no id column (looked for id, local_id, site_id, sku, код, code; columns are: ref, label, cost)"
     )
     assert err.hint == "pass --id-col"
+    assert str(err).startswith(f"{path}: no id column")
     err = error(path, columns=ColumnOverrides(id="ref"))
     assert err.problem == (
         "no name column (looked for name, title, назва, название, найменування, наименование; "
@@ -263,6 +265,7 @@ def test_missing_columns_are_named_with_what_the_file_has(tmp_path: Path) -> Non
     assert err.hint == "pass --name-col"
     err = error(path, columns=ColumnOverrides(id="Ref", name="title", price="price"))
     assert err.problem == "no column named 'title', 'price'" and err.hint == "columns are: ref, label, cost"
+    assert str(err).startswith(f"{path}: no column named")
 
 
 def test_an_override_takes_its_column_from_the_common_names(tmp_path: Path) -> None:
