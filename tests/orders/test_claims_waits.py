@@ -86,3 +86,59 @@ def test_the_claim_is_released_when_the_block_fails(tmp_path: Path) -> None:
         asyncio.run(boom())
     assert claims.try_claim("A-1")
     claims.release("A-1")
+
+
+def test_the_claims_file_is_private(tmp_path: Path) -> None:
+    import stat
+
+    claims = OrderClaims(tmp_path / "orders.sqlite")
+    assert claims.try_claim("A-1")
+    try:
+        assert stat.S_IMODE((tmp_path / "orders.sqlite.claims").stat().st_mode) == 0o600
+    finally:
+        claims.release("A-1")
+
+
+def test_a_claims_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
+    from poster_cli.errors import PosterCliError
+
+    (tmp_path / "orders.sqlite.claims").mkdir()  # something else sits where the file goes
+    with pytest.raises(PosterCliError) as info:
+        OrderClaims(tmp_path / "orders.sqlite").try_claim("A-1")
+    assert (
+        info.value.message == f"cannot open the order claims file {tmp_path / 'orders.sqlite.claims'}: Is a directory"
+    )
+    assert info.value.hint == "check the data folder"
+
+
+def _claim_in_child(path: str, order_id: str, answer: Any) -> None:
+    answer.put(OrderClaims(path).try_claim(order_id))
+
+
+def claimed_by_another_process(path: Path, order_id: str) -> bool:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    answer = ctx.Queue()
+    child = ctx.Process(target=_claim_in_child, args=(str(path), order_id, answer))
+    child.start()
+    try:
+        return bool(answer.get(timeout=60))
+    finally:
+        child.join(60)
+        answer.close()
+        answer.join_thread()
+
+
+def test_another_process_cannot_take_a_held_order_until_it_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "orders.sqlite"
+    mine = OrderClaims(path)
+    assert mine.try_claim("A-1") and mine.try_claim("A-2")
+    try:
+        assert not claimed_by_another_process(path, "A-1")
+        assert claimed_by_another_process(path, "A-3")  # another id is free
+        mine.release("A-1")
+        assert claimed_by_another_process(path, "A-1")  # released: free for another process
+        assert not claimed_by_another_process(path, "A-2")  # the other order is still held
+    finally:
+        mine.release("A-2")

@@ -239,3 +239,64 @@ def test_since_without_a_clock_is_utc_now() -> None:
     got = datetime.fromisoformat(parse_since("30m"))  # type: ignore[arg-type]
     assert got.utcoffset() is not None and got.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
     assert before.timestamp() - 1800 - 5 <= got.timestamp() <= datetime.now(timezone.utc).timestamp() - 1800 + 5
+
+
+class TwoCopies(Cashier):
+    """Lists two copies of A-1 under the "Web #" template, the newer first, comments extended."""
+
+    async def get_incoming_orders(self, **_: Any) -> list[models.IncomingOrder]:
+        self.asked.append("list")
+        return [
+            models.parse_incoming_order(
+                {
+                    "incoming_order_id": n,
+                    "spot_id": 1,
+                    "status": 0,
+                    "phone": "+380501234567",
+                    "comment": "Web #A-1\nring twice",
+                    "products": [{"product_id": 138, "count": 1}],
+                }
+            )
+            for n in (40, 31)
+        ]
+
+
+def test_a_half_sent_order_takes_the_oldest_copy_under_the_configured_template(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), TwoCopies()
+    j.claim("A-1", dict(BODY, comment="Web #A-1"))
+    j.mark_attempt("A-1")
+    r = asyncio.run(refresh(api, j, j.get("A-1"), comment_template="Web #{order_id}"))  # type: ignore[arg-type]
+    assert (r.entry.state, r.entry.incoming_order_id) == (SENT, 31)
+    assert r.poster is not None and r.poster.incoming_order_id == 31
+
+
+def test_watch_skips_an_unknown_id(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), Cashier()
+    sent(j, "A-1", 1)
+    j.set_state("A-1", FAILED, "refused")
+    final, waits, _ = watch_run(j, api, ["A-1", "NOPE"], lambda n: None)
+    assert [e.order_id for e in final] == ["A-1"] and waits == []
+
+
+def test_watch_by_default_waits_at_most_thirty_seconds(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), Cashier()
+    sent(j, "A-1", 1)
+
+    def cashier(n: int) -> None:
+        if n == 9:
+            api.status[1] = 7
+
+    _, waits, _ = watch_run(j, api, ["A-1"], cashier)
+    assert waits == [2.0, 3.0, 4.5, 6.75, 10.125, 15.1875, 22.78125, 30.0, 30.0]
+
+
+def test_watch_stops_when_the_deadline_is_reached_exactly(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), Cashier()
+    sent(j, "A-1", 1)
+    now = [100.0]
+
+    def tick(n: int) -> None:
+        now[0] += 10
+
+    _, waits, _ = watch_run(j, api, ["A-1"], tick, timeout=30, clock=lambda: now[0])
+    assert len(waits) == 3  # at 130, the deadline itself, it stops
