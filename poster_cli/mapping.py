@@ -106,9 +106,6 @@ class Mapping:
     def linked(self) -> list[MappingEntry]:
         return [e for e in self if e.is_linked]
 
-    def by_status(self, status: str) -> list[MappingEntry]:
-        return [e for e in self if e.status == status]
-
     def merge_auto(self, entry: MappingEntry) -> bool:
         """Put a machine-made entry in, unless a person already decided that item. True if set."""
         current = self.entries.get(entry.local_id)
@@ -229,9 +226,7 @@ def read_own_toml(text: str) -> dict[str, Any] | None:
     for line in text.split("\n"):
         if not line:
             continue
-        if line == "[[items]]":
-            if top.get("items", items) is not items:  # "items = ..." written as a key
-                return None
+        if line == "[[items]]":  # ("items" is no key of _OWN_KEYS: "items = ..." already gave up)
             top["items"] = items
             table = {}
             items.append(table)

@@ -158,10 +158,10 @@ def parse_price(value: Any, decimal: str | None = None) -> int | None:
             return None
         if decimal is None:  # a lone cell is its own column: "1,190" alone cannot tell, and says so
             decimal = price_convention([("", text)]) or "."
-        text = _with_decimal(text, decimal)
-        if not _PLAIN_NUMBER.fullmatch(text):  # no exponents ("1e999999"), no signs but a minus
+        plain = _with_decimal(text, decimal)
+        if plain is None or not _PLAIN_NUMBER.fullmatch(plain):  # no exponents ("1e999999"), no signs but a minus
             raise PriceError(f"not a price: {value!r}")
-        amount = Decimal(text)
+        amount = Decimal(plain)
     if not amount.is_finite() or amount < 0:
         raise PriceError(f"not a price: {value!r}")
     if amount >= MAX_PRICE:
@@ -173,8 +173,16 @@ def _price_text(value: Any) -> str:
     return _SPACES.sub("", _CURRENCY.sub("", str(value))).strip()
 
 
-def _with_decimal(text: str, decimal: str) -> str:
+_GROUPED = {sep: re.compile(rf"-?\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+") for sep in (",", ".")}
+
+
+def _with_decimal(text: str, decimal: str) -> str | None:
+    """The cell with a decimal point and no grouping; None when its grouping is not in threes
+    before the decimal separator ("1..5", "1.19.000", "12,50,00" are typos, not prices)."""
     grouping = "," if decimal == "." else "."
+    whole, _, fraction = text.partition(decimal)
+    if grouping in fraction or (grouping in whole and not _GROUPED[grouping].fullmatch(whole)):
+        return None
     return text.replace(grouping, "").replace(decimal, ".")
 
 

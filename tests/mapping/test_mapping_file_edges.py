@@ -64,8 +64,16 @@ def test_items_written_as_a_key_and_a_table_are_refused(tmp_path: Path) -> None:
             "dish_modifications = [{ m = 2002, a = 1 }, { m = 2004, a = 2 }]\n"
         ),
         "version = 1\n",
+        (
+            'version = 1\n\n[[items]]\nlocal_id = "A\\u0001\\t"\nstatus = "auto"\nproduct_id = -3\nscore = -2.5\n'
+            'poster_name = "\\\\"\n'
+        ),
+        (
+            'version = 1\n\n[[items]]\nlocal_id = "A"\nstatus = "unmatched"\nscore = true\n\n[[items]]\nlocal_id = "B"\n'
+            'status = "unmatched"\nscore = false\n'
+        ),
     ],
-    ids=["two items", "no version", "escapes", "dish modifications", "empty"],
+    ids=["two items", "no version", "escapes", "dish modifications", "empty", "numbers", "booleans"],
 )
 def test_the_fast_reader_reads_what_tomllib_reads(text: str) -> None:
     import tomllib
@@ -79,3 +87,82 @@ def test_what_is_read_back(tmp_path: Path) -> None:
     assert a is not None and b is not None
     assert (a.local_name, a.status, a.product_id, a.score) == ("Latte", "confirmed", 10, None)
     assert (b.local_name, b.status, b.product_id, b.score) == ("Tea", "auto", 11, 91.5)
+
+
+@pytest.mark.parametrize("status", ["unmatched", "ignored"])
+def test_an_entry_without_a_link_writes_no_product(tmp_path: Path, status: str) -> None:
+    from dataclasses import replace
+
+    from poster_cli.mapping import Mapping, MappingEntry, save_mapping
+
+    linked = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10, modificator_id=3)
+    mapping = Mapping()
+    mapping.set(replace(linked, status=status))  # a person unlinks it; the old ids must not linger in the file
+    path = tmp_path / "mapping.toml"
+    save_mapping(mapping, path)
+    assert path.read_text(encoding="utf-8") == (
+        f'version = 1\n\n[[items]]\nlocal_id = "A"\nlocal_name = "Latte"\nstatus = "{status}"\n'
+    )
+
+
+def test_a_machine_result_is_set_unless_a_person_decided(tmp_path: Path) -> None:
+    from poster_cli.mapping import Mapping, MappingEntry
+
+    mapping = Mapping()
+    guess = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10)
+    assert mapping.merge_auto(guess) is True and mapping.get("A") == guess
+    better = MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=11)
+    assert mapping.merge_auto(better) is True and mapping.get("A") == better
+    mapping.set(MappingEntry(local_id="A", local_name="Latte", status="ignored"))
+    assert mapping.merge_auto(guess) is False and mapping.get("A").status == "ignored"  # type: ignore[union-attr]
+
+
+def test_counts_are_per_status_with_every_status_named() -> None:
+    from poster_cli.mapping import Mapping, MappingEntry
+
+    mapping = Mapping()
+    for lid, status, pid in [("A", "auto", 1), ("B", "auto", 2), ("C", "auto", 3), ("D", "ignored", None)]:
+        mapping.set(MappingEntry(local_id=lid, local_name=lid, status=status, product_id=pid))
+    assert mapping.counts() == {"auto": 3, "confirmed": 0, "manual": 0, "unmatched": 0, "ignored": 1}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [True, False, 0.5, -2.25, float("inf"), float("-inf"), 7, -3, 'a "quoted"\\ line\n\ttab\x01\x7f', "Лате", []],
+)
+def test_each_value_the_writer_knows_reads_back_with_tomllib(value: object) -> None:
+    import tomllib
+
+    from poster_cli.mapping import toml_value
+
+    assert tomllib.loads(f"x = {toml_value(value)}\n") == {"x": value}
+
+
+def test_nan_and_a_list_of_choices_read_back_with_tomllib() -> None:
+    import math
+    import tomllib
+
+    from poster_cli.mapping import toml_value
+
+    assert math.isnan(tomllib.loads(f"x = {toml_value(float('nan'))}\n")["x"])
+    choices = [{"m": 2002, "a": 1}, {"m": 2004, "a": 2}]
+    assert tomllib.loads(f"x = {toml_value(choices)}\n") == {"x": choices}
+
+
+def test_a_value_the_file_cannot_hold_is_refused_by_its_type() -> None:
+    from poster_cli.mapping import toml_value
+
+    with pytest.raises(TypeError, match="^cannot write NoneType to the mapping file$"):
+        toml_value(None)
+
+
+def test_the_kept_texts_are_the_files_entries_in_order() -> None:
+    from poster_cli.mapping import Mapping, MappingEntry, dump_mapping
+
+    mapping = Mapping()
+    mapping.set(MappingEntry(local_id="A", local_name="Latte", status="auto", product_id=10, score=90.0))
+    mapping.set(MappingEntry(local_id="B", local_name="Tea", status="unmatched"))
+    kept: dict[MappingEntry, str] = {}
+    text = dump_mapping(mapping, kept)
+    assert text == "version = 1\n" + "".join(kept[e] for e in mapping)
+    assert kept[mapping.entries["B"]] == '\n[[items]]\nlocal_id = "B"\nlocal_name = "Tea"\nstatus = "unmatched"\n'

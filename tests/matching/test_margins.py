@@ -83,3 +83,22 @@ def test_accept_is_the_lowest_score_accepted() -> None:
     assert (linked(at), at.note) == (4, "")
     above = results(TEA, CatalogueItem("t", "Black tea", 4500), accept=96.5)["t"]
     assert (linked(above), above.note) == (None, "score 96 is below the accept score 96.5")
+
+
+def test_a_best_target_that_cannot_be_ordered_is_offered_but_not_taken_and_the_note_says_why() -> None:
+    menu = [
+        product(1, "Морс", 50, hidden=True),
+        product(2, "Узвар", 50, visible=False),
+        product(3, "Компот", 50, hidden=True, visible=False),
+    ]
+    r = results(
+        menu, CatalogueItem("m", "Mors", 5000), CatalogueItem("u", "Uzvar", 5000), CatalogueItem("k", "Kompot", 5000)
+    )
+    assert [(linked(r[k]), r[k].best.product_id if r[k].best else None) for k in "muk"] == [
+        (None, 1),
+        (None, 2),
+        (None, 3),
+    ]
+    assert r["m"].note == "best target is hidden"
+    assert r["u"].note == "best target is not at the spot"
+    assert r["k"].note == "best target is hidden and not at the spot"

@@ -1,0 +1,104 @@
+"""The engine's rules for two different words, each on a pair of words a menu and a site really
+write differently, and what a person sees of a candidate (``match --json``, the ``/`` search)."""
+
+from __future__ import annotations
+
+import pytest
+
+from poster_cli.catalogue import CatalogueItem
+from poster_cli.matching import MatchOptions, MenuIndex, match_items
+from poster_cli.menu import MenuSnapshot
+from tests.support.matching import CAFE, product
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two words are, asked of a fresh index (an index remembers pairs both ways)."""
+    return MenuIndex([]).word_similarity(a, b)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("negazovana", "gazovana"),  # "still" is not "sparkling": ne- turns a word into its opposite
+        ("gazovana", "negazovana"),
+        ("bezalkogolne", "alkogolne"),  # "alcohol-free" is not "alcoholic"
+        ("alkogolne", "bezalkogolne"),
+        ("330", "330ml"),  # a number is never like a word, however they are spelt
+        ("330ml", "330"),
+    ],
+)
+def test_opposites_and_numbers_are_not_alike(a: str, b: str) -> None:
+    assert similarity(a, b) == 0.0
+
+
+@pytest.mark.parametrize("a,b", [("chai", "chailatte"), ("chailatte", "chai"), ("chai", "chaiespresso")])
+def test_a_word_of_four_letters_or_more_that_begins_another_is_close(a: str, b: str) -> None:
+    assert similarity(a, b) == 0.85
+
+
+def test_a_shared_root_with_other_endings_is_alike_but_not_the_same() -> None:
+    assert similarity("bavarian", "bavarsk") == 0.8
+    assert similarity("shokoladnyi", "shokoladka") == 0.8
+    # five letters in common are a root of a seven-letter word, not of an eight-letter one
+    assert similarity("bavarian", "bavarsky") == 0.0
+
+
+def test_the_lowest_similarity_that_counts_is_072() -> None:
+    assert similarity("xyzabcdefghi", "qrstabcdefghi") == 0.72  # 9 letters in line of 12 and 13
+
+
+def test_a_spelling_variant_keeps_its_own_high_similarity() -> None:
+    """A shared root only ever raises a low similarity: a near-identical spelling keeps its own."""
+    assert similarity("margarita", "margaritta") > 0.9
+    assert similarity("cappuccino", "cappucino") > 0.9
+
+
+def test_words_too_unlike_count_nothing() -> None:
+    assert similarity("latte", "lager") == 0.0
+
+
+def test_a_still_water_is_not_linked_to_the_sparkling_one() -> None:
+    menu = MenuSnapshot(raw={"products": [product(1, "Вода газована", 30), product(2, "Лимонад", 50)]})
+    [r] = match_items([CatalogueItem("w", "Вода негазована")], MenuIndex.from_products(menu.products.values(), 1))
+    assert r.accepted is None
+
+
+def test_candidates_in_json_carry_ids_name_and_a_one_decimal_score() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    [r] = match_items([CatalogueItem("t", "Black tea", 4300)], index)
+    shown = r.candidates[0].to_json()
+    assert shown == {"product_id": 4, "modificator_id": None, "name": "Чай чорний", "score": 93.0}
+    target = next(i for i, t in enumerate(index.targets) if t.product_id == 4)
+    assert index.candidate(target, 87.34, 0.9, []).to_json()["score"] == 87.3
+
+
+def test_a_candidates_score_is_shown_between_0_and_100_to_one_decimal() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    tea = next(i for i, t in enumerate(index.targets) if t.product_id == 4)
+    shown = index.candidate(tea, 87.34, 0.9, ["same price"])
+    assert (shown.score, shown.raw, shown.name_score, shown.evidence) == (87.3, 87.34, 0.9, ["same price"])
+    assert (shown.product_id, shown.name, shown.reason) == (4, "Чай чорний", "name 90, same price")
+    assert index.candidate(tea, 190.0, 1.0, []).score == 100.0
+    assert index.candidate(tea, -12.5, 0.2, []).score == 0.0
+    [water] = match_items([CatalogueItem("w", "Mineral water", barcode="4820098749621")], index)
+    assert water.best is not None and (water.best.score, water.best.reason) == (100.0, "same barcode/code")
+
+
+def test_search_offers_up_to_the_limit_asked_best_first() -> None:
+    menu = MenuSnapshot(
+        raw={"products": [product(i, f"Піца {name}", 150) for i, name in enumerate("abcdefghijkl", start=1)]}
+    )
+    index = MenuIndex.from_products(menu.products.values(), 1)
+    assert len(index.search("піца")) == 8  # the default
+    assert len(index.search("піца", limit=10)) == 10
+    found = MenuIndex.from_products(CAFE.products.values(), 1).search("чай", limit=1)
+    assert [c.product_id for c in found] == [4]
+
+
+def test_an_item_without_any_candidate_says_so_and_the_next_item_is_still_matched() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    r, tea = match_items([CatalogueItem("x", "Qwzx"), CatalogueItem("t", "Black tea")], index, MatchOptions())
+    assert (r.best, r.candidates, r.accepted, r.note) == (None, [], None, "no candidate")
+    assert tea.accepted is not None and tea.accepted.product_id == 4
+    r.rerank(MatchOptions())
+    assert (r.best, r.candidates, r.accepted) == (None, [], None)
