@@ -15,8 +15,13 @@ from typing import Iterator
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cycle collection inside the block; nested blocks leave it to the outermost one."""
+def gc_paused(*, keep: bool = False) -> Iterator[None]:
+    """No cycle collection inside the block; nested blocks leave it to the outermost one.
+
+    ``keep``: for a command whose objects live until it ends (a pulled menu). What exists when the
+    block ends is frozen (:func:`gc.freeze`): the collector never walks it again, neither at its
+    next pass (which would walk every object the block made) nor at exit. Not for a server.
+    """
     if not gc.isenabled():
         yield
         return
@@ -24,4 +29,6 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         gc.enable()

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from poster_cli.config import write_atomic
 from poster_cli.errors import InputFileError, UsageError
@@ -25,58 +27,86 @@ from poster_cli.gcpause import gc_paused
 from poster_cli.poster import models
 from poster_cli.poster.errors import PosterAuthError, PosterError
 
+if TYPE_CHECKING:
+    from poster_cli.poster.client import PosterClient
+
 SNAPSHOT_FORMAT = 1
+_UNREAD: Any = object()  # in ``MenuSnapshot._raw``: this part is only in ``sent`` for now
 SNAPSHOT_KEYS = ("format", "pulled_at", "api_url", "spots", "categories", "products", "currency", "leftovers")
 
 
-@dataclass(repr=False)
 class MenuSnapshot:
-    """One pull of the menu. ``raw`` is what goes to disk; the rest is parsed from it lazily."""
+    """One pull of the menu. ``raw`` is what goes to disk; the rest is parsed from it lazily.
 
-    raw: dict[str, Any]
-    path: Path | None = None
-    # top-level keys whose value is kept as the JSON bytes Poster sent (the same value as in ``raw``):
-    # written to disk as they came, not encoded again
-    sent: dict[str, bytes] = field(default_factory=dict, repr=False)
+    ``sent`` holds top-level parts as the JSON bytes Poster sent: they are written to disk as they
+    came, not encoded again. A pull's products are parsed straight from those bytes (no dict for a
+    product); ``raw["products"]``, their decoded JSON, is only built when something reads it.
+    """
+
+    def __init__(self, raw: dict[str, Any], path: Path | None = None, sent: dict[str, bytes] | None = None) -> None:
+        self._raw = raw
+        self.path = path
+        self.sent: dict[str, bytes] = sent or {}
+        # parts held only as bytes until ``raw`` is read (their place in ``_raw`` keeps the key order)
+        self._unread = [key for key, value in raw.items() if value is _UNREAD]
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        for key in list(self._unread):
+            self._part(key)
+        return self._raw
+
+    def _part(self, key: str) -> Any:
+        """One top-level part of ``raw``, decoded from ``sent`` if it has not been yet."""
+        if key in self._unread:
+            with gc_paused():
+                self._raw[key] = msgspec.json.decode(self.sent[key])
+            self._unread.remove(key)
+        return self._raw.get(key)
 
     def __repr__(self) -> str:
         # short: asyncio writes the repr of a finished task's result (this, with its thousands of
         # products) when a command's event loop closes, and a whole menu took a quarter second
-        products = self.raw.get("products")
-        count = len(products) if isinstance(products, list) else 0
-        return f"MenuSnapshot(path={self.path!r}, products={count}, pulled_at={self.raw.get('pulled_at')!r})"
+        products = self.__dict__.get("products")
+        if products is None and "products" not in self._unread:
+            products = self._raw.get("products")
+        count = len(products) if isinstance(products, (list, dict)) else "?"
+        return f"MenuSnapshot(path={self.path!r}, products={count}, pulled_at={self._raw.get('pulled_at')!r})"
 
     @cached_property
     def products(self) -> dict[int, models.Product]:
-        items = models.parse_list(self.raw.get("products"), models.parse_product, "products")
+        if "products" in self._unread:
+            items = models.decode_products(self.sent["products"])
+        else:
+            items = models.parse_list(self._raw.get("products"), models.parse_product, "products")
         return {p.product_id: p for p in items}
 
     @cached_property
     def categories(self) -> dict[int, models.Category]:
-        items = models.parse_list(self.raw.get("categories"), models.parse_category, "categories")
+        items = models.parse_list(self._part("categories"), models.parse_category, "categories")
         return {c.category_id: c for c in items}
 
     @cached_property
     def spots(self) -> dict[int, models.Spot]:
-        items = models.parse_list(self.raw.get("spots"), models.parse_spot, "spots")
+        items = models.parse_list(self._part("spots"), models.parse_spot, "spots")
         return {s.spot_id: s for s in items}
 
     @cached_property
     def currency(self) -> models.Currency | None:
-        raw = self.raw.get("currency")
+        raw = self._part("currency")
         return models.parse_currency(raw) if raw else None
 
     @cached_property
     def stock(self) -> dict[int, Any] | None:
         """ingredient_id -> what is left, or None when the snapshot has no stock information."""
-        raw = self.raw.get("leftovers")
+        raw = self._part("leftovers")
         if raw is None:
             return None
         return {lo.ingredient_id: lo.left for lo in models.parse_list(raw, models.parse_leftover, "leftovers")}
 
     @property
     def pulled_at(self) -> str | None:
-        return self.raw.get("pulled_at")
+        return self._raw.get("pulled_at")
 
     def out_of_stock(self, product: models.Product) -> bool:
         stock = self.stock
@@ -109,12 +139,12 @@ class MenuSnapshot:
 
     def to_json(self) -> bytes:
         if not self.sent:
-            return json.dumps(self.raw, ensure_ascii=False, indent=1).encode("utf-8")
+            return json.dumps(self._raw, ensure_ascii=False, indent=1).encode("utf-8")
         parts = [
             json.dumps(key, ensure_ascii=False).encode("utf-8")
             + b": "
             + (self.sent.get(key) or json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
-            for key, value in self.raw.items()
+            for key, value in self._raw.items()
         ]
         return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
@@ -160,33 +190,27 @@ def load_snapshot(path: Path) -> MenuSnapshot:
     return snap
 
 
-async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
+async def fetch_snapshot(api: PosterClient, api_url: str) -> MenuSnapshot:
     """Pull the menu: one call each to getSpots, getCategories, getProducts, getCurrency (and stock
     leftovers when the token may read them). Never calls ``menu.getProduct``."""
 
-    async def get(method: str) -> tuple[Any, bytes | None]:
-        keeping = getattr(api, "call_keeping_bytes", None)
-        if keeping is None:  # a client that cannot give the bytes: they are encoded again when written
-            return await api.call(method), None
-        answer: tuple[Any, bytes | None] = await keeping(method)
-        return answer
-
-    async def leftovers() -> tuple[Any, bytes | None]:
+    async def leftovers() -> bytes | None:
         try:
-            return await get("storage.getStorageLeftovers")
+            sent: bytes = await api.call_bytes("storage.getStorageLeftovers")
         except PosterAuthError:
             raise
         except PosterError:
-            return None, None  # no storage access: the snapshot simply has no stock information
+            return None  # no storage access: the snapshot simply has no stock information
+        return sent
 
     # The menu goes first: it is by far the biggest answer, and the rate pacer spaces request starts.
     import asyncio  # here, not at the top: reading a snapshot (match, show) needs no event loop
 
     answers = await asyncio.gather(
-        get("menu.getProducts"),
-        get("access.getSpots"),
-        get("menu.getCategories"),
-        get("settings.getCurrency"),
+        api.call_bytes("menu.getProducts"),
+        api.call_bytes("access.getSpots"),
+        api.call_bytes("menu.getCategories"),
+        api.call_bytes("settings.getCurrency"),
         leftovers(),
     )
     raw: dict[str, Any] = {
@@ -195,17 +219,24 @@ async def fetch_snapshot(api: Any, api_url: str) -> MenuSnapshot:
         "api_url": api_url,
     }
     sent: dict[str, bytes] = {}
-    for key, (value, text) in zip(("products", "spots", "categories", "currency", "leftovers"), answers):
-        if key in ("products", "spots", "categories") and not value:
-            value, text = [], None  # an empty or missing list is kept as []
-        raw[key] = value
-        if text is not None:
-            sent[key] = text
-    raw = {key: raw[key] for key in SNAPSHOT_KEYS}
-    snap = MenuSnapshot(raw=raw, sent=sent)
+    products_sent, *others = answers
     try:
         with gc_paused():
-            _ = snap.products, snap.categories, snap.spots, snap.currency
+            products = models.decode_products(products_sent)  # the shape is checked here, from the bytes
+            raw["products"] = _UNREAD if products else []  # an empty or missing list is kept as []
+            if products:
+                sent["products"] = products_sent
+            for key, text in zip(("spots", "categories", "currency", "leftovers"), others):
+                value = None if text is None else json.loads(text)
+                if key in ("spots", "categories") and not value:
+                    value = []
+                raw[key] = value
+                if text is not None and value != []:
+                    sent[key] = text
+            raw = {key: raw[key] for key in SNAPSHOT_KEYS}
+            snap = MenuSnapshot(raw=raw, sent=sent)
+            snap.__dict__["products"] = {p.product_id: p for p in products}  # parsed above: not again
+            _ = snap.categories, snap.spots, snap.currency
     except models.ParseError as exc:
         raise PosterError(0, f"unexpected answer shape: {exc}", "menu.getProducts") from None
     return snap
@@ -233,22 +264,29 @@ class MenuSummary:
 
 
 def summarize(snap: MenuSnapshot, spot_id: int | None = None) -> MenuSummary:
-    products = list(snap.products.values())
     per_cat: Counter[str] = Counter()
-    for p in products:
-        cat = snap.categories.get(p.category_id)
-        per_cat[cat.name if cat else (p.category_name or "(no category)")] += 1
+    dishes = hidden = invisible = modifications = with_groups = out_of_stock = 0
     spot = snap.default_spot(spot_id)
+    categories = snap.categories
+    for p in snap.products.values():  # one pass: a menu has 10,000+ products
+        cat = categories.get(p.category_id)
+        per_cat[cat.name if cat else (p.category_name or "(no category)")] += 1
+        dishes += p.is_dish
+        hidden += p.hidden
+        invisible += spot is not None and not p.visible_at(spot)
+        modifications += len(p.modifications)
+        with_groups += bool(p.active_groups())
+        out_of_stock += snap.out_of_stock(p)
     return MenuSummary(
-        products=sum(1 for p in products if not p.is_dish),
-        dishes=sum(1 for p in products if p.is_dish),
+        products=len(snap.products) - dishes,
+        dishes=dishes,
         categories=len(snap.categories),
         spots=len(snap.spots),
-        hidden=sum(1 for p in products if p.hidden),
-        invisible_at_spot=None if spot is None else sum(1 for p in products if not p.visible_at(spot)),
-        modifications=sum(len(p.modifications) for p in products),
-        dishes_with_groups=sum(1 for p in products if p.active_groups()),
-        out_of_stock=sum(1 for p in products if snap.out_of_stock(p)),
+        hidden=hidden,
+        invisible_at_spot=None if spot is None else invisible,
+        modifications=modifications,
+        dishes_with_groups=with_groups,
+        out_of_stock=out_of_stock,
         per_category=dict(sorted(per_cat.items(), key=lambda kv: (-kv[1], kv[0]))),
         currency=snap.currency.code_iso if snap.currency else None,
         spot_id=spot,

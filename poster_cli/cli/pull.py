@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from poster_cli.cli import common
+from poster_cli.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from poster_cli.menu import MenuSummary
@@ -31,7 +32,8 @@ def pull(
         async with common.client(s) as api:
             return await fetch_snapshot(api, s.api_url)
 
-    snap = common.run_async(go)
+    with gc_paused(keep=True):  # the menu lives until the command ends
+        snap = common.run_async(go)
     with common.data_lock(s, "pull"):
         save_snapshot(snap, s.menu_path)
     summary = summarize(snap, s.spot_id)

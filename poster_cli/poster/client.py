@@ -23,11 +23,11 @@ import asyncio
 import json
 import logging
 import random
-import re
 import time
 from typing import Any, Awaitable, Callable, Mapping
 
 import httpx
+import msgspec
 
 from poster_cli import __version__
 from poster_cli.errors import AuthError
@@ -113,19 +113,29 @@ class PosterClient:
         idempotent: bool | None = None,
     ) -> Any:
         """Call ``method`` (GET without ``body``, POST with a JSON ``body``); return ``response``."""
-        return (await self.call_keeping_bytes(method, params, body=body, idempotent=idempotent))[0]
+        sent, value = await self._call(method, params, body=body, idempotent=idempotent)
+        if sent is None:
+            return value
+        with gc_paused():
+            return json.loads(sent)
 
-    async def call_keeping_bytes(
+    async def call_bytes(self, method: str, params: Mapping[str, Any] | None = None) -> bytes:
+        """GET ``method`` and return its ``response`` as JSON bytes, not decoded: exactly as Poster
+        wrote them when the answer is plain UTF-8 JSON (Poster's always are), encoded again from
+        the decoded answer otherwise (a BOM, UTF-16). A snapshot keeps them as they are."""
+        sent, value = await self._call(method, params, body=None, idempotent=True)
+        return sent if sent is not None else json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+    async def _call(
         self,
         method: str,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None,
         *,
-        body: Mapping[str, Any] | None = None,
-        idempotent: bool | None = None,
-    ) -> tuple[Any, bytes | None]:
-        """:meth:`call`, returning also ``response`` exactly as Poster wrote it (JSON bytes), or
-        None when it cannot be cut out of the answer as it is: a snapshot then keeps what Poster
-        sent without encoding it again."""
+        body: Mapping[str, Any] | None,
+        idempotent: bool | None,
+    ) -> tuple[bytes | None, Any]:
+        """The request with its retries: ``response`` as sent (bytes), or decoded when the answer
+        had to be read another way (then the bytes are None)."""
         if idempotent is None:
             idempotent = body is None
         attempt = 0
@@ -150,7 +160,7 @@ class PosterClient:
 
     async def _once(
         self, method: str, params: Mapping[str, Any] | None, body: Mapping[str, Any] | None
-    ) -> tuple[Any, bytes | None]:
+    ) -> tuple[bytes | None, Any]:
         query = {k: v for k, v in (params or {}).items() if v is not None}
         query["token"] = self._token
         url = f"{self.base_url}/{method}"
@@ -181,21 +191,21 @@ class PosterClient:
                 outcome = f"HTTP {resp.status_code}"
                 raise PosterTransportError(method, f"HTTP {resp.status_code}", maybe_processed=True)
             content = resp.content
-            try:
-                # checked once, here: the bytes a snapshot keeps are UTF-8, and json.loads need not decode again
-                text: str | None = content.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
-            if text is not None and text.startswith("\ufeff"):
-                text = None  # json.loads reads these bytes itself (a BOM, UTF-16); they are not kept as sent
-            try:
-                with gc_paused():
-                    payload = json.loads(content if text is None else text)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                outcome = f"HTTP {resp.status_code} not JSON"
-                raise PosterTransportError(
-                    method, f"HTTP {resp.status_code}, answer is not JSON", maybe_processed=resp.status_code < 400
-                ) from None
+            envelope = _envelope(content)
+            if envelope is not None:  # the usual answer: ``response`` is not decoded here
+                if envelope.error is msgspec.UNSET and envelope.response:
+                    self.pacer.calm()
+                    return bytes(envelope.response), None
+                payload: Any = {} if envelope.error is msgspec.UNSET else {"error": envelope.error}
+            else:  # not plain UTF-8 JSON with an object at the top: read as JSON allows
+                try:
+                    with gc_paused():
+                        payload = json.loads(content)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    outcome = f"HTTP {resp.status_code} not JSON"
+                    raise PosterTransportError(
+                        method, f"HTTP {resp.status_code}, answer is not JSON", maybe_processed=resp.status_code < 400
+                    ) from None
             if isinstance(payload, dict) and "error" in payload:
                 code, message = _error_fields(payload["error"])
                 outcome = f"error {code}"
@@ -207,7 +217,7 @@ class PosterClient:
                 outcome = "no response key"
                 raise PosterTransportError(method, "answer has no 'response'", maybe_processed=True)
             self.pacer.calm()
-            return payload["response"], (response_bytes(content, payload) if text is not None else None)
+            return None, payload["response"]
         finally:
             log.debug("%s %s %.0fms", method, outcome, (time.perf_counter() - started) * 1000)
 
@@ -217,8 +227,9 @@ class PosterClient:
         return models.parse_list(await self.call("access.getSpots"), models.parse_spot, "spots")
 
     async def get_products(self, *, category_id: int | None = None, type: str | None = None) -> list[models.Product]:
-        raw = await self.call("menu.getProducts", {"category_id": category_id, "type": type})
-        return models.parse_list(raw, models.parse_product, "products")
+        return models.decode_products(
+            await self.call_bytes("menu.getProducts", {"category_id": category_id, "type": type})
+        )
 
     async def get_currency(self) -> models.Currency:
         return models.parse_currency(await self.call("settings.getCurrency"))
@@ -253,23 +264,25 @@ class PosterClient:
         return bool(raw)
 
 
-_RESPONSE_KEY = re.compile(rb'\A\s*\{\s*"response"\s*:')
+class _Envelope(msgspec.Struct):
+    """An answer's top level: ``response`` kept as its JSON bytes, not decoded; or ``error``."""
+
+    response: msgspec.Raw = msgspec.Raw()
+    error: Any = msgspec.UNSET
 
 
-def response_bytes(content: bytes, payload: Any) -> bytes | None:
-    """The text of ``response`` in an answer ``{"response": ...}`` with no other key, as sent
-    (its JSON bytes); None for any other shape. ``content`` is UTF-8 (the caller decoded it): a
-    slice of it cut at ASCII characters is UTF-8 too."""
-    if not isinstance(payload, dict) or len(payload) != 1 or "response" not in payload:
+_ENVELOPE = msgspec.json.Decoder(_Envelope)
+
+
+def _envelope(content: bytes) -> _Envelope | None:
+    """The answer's envelope, or None when it is not UTF-8 JSON with an object at the top (a BOM,
+    UTF-16, NaN, a list...): the caller then reads it with json.loads, as JSON allows."""
+    try:
+        envelope = _ENVELOPE.decode(content)
+        bytes(envelope.response).decode("utf-8")  # the decoder skipped its strings unchecked; kept bytes are UTF-8
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return None
-    start = _RESPONSE_KEY.match(content)
-    end = content.rstrip().rfind(b"}")
-    if start is None or end <= start.end():
-        return None
-    value = content[start.end() : end].strip()
-    if value[:3] == b"\xef\xbb\xbf" or not value:
-        return None
-    return value
+    return envelope
 
 
 def _error_fields(err: Any) -> tuple[int, str]:

@@ -7,7 +7,9 @@ Money is ``int`` kopecks; counts are :class:`~decimal.Decimal`. The one exceptio
 :func:`money_to_kopecks`, the only place that reads it.
 
 The parsers keep nothing of the raw answer beyond what they model: the snapshot keeps the raw
-answers themselves (see :mod:`poster_cli.menu`).
+answers themselves (see :mod:`poster_cli.menu`). A product is read through ``_WireProduct`` (the
+fields modelled, each value as sent), from decoded JSON or, for a whole menu, straight from the
+answer's bytes (:func:`decode_products`): one reading of the values for both.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Mapping
+
+import msgspec
 
 PRODUCT_TYPE_SEMI_FINISHED = 1
 PRODUCT_TYPE_DISH = 2
@@ -80,6 +84,10 @@ def as_decimal(value: Any, default: Decimal | None = None) -> Decimal | None:
 
 def as_bool(value: Any) -> bool:
     """Poster flags come as ``"1"``/``"0"``, ``1``/``0``, ``true``/``false`` or null."""
+    if value == "1":  # the common cases first: menus have 10,000+ products, each with several flags
+        return True
+    if value == "0":
+        return False
     if isinstance(value, str):
         return value.strip().lower() not in ("", "0", "false", "null")
     return bool(value)
@@ -119,25 +127,35 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def parse_spot_prices(raw: Any) -> dict[int, SpotPrice]:
+class _WireSpot(msgspec.Struct):
+    """One ``spots[]`` entry as Poster sends it: each value as it came (string, number or null)."""
+
+    spot_id: Any = None
+    price: Any = None
+    visible: Any = "1"
+    profit: Any = None
+
+
+# A list Poster may also send empty as ``{}``, ``""``, ``0`` or null (no entries); anything else that
+# is not a list of objects is refused. ``spots`` also comes as an object keyed by spot id.
+_Spots = list[_WireSpot] | dict[str, _WireSpot] | str | int | float | bool | None
+
+
+def _spot_prices(raw: Any) -> dict[int, SpotPrice]:
     """Read ``spots[]``; repeated entries for one spot (seen in real answers) keep the first."""
     result: dict[int, SpotPrice] = {}
     if not raw:
         return result
-    if type(raw) is not list and isinstance(raw, Mapping):
+    if type(raw) is dict:
         raw = list(raw.values())
+    elif type(raw) is not list:
+        raise ParseError("spots: expected a list")
     for entry in raw:
-        if not _is_mapping(entry):
-            raise ParseError("spots[] entry is not an object")
-        spot_id = req_int(entry.get("spot_id"), "spots[].spot_id")
+        spot_id = req_int(entry.spot_id, "spots[].spot_id")
         if spot_id in result:
             continue
-        result[spot_id] = SpotPrice(
-            spot_id=spot_id,
-            price=as_int(entry.get("price"), 0) or 0,
-            visible=as_bool(entry.get("visible", "1")),
-            profit=as_int(entry.get("profit")),
-        )
+        # positional (spot_id, price, visible, profit): a menu has tens of thousands of these
+        result[spot_id] = SpotPrice(spot_id, as_int(entry.price, 0) or 0, as_bool(entry.visible), as_int(entry.profit))
     return result
 
 
@@ -258,44 +276,109 @@ def _parse_modifier_group(raw: Mapping[str, Any]) -> ModifierGroup:
     )
 
 
-def parse_product(raw: Any) -> Product:
-    """Parse one ``menu.getProducts`` / ``menu.getProduct`` entry."""
-    if not _is_mapping(raw):
-        raise ParseError("product is not an object")
-    spots = parse_spot_prices(raw.get("spots"))
+class _WireModification(msgspec.Struct):
+    """One ``modifications[]`` entry as sent."""
+
+    modificator_id: Any = None
+    modificator_name: Any = None
+    modificator_barcode: Any = None
+    modificator_product_code: Any = None
+    spots: _Spots = None
+
+
+class _WireProduct(msgspec.Struct):
+    """One ``menu.getProducts`` entry as sent: the fields :class:`Product` models, each value as it
+    came; the others are skipped while decoding (the snapshot keeps the answer's bytes)."""
+
+    product_id: Any = None
+    product_name: Any = None
+    menu_category_id: Any = None
+    category_name: Any = None
+    type: Any = None
+    hidden: Any = None
+    barcode: Any = None
+    product_code: Any = None
+    unit: Any = None
+    weight_flag: Any = None
+    ingredient_id: Any = None
+    spots: _Spots = None
+    price: Any = None
+    modifications: list[_WireModification] | dict[str, Any] | str | int | float | bool | None = None
+    group_modifications: Any = None
+    extras: Any = None
+
+
+_PRODUCTS = msgspec.json.Decoder(list[_WireProduct] | dict[str, Any] | str | int | float | bool | None)
+
+
+def _product(raw: _WireProduct) -> Product:
+    spots = _spot_prices(raw.spots)
     # Some answers carry ``price`` as an object keyed by spot id, with no ``spots``.
-    price_obj = raw.get("price")
+    price_obj = raw.price
     if not spots and price_obj is not None and _is_mapping(price_obj):
         spots = {int(k): SpotPrice(spot_id=int(k), price=as_int(v, 0) or 0, visible=True) for k, v in price_obj.items()}
+    wire_mods: list[_WireModification] = []
+    if isinstance(raw.modifications, list):
+        wire_mods = raw.modifications
+    elif raw.modifications:
+        raise ParseError("modifications: expected a list")
     mods = tuple(
         Modification(
-            modificator_id=req_int(m.get("modificator_id"), "modificator_id"),
-            name=as_str(m.get("modificator_name")).strip(),
-            barcode=as_str(m.get("modificator_barcode")),
-            product_code=as_str(m.get("modificator_product_code")),
-            spots=parse_spot_prices(m.get("spots")),
+            modificator_id=req_int(m.modificator_id, "modificator_id"),
+            name=as_str(m.modificator_name).strip(),
+            barcode=as_str(m.modificator_barcode),
+            product_code=as_str(m.modificator_product_code),
+            spots=_spot_prices(m.spots),
         )
-        for m in raw.get("modifications") or []
+        for m in wire_mods
     )
-    groups = tuple(_parse_modifier_group(g) for g in raw.get("group_modifications") or [])
-    extras = raw.get("extras")
+    groups = tuple(_parse_modifier_group(g) for g in raw.group_modifications or [])
+    extras = raw.extras
     return Product(
-        product_id=req_int(raw.get("product_id"), "product_id"),
-        name=as_str(raw.get("product_name")).strip(),
-        category_id=as_int(raw.get("menu_category_id"), 0) or 0,
-        category_name=as_str(raw.get("category_name")),
-        type=as_int(raw.get("type"), PRODUCT_TYPE_PRODUCT) or PRODUCT_TYPE_PRODUCT,
-        hidden=as_bool(raw.get("hidden")),
-        barcode=as_str(raw.get("barcode")),
-        product_code=as_str(raw.get("product_code")),
-        unit=as_str(raw.get("unit")),
-        weight_flag=as_bool(raw.get("weight_flag")),
-        ingredient_id=as_int(raw.get("ingredient_id")) or None,
+        product_id=req_int(raw.product_id, "product_id"),
+        name=as_str(raw.product_name).strip(),
+        category_id=as_int(raw.menu_category_id, 0) or 0,
+        category_name=as_str(raw.category_name),
+        type=as_int(raw.type, PRODUCT_TYPE_PRODUCT) or PRODUCT_TYPE_PRODUCT,
+        hidden=as_bool(raw.hidden),
+        barcode=as_str(raw.barcode),
+        product_code=as_str(raw.product_code),
+        unit=as_str(raw.unit),
+        weight_flag=as_bool(raw.weight_flag),
+        ingredient_id=as_int(raw.ingredient_id) or None,
         spots=spots,
         modifications=mods,
         group_modifications=groups,
         extras=extras if extras is not None and _is_mapping(extras) else {},
     )
+
+
+def parse_product(raw: Any) -> Product:
+    """Parse one ``menu.getProducts`` / ``menu.getProduct`` entry (decoded JSON)."""
+    if not _is_mapping(raw):
+        raise ParseError("product is not an object")
+    try:
+        wire = msgspec.convert(raw if type(raw) is dict else dict(raw), _WireProduct)
+    except msgspec.ValidationError as exc:
+        raise ParseError(f"product: {exc}") from None
+    return _product(wire)
+
+
+def decode_products(data: bytes) -> list[Product]:
+    """Parse a ``menu.getProducts`` answer's ``response`` straight from its JSON bytes: no dict is
+    built for a product, and the fields no model holds are skipped. An empty answer (``[]``, ``{}``,
+    null) is no products."""
+    try:
+        wire = _PRODUCTS.decode(data)
+    except msgspec.ValidationError as exc:
+        raise ParseError(f"products: {exc}") from None
+    except msgspec.DecodeError:
+        raise ParseError("products: not JSON") from None
+    if not wire:
+        return []
+    if type(wire) is not list:
+        raise ParseError("products: expected a list")
+    return [_product(p) for p in wire]
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,13 @@ class WrittenAnswers(DocServer):
     more top-level key, a shape whose ``response`` cannot be cut out as it is)."""
 
     extra_key = False
+    products = PRODUCTS
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/menu.getProducts") and request.url.params.get("token") == self.token:
             self.calls.append("menu.getProducts")
             tail = ', "count": 1}' if self.extra_key else "}"
-            return httpx.Response(200, content=('{"response": ' + PRODUCTS + tail).encode("utf-8"))
+            return httpx.Response(200, content=('{"response": ' + self.products + tail).encode("utf-8"))
         return super().handle(request)
 
 
@@ -117,4 +118,39 @@ def test_the_cycle_collector_is_on_again_after_reading_a_snapshot(tmp_path: Path
     assert gc.isenabled()
     with pytest.raises(InputFileError):
         load_snapshot(bad)
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "products, named",
+    [
+        ('[{"product_name": "no id", "spots": []}]', "product_id"),
+        ('["a product as text"]', "product"),
+        ('[{"product_id": "7", "spots": 5}]', "spots"),
+        ('[{"product_id": "7", "spots": [{"spot_id": "x1", "price": "100"}]}]', "x1"),
+        ('[{"product_id": "7", "modifications": [{"modificator_name": "no id"}]}]', "modificator_id"),
+        ('{"7": {"product_id": "7"}}', "list"),
+    ],
+    ids=["no id", "not an object", "spots a number", "spot id not a number", "modification without id", "an object"],
+)
+def test_a_menu_poster_sent_in_an_unknown_shape_is_one_line_and_nothing_is_written(
+    server: WrittenAnswers, tmp_path: Path, products: str, named: str
+) -> None:
+    server.products = products
+    result = CliRunner().invoke(app, ["pull", "--json"])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "unexpected answer shape" in lines[0] and named in lines[0], lines
+    assert "Traceback" not in result.output and TOKEN not in result.output
+    assert not (tmp_path / "data" / "menu.json").exists()
+
+
+def test_the_cycle_collector_is_on_again_after_a_pull(server: WrittenAnswers) -> None:
+    import gc
+
+    result = CliRunner().invoke(app, ["pull", "--json"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    server.products = '[{"product_name": "no id"}]'
+    assert CliRunner().invoke(app, ["pull", "--json"]).exit_code == 1
     assert gc.isenabled()

@@ -66,12 +66,13 @@ EXTRAS += ["креветки", "картопля", "яйце", "рис", "бан
 EXTRAS += ["мигдаль", "ваніль", "апельсин", "лимон"]
 
 
-def shared_vocabulary_menu() -> MenuIndex:
+def shared_vocabulary_menu(*more: dict[str, Any]) -> MenuIndex:
     """2,760 products, every one a dish and two of 24 extras: each word is on 230-280 of them."""
     raw = [
         product(pid, f"{dish} {a} {b}", 100 + pid % 300, category=dish)
         for pid, (dish, (a, b)) in enumerate(((d, pair) for d in DISHES for pair in combinations(EXTRAS, 2)), 1)
     ]
+    raw += more
     snapshot = MenuSnapshot(raw={"products": raw})
     return MenuIndex.from_products(snapshot.products.values(), 1)
 
@@ -102,3 +103,15 @@ def test_a_misspelt_or_unknown_word_is_read_as_the_menus_nearest_word_on_a_big_m
         c.name.startswith("Омлет") and "гриби" in c.name for c in results["1"].candidates[:3]
     )
     assert results["2"].candidates[0].name == "Піца курка гриби"
+
+
+def test_a_lone_misspelt_word_finds_the_names_most_like_it_among_its_nearest_words_products() -> None:
+    """One word, misspelt from its first letter ("Amlet"): no word or beginning of a word finds
+    anything, so its nearest menu word ("омлет") narrows the big menu, and among those products the
+    names most like it are offered, the plain omelette first."""
+    index = shared_vocabulary_menu(product(9001, "Омлет", 90, category="Сніданки"))
+    [r] = match_items([CatalogueItem("1", "Amlet")], index, MatchOptions())
+    assert r.candidates and r.candidates[0].product_id == 9001
+    assert all("Омлет" in c.name for c in r.candidates)
+    [none] = match_items([CatalogueItem("2", "Qqzzx")], index, MatchOptions())
+    assert none.candidates == [] and none.note == "no candidate"

@@ -6,11 +6,25 @@ import pytest
 from hypothesis import given, strategies as st
 
 from poster_cli.poster import models
-from tests.support.docserver import fixture
+from tests.support.docserver import FIXTURES, fixture
 
 
-def test_product_priced_only_by_modification():
-    borjomi = models.parse_product(fixture("getProducts.json")["response"][0])
+def docs_products(how: str) -> list[models.Product]:
+    """The docs' menu.getProducts example, read from decoded JSON one product at a time, or (as
+    `pull` does) from the answer's own bytes at once."""
+    if how == "decoded":
+        return [models.parse_product(p) for p in fixture("getProducts.json")["response"]]
+    text = (FIXTURES / "getProducts.json").read_bytes()
+    start = text.index(b"[")
+    return models.decode_products(text[start : text.rindex(b"]") + 1])
+
+
+READERS = pytest.mark.parametrize("how", ["decoded", "bytes"])
+
+
+@READERS
+def test_product_priced_only_by_modification(how):
+    borjomi = docs_products(how)[0]
     assert borjomi.product_id == 139 and borjomi.spots == {}
     (mod,) = borjomi.modifications
     assert mod.modificator_id == 147
@@ -20,14 +34,16 @@ def test_product_priced_only_by_modification():
     assert borjomi.visible_at(1) and borjomi.price_at(1) is None
 
 
-def test_plain_product_prices_are_int_kopecks():
-    evian = models.parse_product(fixture("getProducts.json")["response"][1])
+@READERS
+def test_plain_product_prices_are_int_kopecks(how):
+    evian = docs_products(how)[1]
     assert evian.price_at(1) == 19000 and isinstance(evian.price_at(1), int)
     assert evian.type == models.PRODUCT_TYPE_PRODUCT and not evian.hidden
 
 
-def test_dish_with_modifier_groups_converts_money_floats_exactly():
-    dish = models.parse_product(fixture("getProducts.json")["response"][2])
+@READERS
+def test_dish_with_modifier_groups_converts_money_floats_exactly(how):
+    dish = docs_products(how)[2]
     assert dish.is_dish and dish.price_at(2) == 30000
     drinks = dish.group_modifications[0]
     assert (drinks.num_min, drinks.num_max) == (1, 3)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import csv
+import io
 import json
 import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -190,6 +193,41 @@ def test_a_new_site_item_linked_automatically_is_news_on_an_unchanged_menu(cafe:
     assert not cafe.sync(matcher=tea, catalogue_path=catalogue).changed_since_last_sync
 
 
+def test_quiet_tells_when_another_site_item_or_another_product_is_the_broken_one(cafe: Cafe) -> None:
+    for pid in ("10", "20"):
+        product(cafe.menu, pid)["hidden"] = "1"  # both hidden all along: no menu drift below
+    cafe.link(ESPRESSO)
+    cafe.sync()
+    # the same site item, broken the same way, but on another product
+    cafe.link(MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=20))
+    moved = cafe.sync()
+    assert [(b["local_id"], b["product_id"], b["reason"]) for b in moved.broken] == [("L-1", 20, "hidden")]
+    assert moved.changed_since_last_sync
+    # the same product, broken the same way, but for another site item
+    cafe.link(
+        MappingEntry(local_id="L-1", local_name="Espresso", status="confirmed", product_id=11, modificator_id=111),
+        MappingEntry(local_id="L-3", local_name="Syrnyky", status="confirmed", product_id=20),
+    )
+    swapped = cafe.sync()
+    assert [(b["local_id"], b["product_id"], b["reason"]) for b in swapped.broken] == [("L-3", 20, "hidden")]
+    assert swapped.changed_since_last_sync
+
+
+@pytest.mark.parametrize("left", [b"{}", b"[]", b'{"broken": [], "unmatched": []}'])
+def test_a_last_report_of_another_shape_is_no_reason_to_stop(cafe: Cafe, left: bytes) -> None:
+    cafe.sync()
+    (cafe.data / "sync-report.json").write_bytes(left)
+    report = cafe.sync()
+    assert report.changed_since_last_sync == (left == b"[]")  # an empty report is read; a list is not one
+    assert cafe.last_report()["meta"]["changed_since_last_sync"] == report.changed_since_last_sync
+
+
+def test_a_broken_aliases_file_does_not_stop_a_sync_without_a_catalogue(cafe: Cafe) -> None:
+    cafe.data.mkdir(parents=True)
+    (cafe.data / "aliases.toml").write_text("[words\n", encoding="utf-8")
+    assert cafe.sync().changed_since_last_sync  # it is only read to link new site items
+
+
 # ---------------------------------------------------------------------------------------------
 # The mapping: only new site items are looked at, and only confident links are written
 
@@ -209,15 +247,16 @@ def test_only_new_or_unmatched_site_items_go_to_the_matcher(cafe: Cafe) -> None:
     seen: list[str] = []
 
     def matcher(items: list[Any], snapshot: MenuSnapshot, mapping: Mapping, spot: int | None) -> list[MappingEntry]:
-        seen.extend(i.local_id for i in items)
+        seen.extend([*(i.local_id for i in items), f"spot {spot}"])
         return [
             MappingEntry("U-1", "Syrnyky", "auto", 20, score=88.0),
             MappingEntry("N-1", "Cake", "unmatched"),  # not a link: stays unmatched
             MappingEntry("L-1", "Espresso", "auto", 11, 112, score=99.0),  # a person's link: never replaced
         ]
 
+    cafe.menu["spots"] = cafe.menu["spots"][:1]  # one spot: the matcher is told it
     report = cafe.sync(matcher=matcher, catalogue_path=catalogue)
-    assert seen == ["U-1", "N-1"]
+    assert seen == ["U-1", "N-1", "spot 1"]
     assert [a["local_id"] for a in report.auto_mapped] == ["U-1"]
     assert report.unmatched == [{"local_id": "N-1", "local_name": "Cake"}]
     saved = {e.local_id: (e.status, e.product_id, e.modificator_id) for e in load_mapping(cafe.data / "mapping.toml")}
@@ -268,6 +307,16 @@ def test_the_default_matcher_links_a_confident_item_and_reads_the_aliases_file(c
     (cafe.data / "aliases.toml").write_text('[words]\n"kava" = "лате"\n', encoding="utf-8")
     second = cafe.sync(catalogue_path=catalogue)
     assert [(a["local_id"], a["product_id"]) for a in second.auto_mapped] == [("K", 11)]
+
+
+def test_the_default_matcher_does_not_link_a_product_not_sold_at_the_spot(cafe: Cafe) -> None:
+    catalogue = cafe.data.parent / "site.csv"
+    catalogue.write_text("id,name,price\nE,Espresso,45\n", encoding="utf-8")
+    product(cafe.menu, "10")["spots"][1]["visible"] = "0"  # Espresso is not sold at spot 2
+    at_2 = cafe.sync(catalogue_path=catalogue, spot_id=2)
+    assert (at_2.auto_mapped, [u["local_id"] for u in at_2.unmatched]) == ([], ["E"])
+    at_1 = cafe.sync(catalogue_path=catalogue, spot_id=1)
+    assert [(a["local_id"], a["product_id"]) for a in at_1.auto_mapped] == [("E", 10)]
 
 
 def test_a_pull_that_fails_writes_nothing(cafe: Cafe) -> None:
@@ -340,6 +389,16 @@ def test_a_menu_json_from_pull_is_compared_with_but_archived_anew(cafe: Cafe) ->
     assert json.loads((cafe.data / "menu.json").read_bytes())["products"][0]["product_name"] == "Ристрето"
 
 
+def test_the_first_sync_after_pull_archives_the_same_menu_once(cafe: Cafe) -> None:
+    cafe.data.mkdir(parents=True)
+    (cafe.data / "menu.json").write_text(json.dumps(cafe.menu), encoding="utf-8")
+    report = cafe.sync()
+    assert (report.previous, report.drift) == (str(cafe.data / "menu.json"), False)
+    [archive] = cafe.archives()
+    assert report.snapshot == str(archive)
+    assert os.path.samefile(archive, cafe.data / "menu.json")
+
+
 def test_keep_rotates_old_archives_and_a_keep_of_zero_keeps_one(cafe: Cafe) -> None:
     for price in ("4600", "4700", "4800"):
         product(cafe.menu, "10")["spots"][0]["price"] = price
@@ -372,13 +431,35 @@ def test_rotation_removes_stale_temp_files_and_keeps_fresh_ones(tmp_path: Path) 
         [fresh.name, "notes.txt", "menu-dir.json", archives[2].name]
     )
     assert drift.list_archives(tmp_path / "nowhere") == []
+    assert drift.rotate_archives(folder, 0) == archives[2:]  # nothing kept when asked so
+    assert drift.list_archives(folder) == []
+
+
+def test_a_temp_file_just_over_an_hour_old_is_swept_and_one_just_under_is_kept(tmp_path: Path) -> None:
+    old, young = tmp_path / ".menu-a.json.1.tmp", tmp_path / ".menu-b.json.2.tmp"
+    for path, age in ((old, 3600.5), (young, 3590.0)):
+        path.write_bytes(b"{")
+        then = time.time() - age
+        os.utime(path, (then, then))
+    drift.rotate_archives(tmp_path, 1)
+    assert (old.exists(), young.exists()) == (False, True)
 
 
 def test_archive_names_sort_by_time_to_the_microsecond() -> None:
     at = datetime(2025, 3, 1, 6, 5, 9, 120034, tzinfo=timezone.utc)
     assert drift.archive_name(at) == "menu-20250301T060509120034Z.json"
-    now = drift.archive_name()
-    assert now.startswith("menu-" + datetime.now(timezone.utc).strftime("%Y")) and now.endswith("Z.json")
+
+
+def test_an_archive_is_named_by_utc_time_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a local stamp would be half a day off
+    time.tzset()
+    try:
+        name = drift.archive_name()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp = datetime.strptime(name, "menu-%Y%m%dT%H%M%S%fZ.json").replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - stamp).total_seconds()) < 60
 
 
 def test_snapshot_bytes_are_compact_utf8_json() -> None:
@@ -493,6 +574,23 @@ def test_the_configured_spot_filters_prices_and_a_two_spot_menu_has_none_by_defa
     assert report.spot_id is None and [(c["spot_id"], c["new"]) for c in report.changed] == [(2, 5100)]
 
 
+def test_a_link_is_broken_when_its_product_is_not_sold_at_the_runs_spot(cafe: Cafe) -> None:
+    cafe.link(ESPRESSO)
+    product(cafe.menu, "10")["spots"][1]["visible"] = "0"  # not sold at spot 2
+    assert cafe.sync(spot_id=1).broken == []
+    [broken] = cafe.sync(spot_id=2).broken
+    assert (broken["local_id"], broken["reason"]) == ("L-1", "invisible_at_spot")
+
+
+def test_the_last_report_file_keeps_names_as_written(cafe: Cafe) -> None:
+    product(cafe.menu, "10")["product_name"] = "Еспресо"
+    cafe.sync()
+    product(cafe.menu, "10")["product_name"] = "Ристрето"
+    cafe.sync()
+    text = (cafe.data / "sync-report.json").read_text(encoding="utf-8")
+    assert '"Ристрето"' in text and "\\u" not in text
+
+
 def test_a_mapping_elsewhere_is_read_and_written_there(cafe: Cafe) -> None:
     elsewhere = cafe.data.parent / "links.toml"
     mapping = Mapping()
@@ -505,15 +603,19 @@ def test_a_mapping_elsewhere_is_read_and_written_there(cafe: Cafe) -> None:
 
 
 def test_exports_are_rewritten_after_the_menu_and_listed_in_the_report(cafe: Cafe) -> None:
+    cafe.link(ESPRESSO)
+    product(cafe.menu, "10")["photo"] = "/upload/pos_cdb/espresso.jpg"
     target = cafe.data.parent / "site-menu.csv"
-    report = cafe.sync(exports=(("csv", target),), spot_id=1)
+    report = cafe.sync(exports=(("csv", target),), spot_id=1, photo_base="https://cafe.joinposter.com")
     assert cafe.steps == ["archive", "menu", "export", "report", "rotate"]
-    assert target.is_file()
     [export] = report.exports
     assert (export["format"], export["file"], export["products"]) == ("csv", str(target), 3)
-    lines = target.read_text(encoding="utf-8").splitlines()
-    assert export["items"] == len(lines) - 1  # one line per item sold, under the header
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))  # with a BOM, for Excel
+    assert export["items"] == len(rows)  # one row per item sold
     assert cafe.last_report()["meta"]["exports"] == [export]
+    espresso = next(r for r in rows if r["poster_product_id"] == "10")
+    assert espresso["id"] == "L-1"  # the site's own id, from the mapping the run just used
+    assert espresso["photo"] == "https://cafe.joinposter.com/upload/pos_cdb/espresso.jpg"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,8 +628,8 @@ def test_site_items_touched_by_each_kind_of_change() -> None:
         ESPRESSO,
         MappingEntry("L-S", "Latte S", "auto", 11, 111),
         LATTE_L,
-        MappingEntry("C-1", "Syrnyky with honey", "confirmed", 20, dish_modifications=(DishModifierChoice(m=72),)),
         MappingEntry("C-2", "Syrnyky", "confirmed", 20),
+        MappingEntry("C-1", "Syrnyky with honey", "confirmed", 20, dish_modifications=(DishModifierChoice(m=72),)),
         MappingEntry("U-1", "Tea", "unmatched"),
         MappingEntry("I-1", "Old espresso", "ignored", 10),
     ):
@@ -543,7 +645,7 @@ def test_site_items_touched_by_each_kind_of_change() -> None:
     assert touched({"product_id": 11, "field": "hidden"}) == ["L-S", "L-2"]
     assert touched({"product_id": 20, "field": "modifier_removed", "dish_modification_id": 72}) == ["C-1"]
     assert touched({"product_id": 20, "field": "modifier_price", "dish_modification_id": 71}) == []
-    assert touched({"product_id": 20, "field": "price"}) == ["C-1", "C-2"]
+    assert touched({"product_id": 20, "field": "price"}) == ["C-2", "C-1"]
     for field in ("visible", "modification_visible", "modification_removed"):
         assert touched({"product_id": 10, "field": field}) == ["L-1"]
 
@@ -581,5 +683,10 @@ def test_next_step_says_what_to_do_for_each_kind_of_finding() -> None:
     assert drift.next_step(broken, "mapping") == (
         "next: link the 3 broken or unmatched site item(s): `poster-cli match CATALOGUE`"
     )
+    for kind in ("broken", "unmatched"):
+        alone = DriftReport(**{kind: [{"local_id": "L-1"}]})
+        assert (
+            drift.next_step(alone) == "next: link the 1 broken or unmatched site item(s): `poster-cli match CATALOGUE`"
+        )
     for field in ("modification_price", "modifier_price"):
         assert "update those prices" in (drift.next_step(DriftReport(changed=[change(field)])) or "")
