@@ -509,3 +509,126 @@ def test_the_match_line_says_which_fields_each_platform_gave(tmp_path: Path, nam
     from tests.support.catalogue_samples import SAMPLES
 
     assert read_catalogue(write(tmp_path, name, SAMPLES[name])).describe() == line
+
+
+def test_tilda_rows_without_a_uid_and_editions_holding_a_colon(tmp_path: Path) -> None:
+    rows = [
+        {"SKU": "T", "Category": "Tea", "Title": "Tea", "Price": "40"},
+        {"Tilda UID": "9", "SKU": "B", "Title": "Breakfast", "Price": "90", "Editions": "Pickup:10:30"},
+    ]
+    catalogue = read_catalogue(write(tmp_path, "store.csv", table(TILDA, rows, ";")))
+    assert items(catalogue) == [("T", "Tea", 4000, "Tea", ""), ("B", "Breakfast 10:30", 9000, "", "")]
+    assert [i.line for i in catalogue] == [2, 3]
+
+
+def test_shopify_variant_rows_with_only_a_sku_or_only_an_option(tmp_path: Path) -> None:
+    rows = [
+        {"Handle": "tea", "Title": "Tea", "Option1 Name": "Size", "Option1 Value": "S", "Variant SKU": "T-S"},
+        {"Handle": "tea", "Option1 Value": "L"},
+        {"Handle": "tea", "Variant SKU": "T-X"},
+    ]
+    catalogue = read_catalogue(write(tmp_path, "products.csv", table(SHOPIFY, rows)))
+    assert items(catalogue) == [
+        ("T-S", "Tea S", None, "", ""),
+        ("tea/L", "Tea L", None, "", ""),
+        ("T-X", "Tea", None, "", ""),
+    ]
+    assert [i.line for i in catalogue] == [2, 3, 4]
+
+
+def test_a_shopify_csv_without_sku_or_price_columns(tmp_path: Path) -> None:
+    catalogue = read_catalogue(write(tmp_path, "products.csv", "Handle,Title,Option1 Value\ntea,Tea,Default Title\n"))
+    assert items(catalogue) == [("tea", "Tea", None, "", "")]
+    assert catalogue.describe() == (
+        "read as Shopify product CSV: 1 items; id ← SKU (else Handle + options), name ← Title + Option1..3 Value, "
+        "price ← Variant Price, category ← Type"
+    )
+
+
+@pytest.mark.parametrize("doc", [[{"title": "Tea", "variants": []}], {"items": []}])
+def test_json_forced_as_shopify_without_products(tmp_path: Path, doc: object) -> None:
+    path = write(tmp_path, "products.json", json.dumps(doc))
+    assert (
+        problem(path, format="shopify-json") == f'{path}: read as Shopify products.json: expected {{"products": [...]}}'
+    )
+
+
+def test_shopify_json_options_two_and_three_and_a_missing_price(tmp_path: Path) -> None:
+    v = variant(1, "L", None, "Large")
+    v.update(option2="Oat", option3="Vanilla")
+    doc = {"products": [{"title": "Latte", "variants": [v]}]}
+    assert items(read_catalogue(write(tmp_path, "products.json", json.dumps(doc)))) == [
+        ("L", "Latte Large Oat Vanilla", None, "", "")
+    ]
+
+
+def test_a_woocommerce_variation_with_a_second_type_is_still_a_variation(tmp_path: Path) -> None:
+    rows = [
+        {"ID": "11", "Type": "variable", "Name": "Guide", "Published": "1", "Categories": "Books"},
+        {
+            "ID": "12",
+            "Type": "variation, downloadable",
+            "SKU": "G-PDF",
+            "Published": "1",
+            "Regular price": "10",
+            "Parent": "id:11",
+            "Attribute 1 name": "Format",
+            "Attribute 1 value(s)": "PDF",
+        },
+    ]
+    catalogue = read_catalogue(write(tmp_path, "wc.csv", table(WOO, rows)))
+    assert items(catalogue) == [("G-PDF", "Guide PDF", 1000, "Books", "")]
+    assert [i.line for i in catalogue] == [3]
+
+
+def test_woocommerce_json_as_the_rest_api_writes_parents_and_variations(tmp_path: Path) -> None:
+    products = [
+        woo(1, "simple", "TEA", "Tea", price="45", parent_id=0),
+        woo(5, "variable", "LAT", "Latte", price="60"),
+        {"id": 9, "parent_id": 5, "sku": "LAT-P", "price": "61", "status": "private", "attributes": []},
+        {"id": 10, "parent_id": 5, "sku": "LAT-S", "price": "60", "attributes": [{"name": "Size", "option": "S"}]},
+        woo(11, "simple", "CUP", "Cup"),
+    ]
+    catalogue = read_catalogue(write(tmp_path, "products.json", json.dumps(products)), format="woocommerce-json")
+    assert items(catalogue) == [
+        ("TEA", "Tea", 4500, "", ""),
+        ("LAT-S", "Latte S", 6000, "", ""),
+        ("CUP", "Cup", None, "", ""),
+    ]
+
+
+def test_a_broken_woocommerce_json_item_is_named_by_its_place(tmp_path: Path) -> None:
+    path = write(tmp_path, "products.json", json.dumps([woo(1, "simple", "TEA", "", price="45")]))
+    assert (
+        problem(path, format="woocommerce-json")
+        == f"{path}: read as WooCommerce REST JSON: [0]: item 'TEA' has no name"
+    )
+    variable = woo(5, "variable", "LAT", "", variations=[{"id": 9, "sku": "LAT-S", "price": "x", "attributes": []}])
+    path = write(tmp_path, "products.json", json.dumps([variable]))
+    assert problem(path, format="woocommerce-json") == (
+        f"{path}: read as WooCommerce REST JSON: [0].variations[0]: item 'LAT-S' has no name"
+    )
+
+
+def test_yml_text_split_by_a_comment_and_a_category_without_an_id(tmp_path: Path) -> None:
+    offers = """
+      <offer id="1"><delivery-options><option><price>99</price></option></delivery-options>
+        <name>Chai<!-- a note --> latte</name><price>65</price><categoryId>1</categoryId></offer>"""
+    text = FEED.replace("{offers}", offers).replace("</categories>", "<category>No id</category></categories>")
+    catalogue = read_catalogue(write(tmp_path, "feed.xml", text))
+    assert items(catalogue) == [("1", "Chai latte", 6500, "Coffee", "")]
+
+
+def test_yml_ids_are_offer_ids_when_one_vendor_code_is_missing(tmp_path: Path) -> None:
+    offers = """
+      <offer id="1"><name>Tea</name><price>40</price><vendorCode>TEA</vendorCode></offer>
+      <offer id="2"><name>Cake</name><price>50</price></offer>"""
+    catalogue = read_catalogue(feed(tmp_path, offers))
+    assert [i.local_id for i in catalogue] == ["1", "2"]
+
+
+def test_a_truncated_yml_feed_is_not_well_formed(tmp_path: Path) -> None:
+    text = FEED.replace("{offers}", '      <offer id="1"><name>Tea</name><price>40</price></offer>')
+    path = write(tmp_path, "feed.xml", text[: text.index("</offers>")])
+    message = problem(path)
+    assert message.startswith(f"{path}:") and "read as YML feed: not well-formed XML" in message

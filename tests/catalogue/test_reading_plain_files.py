@@ -145,6 +145,12 @@ def test_the_json_shape_decides_the_reader(tmp_path: Path, doc: object, format: 
         ("Type;Name;SKU;Parent", "WooCommerce product CSV"),
         ("Type;Name;SKU;Attribute 1 name", "WooCommerce product CSV"),
         ("Type;Name;SKU;Price", "CSV"),
+        ("Handle;Title;Vendor", "CSV"),
+        ("Handle;Title;Variant Price", "Shopify product CSV"),
+        ("Handle;Title;Price", "Shopify product CSV"),
+        ("Handle;Title;Variant SKU", "Shopify product CSV"),
+        ("Handle;Title;SKU", "Shopify product CSV"),
+        ("Handle;Title;Option1 Value", "Shopify product CSV"),
     ],
 )
 def test_the_header_decides_the_csv_reader(tmp_path: Path, header: str, format: str) -> None:
@@ -167,6 +173,7 @@ def test_the_header_decides_the_csv_reader(tmp_path: Path, header: str, format: 
         ("id,name,price\nA,Tea,45\n", ","),
         ("id;name;price\nA;Tea, black;45\n", ";"),
         ("id\tname\tprice\nA\tTea; black, hot\t45\n", "\t"),
+        ("name;price,note\nTea;45,hot\nCake;50,sweet\n", ","),  # a tie: the comma, first in line, wins
         ("just one column\nTea\n", ","),
         ("", ","),
     ],
@@ -190,6 +197,7 @@ def test_blank_lines_before_the_header_and_between_rows_are_skipped(tmp_path: Pa
     catalogue = read_catalogue(path)
     assert items(catalogue) == [("A", "Tea", 4500, "", ""), ("B", "Cake", 5000, "", "")]
     assert [i.line for i in catalogue] == [5, 7]
+    assert catalogue.fields == {"id": "id", "name": "name", "price": "price"}
 
 
 def test_a_file_of_blank_lines_is_empty(tmp_path: Path) -> None:
@@ -248,6 +256,7 @@ def test_missing_columns_are_named_with_what_the_file_has(tmp_path: Path) -> Non
         err.problem == "no id column (looked for id, local_id, site_id, sku, код, code; columns are: ref, label, cost)"
     )
     assert err.hint == "pass --id-col"
+    assert str(err).startswith(f"{path}: no id column")
     err = error(path, columns=ColumnOverrides(id="ref"))
     assert err.problem == (
         "no name column (looked for name, title, назва, название, найменування, наименование; "
@@ -256,6 +265,7 @@ def test_missing_columns_are_named_with_what_the_file_has(tmp_path: Path) -> Non
     assert err.hint == "pass --name-col"
     err = error(path, columns=ColumnOverrides(id="Ref", name="title", price="price"))
     assert err.problem == "no column named 'title', 'price'" and err.hint == "columns are: ref, label, cost"
+    assert str(err).startswith(f"{path}: no column named")
 
 
 def test_an_override_takes_its_column_from_the_common_names(tmp_path: Path) -> None:
@@ -384,3 +394,78 @@ def test_an_xlsx_with_a_sheet_named_and_the_first_sheet_by_default(tmp_path: Pat
     assert items(read_catalogue(path)) == [("A", "Tea", 4500, "", "")]
     assert items(read_catalogue(path, sheet="Old")) == [("B", "Cake", 5000, "", "")]
     assert read_catalogue(path, sheet="Old").format == "XLSX (sheet 'Old', header on row 1)"
+
+
+def test_a_column_named_by_a_flag_is_not_taken_again_by_a_common_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.csv", "name,title,price\nT-1,Tea,45\n")
+    catalogue = read_catalogue(path, ColumnOverrides(id="name"))
+    assert items(catalogue) == [("T-1", "Tea", 4500, "", "")]
+    assert catalogue.fields == {"id": "name", "name": "title", "price": "price"}
+
+
+def test_an_xlsx_row_of_text_cells_and_a_formula_without_a_saved_value(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "prices.xlsx",
+        [["id", "name", "price"], ["A", "Tea", "45"], ["   ", " ", None], ["B", "Cake", "=1+1"]],
+    )
+    catalogue = read_catalogue(path)
+    assert items(catalogue) == [
+        ("A", "Tea", 4500, "", ""),
+        ("B", "Cake", None, "", ""),
+    ]  # the value Excel saved, not the formula
+    assert [i.line for i in catalogue] == [2, 4]
+
+
+def test_xlsx_errors_name_the_workbook(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "prices.xlsx", [["id", "name", "price"], ["A", "Tea", "free"]])
+    assert str(error(path)) == f"{path}:2: item 'A': not a price: 'free'"
+    assert str(error(path, sheet="Menu")) == f"{path}: no sheet named 'Menu' (sheets are: Prices)"
+    empty = _workbook(tmp_path / "empty.xlsx", [["just a title"]])
+    assert str(error(empty)).startswith(f"{empty}: sheet 'Prices': no header row")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"id": 1, "type": "simple", "sku": "T", "name": "Tea", "price": "45", "variations": []}],
+        [
+            {"id": 1, "type": "external", "sku": "G", "name": "Gift", "price": "1"},
+            {"id": 2, "type": "simple", "sku": "T", "name": "Tea", "price": "45", "parent_id": 0},
+        ],
+    ],
+)
+def test_a_rest_product_list_is_found_by_its_types_and_keys(tmp_path: Path, rows: list[dict[str, object]]) -> None:
+    catalogue = read_catalogue(write(tmp_path, "products.json", json.dumps(rows)))
+    assert catalogue.format == "WooCommerce REST JSON"
+    assert items(catalogue) == [("T", "Tea", 4500, "", "")]
+
+
+def test_bad_json_is_named_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.json", '[\n  {"id": "A",\n  "name": }\n]')
+    err = error(path)
+    assert str(err) == f"{path}:3: not valid JSON: Expecting value" and err.line == 3
+    deep = write(tmp_path, "deep.json", "[" * 30000 + "]" * 30000)
+    assert str(error(deep)) == f"{deep}: JSON nested too deep"
+    nested: object = [{"id": "A", "name": "Tea"}]
+    for _ in range(70):
+        nested = [nested]
+    too_deep = write(tmp_path, "deeper.json", json.dumps({"items": nested}))
+    assert str(error(too_deep)) == f"{too_deep}: JSON nested deeper than 64 levels"
+
+
+def test_read_options_carry_the_sheet_and_the_format(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from poster_cli.catalogue import ReadOptions
+
+    book = Workbook()
+    book.active.append(["note"])
+    other = book.create_sheet("Prices")
+    other.append(["id", "name", "price"])
+    other.append(["A", "Tea", 45])
+    path = tmp_path / "prices.xlsx"
+    book.save(path)
+    assert items(ReadOptions(sheet="Prices").read(path)) == [("A", "Tea", 4500, "", "")]
+    shopify = write(tmp_path, "export.txt", "Handle,Title,SKU,Price\nlatte,Latte,LAT,70\n")
+    assert ReadOptions(format="csv").read(shopify).format == "CSV"
+    assert ReadOptions().read(shopify).format == "Shopify product CSV"

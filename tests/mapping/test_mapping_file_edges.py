@@ -72,8 +72,9 @@ def test_items_written_as_a_key_and_a_table_are_refused(tmp_path: Path) -> None:
             'version = 1\n\n[[items]]\nlocal_id = "A"\nstatus = "unmatched"\nscore = true\n\n[[items]]\nlocal_id = "B"\n'
             'status = "unmatched"\nscore = false\n'
         ),
+        'version = 1\n\n[[items]]\nlocal_id = "A"\nlocal_name = "x = y"\nstatus = "unmatched"\n',
     ],
-    ids=["two items", "no version", "escapes", "dish modifications", "empty", "numbers", "booleans"],
+    ids=["two items", "no version", "escapes", "dish modifications", "empty", "numbers", "booleans", "equals"],
 )
 def test_the_fast_reader_reads_what_tomllib_reads(text: str) -> None:
     import tomllib
@@ -152,8 +153,8 @@ def test_nan_and_a_list_of_choices_read_back_with_tomllib() -> None:
 def test_a_value_the_file_cannot_hold_is_refused_by_its_type() -> None:
     from poster_cli.mapping import toml_value
 
-    with pytest.raises(TypeError, match="^cannot write NoneType to the mapping file$"):
-        toml_value(None)
+    with pytest.raises(TypeError, match="^cannot write tuple to the mapping file$"):
+        toml_value((1, 2))
 
 
 def test_the_kept_texts_are_the_files_entries_in_order() -> None:
@@ -166,3 +167,30 @@ def test_the_kept_texts_are_the_files_entries_in_order() -> None:
     text = dump_mapping(mapping, kept)
     assert text == "version = 1\n" + "".join(kept[e] for e in mapping)
     assert kept[mapping.entries["B"]] == '\n[[items]]\nlocal_id = "B"\nlocal_name = "Tea"\nstatus = "unmatched"\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version = 1\nversion = 1\n",
+        "version = 1\n\n" + ITEM_A + "comment = 1\n",
+        "version = 1\n\n" + ITEM_A.replace('local_id = "A"', 'local_id="A"'),
+        "version = 1\n\n" + ITEM_A + "score = \n",
+        "version = 1\n\n" + ITEM_A + "score = 1e3\n",
+        "version = 1\n\n" + ITEM_A + "local_name = 'single'\n",
+        "version = 1\n\n" + ITEM_A + "dish_modifications = [{m=1,a=1}]\n",
+        "version = 1\n\n[[ items ]]\n" + ITEM_A.partition("\n")[2],
+    ],
+    ids=[
+        "top key twice",
+        "unknown key",
+        "no spaces",
+        "empty value",
+        "exponent",
+        "literal string",
+        "tight table",
+        "spaced header",
+    ],
+)
+def test_the_fast_reader_gives_up_on_any_other_form(text: str) -> None:
+    assert read_own_toml(text) is None

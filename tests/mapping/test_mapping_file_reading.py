@@ -81,7 +81,7 @@ def test_defaults_and_types_of_a_hand_written_item(tmp_path: Path) -> None:
         "[[items]]\nlocal_id = 7\nproduct_id = 140\ndish_modifications = [{ m = 2002 }, { m = 2004, a = 1 }]\n"
         "score = 90\nposter_name = 5\n\n"
         "[[items]]\nlocal_id = 'B'\nstatus = 'unmatched'\nproduct_id = 11\nmodificator_id = 4\nscore = true\n\n"
-        "[[items]]\nlocal_id = 'C'\nlocal_name = 'Cake'\nstatus = 'ignored'\nscore = 'high'\n"
+        "[[items]]\nlocal_id = 'C'\nlocal_name = 'Cake'\nstatus = 'ignored'\nproduct_id = 12\nscore = 'high'\n"
     )
     assert list(load_mapping(write(tmp_path, text))) == [
         MappingEntry(

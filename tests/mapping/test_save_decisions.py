@@ -82,12 +82,17 @@ def test_the_lock_file_names_what_saved(tmp_path: Path) -> None:
 def test_a_save_waits_for_the_lock_only_as_long_as_asked_and_says_so_once(tmp_path: Path) -> None:
     path = tmp_path / "mapping.toml"
     said: list[str] = []
+
+    def on_wait(message: str) -> None:  # fails at once, rather than after a longer wait, if the bound is lost
+        said.append(message)
+        assert "up to 0.05s" in message, message
+
     with data_lock(tmp_path, purpose="sync"):  # held by another open file: flock makes the save wait
         with pytest.raises(DataLocked, match=r"gave up after 0\.05s"):
-            save_decisions(path, {"A": LATTE}, data_dir=tmp_path, timeout=0.05, on_wait=said.append)
+            save_decisions(path, {"A": LATTE}, data_dir=tmp_path, timeout=0.05, on_wait=on_wait)
         assert len(said) == 1 and "`poster-cli sync`" in said[0] and "up to 0.05s" in said[0]
 
-        session = MappingSession(path, data_dir=tmp_path, timeout=0.05, on_wait=said.append)
+        session = MappingSession(path, data_dir=tmp_path, timeout=0.05, on_wait=on_wait)
         session.mapping.set(LATTE)
         with pytest.raises(DataLocked, match=r"gave up after 0\.05s"):
             session.save()
