@@ -102,3 +102,65 @@ def test_an_item_without_any_candidate_says_so_and_the_next_item_is_still_matche
     assert tea.accepted is not None and tea.accepted.product_id == 4
     r.rerank(MatchOptions())
     assert (r.best, r.candidates, r.accepted) == (None, [], None)
+
+
+CODES = MenuSnapshot(
+    raw={
+        "products": [
+            product(2, "Панакота", 95),
+            product(3, "Вода мінеральна", 40, barcode="AB-12x"),
+            product(4, "Чай чорний", 45),
+        ]
+    }
+)
+
+
+def test_a_barcode_or_site_id_equal_to_the_menus_code_links_whatever_their_case() -> None:
+    index = MenuIndex.from_products(CODES.products.values(), 1)
+    by_barcode, by_id, other = match_items(
+        [
+            CatalogueItem("w", "Water", barcode=" ab-12X "),
+            CatalogueItem("AB-12X", "Water"),
+            CatalogueItem("z", "Mineral water", barcode="0000"),  # a barcode the menu does not have
+        ],
+        index,
+        MatchOptions(allow_shared=True),
+    )
+    for r in (by_barcode, by_id):
+        assert r.accepted is not None and (r.accepted.product_id, r.accepted.score) == (3, 100.0)
+        assert r.accepted.reason == "same barcode/code"
+    assert other.best is not None and other.best.reason == "name 96"
+
+
+def test_names_run_together_differently_are_compared_written_without_spaces() -> None:
+    [r] = match_items([CatalogueItem("p", "Panna cotta")], MenuIndex.from_products(CODES.products.values(), 1))
+    assert r.best is not None and (r.best.product_id, r.best.reason, r.best.score) == (2, "name 92", 83.1)
+
+
+def test_a_score_high_enough_on_a_name_too_unlike_is_not_taken() -> None:
+    index = MenuIndex.from_products(CODES.products.values(), 1)
+    [r] = match_items([CatalogueItem("t", "Black tea with lemon")], index, MatchOptions(accept=50))
+    assert r.best is not None and r.best.product_id == 4
+    assert r.best.score >= 50 and r.best.name_score < 0.75  # over the accept score asked, but barely alike
+    assert (r.accepted, r.note) == (None, "names differ too much")
+
+
+def test_a_target_a_person_holds_leaves_the_other_items_free_to_link() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    held, free = match_items(
+        [CatalogueItem("n", "Capuccino"), CatalogueItem("t", "Black tea")], index, taken={(2, None, ()): "OLD"}
+    )
+    assert (held.accepted, held.note) == (None, "target already mapped to OLD")
+    assert free.accepted is not None and free.accepted.product_id == 4
+
+
+def test_a_shown_score_is_clamped_only_outside_0_to_100() -> None:
+    index = MenuIndex.from_products(CAFE.products.values(), 1)
+    tea = next(i for i, t in enumerate(index.targets) if t.product_id == 4)
+    assert [index.candidate(tea, raw, 0.5, []).score for raw in (100.5, 100.0, 0.5, 0.0, -0.5)] == [
+        100.0,
+        100.0,
+        0.5,
+        0.0,
+        0.0,
+    ]
