@@ -4,7 +4,8 @@ Prints, per venue and overall: precision and recall of the links accepted automa
 top-3 recall (the right target among the first three candidates shown at review). The baseline
 is rapidfuzz ``process.extractOne`` with ``WRatio`` at 85 over the target names. Then the venues
 written without looking at the engine (see ``match/data.py``): the fresh ones, and the sealed
-ones, whose details are never printed (looking at their misses would be tuning on them).
+ones, whose details are never printed (looking at their misses would be tuning on them). Each group
+ends with why its items that have a counterpart were not linked, counted.
 
 Run: /work/venv/bin/python benchmarks/match_quality.py [-v | -vv] [--no-sealed]
 (``--no-sealed``: leave the sealed group out, for runs during development.)
@@ -34,9 +35,28 @@ def evaluate(
     return auto, correct, len(matchable), hits, len(venue.labels)
 
 
+MISSES: dict[str, int] = {}  # why items with a counterpart were not linked, counted (totals only)
+
+
+def count_misses(results: list, venue: Venue) -> None:
+    for r in results:
+        want = venue.labels[r.item.local_id]
+        if want is None or r.accepted is not None:
+            continue
+        first = r.best is not None and r.best.key == want
+        if not first:
+            why = "right target not first"
+        elif r.note.startswith("score"):
+            why = "right first, below the accept score"
+        else:
+            why = f"right first, held back: {r.note.split(' to ')[0]}"
+        MISSES[why] = MISSES.get(why, 0) + 1
+
+
 def engine(venue: Venue, verbose: bool) -> tuple[int, int, int, int, int]:
     index = MenuIndex.from_products(venue.snapshot.products.values(), 1)
     results = match_items(venue.items, index, MatchOptions())
+    count_misses(results, venue)
     accepted = {r.item.local_id: (r.accepted.key if r.accepted else None) for r in results}
     top3 = {r.item.local_id: [c.key for c in r.candidates[:3]] for r in results}
     if verbose:
@@ -83,6 +103,7 @@ def line(label: str, f: tuple[int, int, int, int, int]) -> str:
 def report(title: str, venues: list[Venue], verbose: bool) -> None:
     """Each venue's engine and baseline lines, then the group's totals."""
     totals = {"engine": [0] * 5, "baseline": [0] * 5}
+    MISSES.clear()
     products = sum(len(v.snapshot.products) for v in venues)
     print(
         f"{title}: {sum(len(v.items) for v in venues)} site items, {products} Poster products, "
@@ -98,6 +119,7 @@ def report(title: str, venues: list[Venue], verbose: bool) -> None:
             totals[name] = [a + x for a, x in zip(totals[name], f)]
     print(line("ALL engine", tuple(totals["engine"])))  # type: ignore[arg-type]
     print(line("ALL baseline", tuple(totals["baseline"])))  # type: ignore[arg-type]
+    print("not linked: " + ", ".join(f"{n} {why}" for why, n in sorted(MISSES.items(), key=lambda kv: -kv[1])))
 
 
 def main() -> None:

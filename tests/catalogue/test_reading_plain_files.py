@@ -469,3 +469,44 @@ def test_read_options_carry_the_sheet_and_the_format(tmp_path: Path) -> None:
     shopify = write(tmp_path, "export.txt", "Handle,Title,SKU,Price\nlatte,Latte,LAT,70\n")
     assert ReadOptions(format="csv").read(shopify).format == "CSV"
     assert ReadOptions().read(shopify).format == "Shopify product CSV"
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "missing.csv"
+    assert str(error(path)) == f"{path}: no such file"
+
+
+def test_column_flags_apply_to_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.json", json.dumps([{"ref": "A", "label": "Tea", "cost": "45"}]))
+    catalogue = read_catalogue(path, ColumnOverrides(id="ref", name="label", price="cost"))
+    assert items(catalogue) == [("A", "Tea", 4500, "", "")]
+
+
+def test_column_flags_on_a_platform_file_are_one_usage_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "wc.csv", SAMPLES["woocommerce.csv"])
+    with pytest.raises(UsageError) as info:
+        read_catalogue(path, ColumnOverrides(id="SKU", price="Regular price"))
+    assert info.value.message == (
+        f"{path}: read as WooCommerce product CSV, whose fields are known; --id-col, --price-col "
+        "apply to plain CSV, JSON or XLSX"
+    )
+    assert info.value.hint == "add --format csv to read it as a plain table"
+
+
+def test_a_broken_feed_forced_as_yml_names_the_format(tmp_path: Path) -> None:
+    path = write(tmp_path, "export.txt", "<yml_catalog><shop>")
+    message = str(error(path, format="yml"))
+    assert message.startswith(f"{path}:1: read as YML feed: not well-formed XML")
+
+
+def test_a_json_file_is_read_as_json_by_its_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "site.json", "id,name\nA,Tea\n")
+    assert str(error(path)) == f"{path}:1: not valid JSON: Expecting value"
+
+
+@pytest.mark.parametrize("name, text", [("site.csv", "id,name\nA,Tea\nB,"), ("site.json", '[{"id": "A", "name": "')])
+def test_bytes_in_no_encoding_name_the_file(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(text.encode() + b"\x98\n")
+    assert str(error(path)).startswith(f"{path}:")
+    assert "neither UTF-8 nor cp1251 (byte 0x98)" in str(error(path))
