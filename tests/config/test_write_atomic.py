@@ -89,3 +89,9 @@ def test_a_temp_file_already_gone_does_not_hide_the_first_error(
     with pytest.raises(OSError, match="Input/output"):
         write_atomic(target, b"x = 1\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_folders_missing_on_the_way_are_made(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "snapshots" / "menu-20250301T060000000000Z.json"
+    write_atomic(target, b"{}")
+    assert target.read_bytes() == b"{}"
