@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from poster_cli.catalogue import read_catalogue
-from poster_cli.errors import InputFileError
+from tests.support.catalogue_files import error, items, write
 
 
 def table(header: list[str], rows: list[dict[str, str]], delimiter: str = ",") -> str:
@@ -26,21 +26,8 @@ def table(header: list[str], rows: list[dict[str, str]], delimiter: str = ",") -
     return out.getvalue()
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def items(catalogue: object) -> list[tuple[str, str, int | None, str, str]]:
-    return [(i.local_id, i.name, i.price, i.category, i.barcode) for i in catalogue]  # type: ignore[attr-defined]
-
-
 def problem(path: Path, **kwargs: object) -> str:
-    with pytest.raises(InputFileError) as info:
-        read_catalogue(path, **kwargs)  # type: ignore[arg-type]
-    assert info.value.exit_code == 2
-    return str(info.value)
+    return str(error(path, **kwargs))
 
 
 # --- Shopify product CSV -------------------------------------------------------------------------

@@ -12,24 +12,8 @@ import pytest
 
 from poster_cli.catalogue import ColumnOverrides, read_catalogue
 from poster_cli.errors import InputFileError, UsageError
+from tests.support.catalogue_files import error, items, write
 from tests.support.catalogue_samples import SAMPLES
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def items(catalogue: object) -> list[tuple[str, str, int | None, str, str]]:
-    return [(i.local_id, i.name, i.price, i.category, i.barcode) for i in catalogue]  # type: ignore[attr-defined]
-
-
-def error(path: Path, **kwargs: object) -> InputFileError:
-    with pytest.raises(InputFileError) as info:
-        read_catalogue(path, **kwargs)  # type: ignore[arg-type]
-    assert info.value.exit_code == 2
-    return info.value
 
 
 def test_an_unknown_format_names_the_known_ones(tmp_path: Path) -> None:
