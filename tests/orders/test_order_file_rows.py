@@ -130,6 +130,14 @@ def test_a_row_without_an_item_spoils_its_order_only() -> None:
     assert [o.order_id for o in batch.orders] == ["A-2"] and batch.bad_order_ids == {"A-1"}
 
 
+def test_the_rows_after_one_without_an_item_are_still_checked() -> None:
+    batch = csv_batch("order_id,item,phone", f"A-1,EV,{PHONE}", "A-1,,", "A-1,EV,+380509999999")
+    assert batch.problems == [
+        FileProblem("o.csv:3", "no item", "A-1"),
+        FileProblem("o.csv:4", f"phone '+380509999999' differs from '{PHONE}' on line 2", "A-1"),
+    ]
+
+
 def test_an_order_level_value_that_differs_names_both_lines_and_the_first_value_stands() -> None:
     batch = csv_batch(
         "order_id,item,phone,paid",
