@@ -130,7 +130,7 @@ def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
         if not any(v.strip() for v in values):
             continue
         row = {c: v.strip() for c, v in zip(columns, values) if c in COLUMNS}
-        longest = max((len(v) for v in values), default=0)
+        longest = max(len(v) for v in values)  # not empty: a blank row is skipped above
         if longest > MAX_FIELD:
             batch.problems.append(
                 FileProblem(

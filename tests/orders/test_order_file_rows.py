@@ -96,11 +96,22 @@ def test_the_delimiter_is_the_one_the_header_uses_most() -> None:
     semicolons = csv_batch("order_id;item;count;comment", "A-1;EV;1,5;one, two, three")
     assert [(o.comment, o.items[0].count) for o in semicolons.orders] == [("one, two, three", Decimal("1.5"))]
     # the rows' own semicolons do not decide it
-    commas = csv_batch("order_id,item,count,comment", 'A-1,EV,2,"a;b;c;d;e"', 'A-2,EV,1,"f;g;h;i;j"')
-    assert [(o.order_id, o.comment) for o in commas.orders] == [("A-1", "a;b;c;d;e"), ("A-2", "f;g;h;i;j")]
+    commas = csv_batch("order_id,item,count,comment", 'A-1,EV,2,"a;b;c;d;e;f;g"', 'A-2,EV,1,"h;i;j;k;l;m;n"')
+    assert [(o.order_id, o.comment) for o in commas.orders] == [("A-1", "a;b;c;d;e;f;g"), ("A-2", "h;i;j;k;l;m;n")]
     # as many of each: a comma
     err = file_error(b"order_id;item,count\nA-1;EV,1\n")
     assert err.message == "o.csv:1: no order_id or item column (found: order_id;item, count)"
+
+
+def test_rows_end_with_any_line_break_and_a_cell_keeps_its_own_as_written() -> None:
+    text = 'order_id,item,comment\r\nA-1,EV,"ring\r\ntwice"\r\nA-2,EV,\rA-3,EV,"call\nfirst"\r'
+    batch = parse_batch(text.encode(), "o.csv", kind="csv")
+    assert batch.problems == []
+    assert [(o.order_id, o.comment, o.line) for o in batch.orders] == [
+        ("A-1", "ring\r\ntwice", 2),
+        ("A-2", None, 4),
+        ("A-3", "call\nfirst", 5),
+    ]
 
 
 def test_blank_rows_are_skipped_and_the_rows_after_them_read() -> None:
@@ -383,10 +394,20 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
             {"order_id": ["J"], "items": ["EV"]},
             {"items": ["EV"]},
             {"order_id": 5, "items": "EV", "note": 2},
-            {"order_id": "J-7", "items": [True, {"count": 1}, {"item": False}, {"item": " "}, {"item": "x" * 10_001}]},
+            {
+                "order_id": "J-7",
+                "items": [
+                    True,
+                    {"count": 1},
+                    {"item": False},
+                    {"item": " "},
+                    {"item": "x" * 10_001},
+                    {"item": "EV", "count": "two"},
+                ],
+            },
+            "J-8",
             {"order_id": "J-1", "items": ["EV"]},
-            {"order_id": "J-9", "items": [{"item": "x" * 10_000}], "alpha": 0},
-            "J-10",
+            {"order_id": "J-10", "items": [{"item": "x" * 10_000}], "alpha": 0},
         ]
     }
     batch = json_batch(doc)
@@ -397,7 +418,7 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
             source="o.json",
             where="orders[0]",
         ),
-        OrderRequest(order_id="J-9", items=[ItemRequest("x" * 10_000)], source="o.json", where="orders[8]"),
+        OrderRequest(order_id="J-10", items=[ItemRequest("x" * 10_000)], source="o.json", where="orders[9]"),
     ]
     assert batch.problems == [
         FileProblem("o.json orders[1]", "no order_id"),
@@ -410,8 +431,9 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
         FileProblem("o.json orders[6].items[2]", "no item", "J-7"),
         FileProblem("o.json orders[6].items[3]", "no item", "J-7"),
         FileProblem("o.json orders[6].items[4]", "an item of 10001 characters", "J-7"),
-        FileProblem("o.json orders[7]", "order_id 'J-1' is also orders[0]", "J-1"),
-        FileProblem("o.json orders[9]", "an order must be an object"),
+        FileProblem("o.json orders[6].items[5]", "count 'two' is not a number", "J-7"),
+        FileProblem("o.json orders[7]", "an order must be an object"),
+        FileProblem("o.json orders[8]", "order_id 'J-1' is also orders[0]", "J-1"),
     ]
     assert batch.ignored_columns == ["colour", "note", "alpha"]
 
