@@ -160,7 +160,7 @@ def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
 
 def _column(header: str) -> str:
     key = header.strip().lower().replace(" ", "_").replace("-", "_")
-    return ALIASES.get(key.replace("_", ""), ALIASES.get(key, key))
+    return ALIASES.get(key, key)
 
 
 def _csv_order(
@@ -189,7 +189,7 @@ def _csv_order(
     values = {k: v for k, (_, v) in fields.items()}
     where_of = {k: f"{name}:{line}" for k, (line, _) in fields.items()}
     req = _order(oid, items, values, where_of, f"{name}:{rows[0][0]}", batch)
-    if req is not None and len(batch.problems) == before and oid not in spoiled:
+    if len(batch.problems) == before and oid not in spoiled:
         req.line, req.source = rows[0][0], name
         batch.orders.append(req)
 
@@ -220,13 +220,11 @@ def _clip(text: str, width: int = 40) -> str:
 
 def _order(
     oid: str, items: list[ItemRequest], values: dict[str, Any], where_of: dict[str, str], where: str, batch: ParsedBatch
-) -> OrderRequest | None:
-    """The order-level fields, each checked for type (the builder checks the meaning)."""
-    ok = True
+) -> OrderRequest:
+    """The order-level fields, each checked for type (the builder checks the meaning). A problem is
+    added to ``batch.problems``: the caller leaves the order out when it finds any."""
 
     def problem(key: str, message: str) -> None:
-        nonlocal ok
-        ok = False
         batch.problems.append(FileProblem(where_of.get(key, where), message, oid))
 
     paid = False
@@ -245,9 +243,7 @@ def _order(
         ints[key] = None
         if raw is None or raw == "":
             continue
-        try:
-            if isinstance(raw, bool) or isinstance(raw, float):
-                raise ValueError
+        try:  # a bool ("True") or a float ("1.0") is no whole number as text either
             ints[key] = int(str(raw).strip())
         except ValueError:
             problem(key, f"{key} {raw!r} is not a whole number")
@@ -261,8 +257,6 @@ def _order(
             problem(key, f"{key} has {len(str(raw))} characters (at most {MAX_FIELD})")
             continue
         strings[key] = str(raw) if raw is not None and raw != "" else None
-    if not ok:
-        return None
     return OrderRequest(
         order_id=oid,
         items=items,
@@ -320,7 +314,7 @@ def _parse_json(text: str, name: str) -> ParsedBatch:
         items = _json_items(raw.get("items"), where, oid, batch)
         values = {k: raw[k] for k in ORDER_FIELDS if raw.get(k) is not None}
         req = _order(oid, items, values, {}, where, batch)
-        if req is not None and len(batch.problems) == before:
+        if len(batch.problems) == before:
             req.source = name
             req.where = f"orders[{i}]"
             batch.orders.append(req)

@@ -191,6 +191,20 @@ def test_values_at_the_length_limit_are_read_and_one_over_is_reported() -> None:
     assert [o.order_id for o in batch.orders] == ["A-1", "A-3"]
 
 
+def test_a_too_long_value_on_an_order_s_later_row_is_placed_on_that_row() -> None:
+    batch = csv_batch("order_id,item,comment", "A-1,EV,", f"A-1,EV,{'x' * 10_001}")
+    assert batch.problems == [
+        FileProblem("o.csv:3", "a value of 10001 characters (at most 10000)", "A-1"),
+        FileProblem("o.csv:3", "comment has 10001 characters (at most 10000)", "A-1"),
+    ]
+
+
+def test_a_row_too_short_to_reach_the_order_id_column_has_no_order_id() -> None:
+    batch = csv_batch("item,count,order_id", "EV", "EV,1,A-2")
+    assert batch.problems == [FileProblem("o.csv:2", "no order_id", None)]
+    assert [o.order_id for o in batch.orders] == ["A-2"]
+
+
 def test_a_too_long_value_in_a_row_without_a_usable_order_id_is_reported_once_and_reading_goes_on() -> None:
     long_id = "A" * 10_001
     batch = csv_batch("order_id,item,comment", f",EV,{'x' * 10_001}", f"{long_id},EV,", "A-3,EV,")
@@ -320,6 +334,8 @@ def test_a_paid_value_that_is_neither_is_reported_on_the_line_that_gives_it() ->
         ({"paid": 1}, []),
         ({"paid": "sure"}, ["paid 'sure' is not yes/no"]),
         ({"spot_id": " 3 ", "client_id": 7}, []),
+        ({"spot_id": "", "client_id": ""}, []),
+        ({"spot_id": 2.0}, ["spot_id 2.0 is not a whole number"]),
         ({"spot_id": True}, ["spot_id True is not a whole number"]),
         ({"client_id": 1.0}, ["client_id 1.0 is not a whole number"]),
         (
@@ -330,6 +346,10 @@ def test_a_paid_value_that_is_neither_is_reported_on_the_line_that_gives_it() ->
         ({"phone": ["+380"], "comment": {"a": 1}}, ["phone must be text", "comment must be text"]),
         ({"address": "x" * 10_000}, []),
         ({"address": "x" * 10_001}, ["address has 10001 characters (at most 10000)"]),
+        (
+            {"phone": "1" * 10_001, "comment": ["x"]},
+            ["phone has 10001 characters (at most 10000)", "comment must be text"],
+        ),
     ],
 )
 def test_json_order_values_are_checked_for_type(values: dict[str, object], problems: list[str]) -> None:
