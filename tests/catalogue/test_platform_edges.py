@@ -614,6 +614,23 @@ def test_yml_ids_are_offer_ids_when_one_vendor_code_is_missing(tmp_path: Path) -
     assert [i.local_id for i in catalogue] == ["1", "2"]
 
 
+def test_yml_offers_with_one_id_twice_name_both_lines(tmp_path: Path) -> None:
+    offers = """      <offer id="1"><name>Tea</name><price>40</price></offer>
+      <offer id="2"><name>Cake</name><price>50</price></offer>
+      <offer id="1"><name>Chai</name><price>65</price></offer>"""
+    path = feed(tmp_path, offers)
+    assert problem(path) == f"{path}:12: read as YML feed: id '1' appears again (first at line 10)"
+
+
+def test_a_stray_offer_before_the_offers_is_no_item(tmp_path: Path) -> None:
+    stray = (
+        '<promos><promo id="p"><offer id="9"><name>Gift</name><price>1</price></offer></promo></promos>\n    <offers>'
+    )
+    text = FEED.replace("{offers}", '      <offer id="1"><name>Tea</name><price>40</price></offer>')
+    catalogue = read_catalogue(write(tmp_path, "feed.xml", text.replace("<offers>", stray)))
+    assert items(catalogue) == [("1", "Tea", 4000, "", "")]
+
+
 def test_a_truncated_yml_feed_is_not_well_formed(tmp_path: Path) -> None:
     text = FEED.replace("{offers}", '      <offer id="1"><name>Tea</name><price>40</price></offer>')
     path = write(tmp_path, "feed.xml", text[: text.index("</offers>")])
