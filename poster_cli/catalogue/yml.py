@@ -30,7 +30,7 @@ class _Feed:
 
     def __init__(self, parser: Any) -> None:
         self.parser = parser
-        self.categories: dict[str, str] = {}
+        self.categories: dict[str | None, str] = {}  # looked up by an offer's categoryId, None when it has none
         self.offers: list[dict[str, Any]] = []
         self.stack: list[str] = []
         self.text: list[str] = []
