@@ -584,6 +584,34 @@ def test_woocommerce_json_as_the_rest_api_writes_parents_and_variations(tmp_path
     ]
 
 
+@pytest.mark.parametrize(
+    "variation, message",
+    [
+        ({"parent_id": 99}, "[1]: variation's parent_id '99' is no variable product in the file"),
+        ({"parent_id": 1}, "[1]: variation's parent_id '1' is no variable product in the file"),
+        ({"type": "variation"}, "[1]: a variation without a parent_id"),
+        ({"type": "variation", "parent_id": 0}, "[1]: a variation without a parent_id"),
+    ],
+)
+def test_a_woocommerce_json_variation_without_its_product_is_named(
+    tmp_path: Path, variation: dict[str, object], message: str
+) -> None:
+    orphan = {"id": 9, "sku": "LAT-S", "price": "60", "attributes": [{"name": "Size", "option": "S"}], **variation}
+    path = write(tmp_path, "products.json", json.dumps([woo(1, "simple", "TEA", "Tea", price="45"), orphan]))
+    assert problem(path, format="woocommerce-json") == f"{path}: read as WooCommerce REST JSON: {message}"
+
+
+def test_the_variations_of_an_unpublished_woocommerce_product_are_left_out_with_it(tmp_path: Path) -> None:
+    products = [
+        woo(5, "variable", "LAT", "Latte", status="draft"),
+        {"id": 9, "parent_id": 5, "sku": "LAT-S", "price": "60", "attributes": [{"name": "Size", "option": "S"}]},
+        woo(1, "simple", "TEA", "Tea", price="45"),
+    ]
+    catalogue = read_catalogue(write(tmp_path, "products.json", json.dumps(products)), format="woocommerce-json")
+    assert items(catalogue) == [("TEA", "Tea", 4500, "", "")]
+    assert catalogue.skipped == {"unpublished": 1}
+
+
 def test_a_broken_woocommerce_json_item_is_named_by_its_place(tmp_path: Path) -> None:
     path = write(tmp_path, "products.json", json.dumps([woo(1, "simple", "TEA", "", price="45")]))
     assert (
