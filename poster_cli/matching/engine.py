@@ -121,7 +121,7 @@ class MatchCandidate:
             "product_id": self.product_id,
             "modificator_id": self.modificator_id,
             "name": self.name,
-            "score": round(self.score, 1),
+            "score": self.score,  # rounded to one decimal already (MenuIndex.candidate)
         }
 
 
@@ -179,12 +179,10 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
-    elif (
-        r < 0.8 and len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]
-    ):  # the same root, other suffixes: bavarian / bavarsk
+    elif a[:5] == b[:5]:  # the same root, other suffixes: bavarian / bavarsk (two different words: 5 letters each)
         same = len(os.path.commonprefix((a, b)))
-        if same >= 5 and same >= 0.7 * min(len(a), len(b)):
-            r = 0.8
+        if same >= 0.7 * min(len(a), len(b)):
+            r = max(r, 0.8)
     return r if r >= 0.72 else 0.0
 
 
@@ -281,11 +279,11 @@ class MenuIndex:
 
     # -- candidate generation ----------------------------------------------------------------
 
-    def _pool(self, norm: NormalName, item: CatalogueItem | None, size: int) -> list[int]:
+    def _pool(self, norm: NormalName, item: CatalogueItem, size: int) -> list[int]:
         acc: dict[int, float] = defaultdict(float)
-        if item is not None and self._by_code:
+        if self._by_code:
             for code in (item.barcode.strip().lower(), item.local_id.strip().lower()):
-                for i in self._by_code.get(code, ()) if code else ():
+                for i in self._by_code.get(code, ()):  # (no target has the empty code: targets._codes)
                     acc[i] += 1000.0
         # in the name's order, never a set's: sums of the same weights in another order can differ
         # in the last bit, and ties between targets then fall otherwise from one run to the next
@@ -308,12 +306,12 @@ class MenuIndex:
                     for i in postings:
                         acc[i] += add
         crowded = [tok for tok in tokens if tok not in searched]
-        if crowded and acc:  # a common word does not find targets, but it still tells those found apart
+        if crowded:  # a common word does not find targets, but it still tells those found apart
             token_sets = self._token_sets
             for i in list(acc):
                 for tok in crowded:
                     if tok in token_sets[i]:
-                        acc[i] += idf.get(tok, unknown)
+                        acc[i] += idf[tok]  # (a crowded word is on many targets: it has its weight)
         if not rare_enough and len(tokens) > 1:  # every word is common: the targets that have them all
             together = self._having_all(set(tokens))
             if together is not None and len(together) <= longest:
@@ -445,7 +443,7 @@ class MenuIndex:
                 scale = GLOSS_CAP * name_weight / gloss_weight
                 weights = tuple([w * scale if tok in glossed else w for tok, w in zip(tokens, weights)])
         token_set = frozenset(tokens)
-        match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
+        match_set = token_set | {str(v) for v in norm.sizes.values()}
         category_key = " ".join(category.tokens) if category is not None else ""
         if category is not None and category_key:
             said = self._sections.get(category_key)
@@ -578,7 +576,7 @@ class MenuIndex:
     def candidate(self, index: int, score: float, name: float, reasons: list[str]) -> MatchCandidate:
         """A ranked target as a candidate to show and to accept."""
         t = self.targets[index]
-        shown = round(100.0 if score > 100.0 else 0.0 if score < 0.0 else score, 1)
+        shown = round(min(100.0, max(0.0, score)), 1)
         # positional: ten thousand items make fifty thousand of these
         return MatchCandidate(t, shown, reasons, name, score)
 
@@ -612,9 +610,8 @@ def _brand_initials(targets: Sequence[MatchTarget]) -> dict[str, tuple[str, ...]
 
 def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
     """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
-    similar word (not one a itself has: that word is matched already)."""
-    if not a.total:
-        return 0.0
+    similar word (not one a itself has: that word is matched already). ``a`` has words: its
+    callers see to it (``name_similarity``; ``_same_category`` with a category named)."""
     got = 0.0
     match_set, context, others, own = b.match_set, b.context, b.tokens, a.token_set
     known = index._similar
@@ -654,7 +651,7 @@ def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
         return 5.0, "size " + next(tok for tok in q.tokens if tok.isdigit())
     if (q.sizes or q.letter) and t.rank_letter:
         return -3.0, "size unclear"
-    if t.rank_letter and not (q.sizes or q.letter):
+    if t.rank_letter:  # (and the site names no size: a size or letter was answered above)
         return -3.0, "which size?"
     if q.letter in ("L", "XL", "XXL") and not (tn.sizes or t.letter):  # "pitcher", "Latte L": a larger size
         return -12.0, f"size {q.letter} not on the menu"  # than the one-size menu item may be: a person decides
