@@ -271,11 +271,19 @@ class MenuIndex:
         self._initials: dict[str, tuple[str, ...]] | None = None  # "jw" -> the brand words it stands for
 
     @classmethod
-    def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
+    def from_products(
+        cls,
+        products: Iterable[Product],
+        spot_id: int | None,
+        *,
+        # speed only: worker processes normalise the same names to the same targets (no user can tell)
+        share: bool = True,  # pragma: no mutate
+    ) -> "MenuIndex":
         """The index of a menu's targets (``share``: a big menu's names may be normalised by worker
         processes; not when another process already keeps the other cores busy)."""
         with gc_paused():
-            return cls(build_targets(products, spot_id, share=share))
+            # speed only: worker processes normalise the same names to the same targets (no user can tell)
+            return cls(build_targets(products, spot_id, share=share))  # pragma: no mutate
 
     # -- candidate generation ----------------------------------------------------------------
 
@@ -284,7 +292,8 @@ class MenuIndex:
         if self._by_code:
             for code in (item.barcode.strip().lower(), item.local_id.strip().lower()):
                 for i in self._by_code.get(code, ()):  # (no target has the empty code: targets._codes)
-                    acc[i] += 1000.0
+                    # a code match outweighs any name evidence (a few dozen at most): 1000 or 1001, added or set, same pool
+                    acc[i] += 1000.0  # pragma: no mutate
         # in the name's order, never a set's: sums of the same weights in another order can differ
         # in the last bit, and ties between targets then fall otherwise from one run to the next
         tokens = list(dict.fromkeys(norm.tokens))
@@ -365,7 +374,8 @@ class MenuIndex:
 
     def _near_words(self, token: str) -> tuple[str, ...]:
         """The menu's words most like a word it does not have (remembered)."""
-        near = self._near.get(token)
+        # a cache: without it the same nearest words are worked out again
+        near = self._near.get(token)  # pragma: no mutate
         if near is None:
             if self._vocabulary is None:
                 self._vocabulary = list(self._by_token)
@@ -417,16 +427,19 @@ class MenuIndex:
     # -- scoring -------------------------------------------------------------------------------
 
     def _same_category(self, a: NormalName, b: NormalName, key: tuple[str, str]) -> bool:
-        agrees = self._categories.get(key)
+        # a cache: without it the same answer is worked out again
+        agrees = self._categories.get(key)  # pragma: no mutate
         if agrees is None:
             agrees = _align(self.words(a), self.words(b), self) >= 0.6
-            self._categories[key] = agrees
+            # a cache: storing nothing only works the same answer out again
+            self._categories[key] = agrees  # pragma: no mutate
         return agrees
 
     def word_similarity(self, a: str, b: str) -> float:
         """Similarity of two different words (0 or 0.72..1), remembered: the same pairs of words
         meet again and again over a catalogue."""
-        sim = self._similar.get((a, b))
+        # a cache: without it the same similarity is worked out again
+        sim = self._similar.get((a, b))  # pragma: no mutate
         if sim is None:
             ratio = fuzz.ratio(a, b, score_cutoff=50)
             sim = self._similar[(a, b)] = self._similar[(b, a)] = _token_similarity(a, b, ratio) if ratio else 0.0
@@ -446,7 +459,8 @@ class MenuIndex:
         match_set = token_set | {str(v) for v in norm.sizes.values()}
         category_key = " ".join(category.tokens) if category is not None else ""
         if category is not None and category_key:
-            said = self._sections.get(category_key)
+            # a cache: without it the same words are worked out again
+            said = self._sections.get(category_key)  # pragma: no mutate
             if said is None:
                 said = self._sections[category_key] = frozenset(category.tokens) | kind_members(category)
             context = said - match_set
@@ -458,7 +472,8 @@ class MenuIndex:
         )
 
     def _target_words(self, i: int) -> "_Words":
-        words = self._words[i]
+        # a cache: without it the same words are worked out again
+        words = self._words[i]  # pragma: no mutate
         if words is None:
             t = self.targets[i]
             words = self._words[i] = self.words(t.norm, t.category_norm)
@@ -568,7 +583,8 @@ class MenuIndex:
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]
-        query = self.words(norm, cat)
+        # worked out once for the pool: ``score`` works out the same when not given it
+        query = self.words(norm, cat)  # pragma: no mutate
         scored = [(self.score(item, norm, cat, t, query), t) for t in pool]
         scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
         return [(t.index, score, name, reasons) for (score, name, reasons), t in scored[: options.top]]
@@ -624,7 +640,8 @@ def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
             best = 0.0
             for u in others:
                 if u not in own:
-                    sim = known.get((tok, u))
+                    # a cache read: without it index.word_similarity gives the same
+                    sim = known.get((tok, u))  # pragma: no mutate
                     if sim is None:
                         sim = index.word_similarity(tok, u)
                     if sim > best:
@@ -689,7 +706,8 @@ def accept_confident(
         from poster_cli.matching.family import link_families
 
         held.update({r.accepted.key: r.item.local_id for r in results if r.accepted is not None})
-        link_families(results, index, options, {**held, **dict.fromkeys(contested, "")})
+        # link_families only asks whether a target is held: what a contested one is held by is never read
+        link_families(results, index, options, {**held, **dict.fromkeys(contested, "")})  # pragma: no mutate
 
 
 CLAIMED_TOO = "another site item claims the same target"
@@ -752,5 +770,6 @@ def rank_all(
 ) -> list[list[Ranked]]:
     """``index.ranked`` for every item; big jobs are shared between forked processes
     (:mod:`.parallel`), each ranking a slice of the items against the same index."""
-    workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers
+    # speed only: any number of workers gives the same rankings (test_big_jobs_split_between_processes...)
+    workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers  # pragma: no mutate
     return parallel_map(lambda part: [index.ranked(item, options) for item in part], items, workers)
