@@ -157,8 +157,9 @@ def _parse_csv_rows(text: str, name: str) -> ParsedBatch:
             batch.problems.append(FileProblem(f"{name}:{line}", "no order_id"))
             continue
         rows.setdefault(oid, []).append((line, row))
+    spoiled = batch.bad_order_ids  # a row of theirs is reported above (too long, too many values)
     for oid, order_rows in rows.items():
-        _csv_order(oid, order_rows, name, batch)
+        _csv_order(oid, order_rows, name, batch, spoiled)
     return batch
 
 
@@ -167,7 +168,9 @@ def _column(header: str) -> str:
     return ALIASES.get(key.replace("_", ""), ALIASES.get(key, key))
 
 
-def _csv_order(oid: str, rows: list[tuple[int, dict[str, str]]], name: str, batch: ParsedBatch) -> None:
+def _csv_order(
+    oid: str, rows: list[tuple[int, dict[str, str]]], name: str, batch: ParsedBatch, spoiled: set[str]
+) -> None:
     before = len(batch.problems)
     fields: dict[str, tuple[int, str]] = {}
     items: list[ItemRequest] = []
@@ -191,7 +194,7 @@ def _csv_order(oid: str, rows: list[tuple[int, dict[str, str]]], name: str, batc
     values = {k: v for k, (_, v) in fields.items()}
     where_of = {k: f"{name}:{line}" for k, (line, _) in fields.items()}
     req = _order(oid, items, values, where_of, f"{name}:{rows[0][0]}", batch)
-    if req is not None and len(batch.problems) == before:
+    if req is not None and len(batch.problems) == before and oid not in spoiled:
         req.line, req.source = rows[0][0], name
         batch.orders.append(req)
 

@@ -107,3 +107,23 @@ def test_a_whole_cp1251_file_is_still_read(env: Any, tmp_path: Path) -> None:
     r = env.run("order", "batch", str(f), env=FAST)
     assert r.exit_code == 0, r.stderr
     assert [o["comment"] for o in env.sandbox.state.doc["orders"] if "Без цукру" in o["comment"]]
+
+
+def test_a_row_with_more_values_than_columns_is_reported_and_its_order_not_sent(env: Any, tmp_path: Path) -> None:
+    # an unquoted comma in a comment: sending "no onions" without " please" would be a guess
+    f = tmp_path / "orders.csv"
+    rows = [
+        "order_id,phone,item,count,comment",
+        f"V-1,{PHONE},poster:101,1,no onions, please",
+        f"V-2,{PHONE},poster:101,1,",
+        f"V-3,{PHONE},{'x' * 10_001},1,",
+    ]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = env.run("order", "batch", str(f), "--json", env=FAST)
+    assert r.exit_code == 3, r.stderr
+    doc = json.loads(r.stdout)
+    assert [s["order_id"] for s in doc["sent"]] == ["V-2"]
+    assert [x["order_id"] for x in doc["failed"]] == ["V-1", "V-3"]
+    assert "orders.csv:2: 6 values but 5 columns" in r.stderr
+    assert "orders.csv:4: a value of 10001 characters (at most 10000)" in r.stderr
+    assert sent_ids(env) == ["V-2"]
