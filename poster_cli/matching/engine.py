@@ -121,7 +121,7 @@ class MatchCandidate:
             "product_id": self.product_id,
             "modificator_id": self.modificator_id,
             "name": self.name,
-            "score": round(self.score, 1),
+            "score": self.score,  # rounded to one decimal already (MenuIndex.candidate)
         }
 
 
@@ -179,12 +179,10 @@ def _token_similarity(a: str, b: str, ratio: float) -> float:
     r = ratio / 100.0
     if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
         r = max(r, 0.85)
-    elif (
-        r < 0.8 and len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]
-    ):  # the same root, other suffixes: bavarian / bavarsk
+    elif a[:5] == b[:5]:  # the same root, other suffixes: bavarian / bavarsk (two different words: 5 letters each)
         same = len(os.path.commonprefix((a, b)))
-        if same >= 5 and same >= 0.7 * min(len(a), len(b)):
-            r = 0.8
+        if same >= 0.7 * min(len(a), len(b)):
+            r = max(r, 0.8)
     return r if r >= 0.72 else 0.0
 
 
@@ -273,20 +271,29 @@ class MenuIndex:
         self._initials: dict[str, tuple[str, ...]] | None = None  # "jw" -> the brand words it stands for
 
     @classmethod
-    def from_products(cls, products: Iterable[Product], spot_id: int | None, *, share: bool = True) -> "MenuIndex":
+    def from_products(
+        cls,
+        products: Iterable[Product],
+        spot_id: int | None,
+        *,
+        # speed only: worker processes normalise the same names to the same targets (no user can tell)
+        share: bool = True,  # pragma: no mutate
+    ) -> "MenuIndex":
         """The index of a menu's targets (``share``: a big menu's names may be normalised by worker
         processes; not when another process already keeps the other cores busy)."""
         with gc_paused():
-            return cls(build_targets(products, spot_id, share=share))
+            # speed only: worker processes normalise the same names to the same targets (no user can tell)
+            return cls(build_targets(products, spot_id, share=share))  # pragma: no mutate
 
     # -- candidate generation ----------------------------------------------------------------
 
-    def _pool(self, norm: NormalName, item: CatalogueItem | None, size: int) -> list[int]:
+    def _pool(self, norm: NormalName, item: CatalogueItem, size: int) -> list[int]:
         acc: dict[int, float] = defaultdict(float)
-        if item is not None and self._by_code:
+        if self._by_code:
             for code in (item.barcode.strip().lower(), item.local_id.strip().lower()):
-                for i in self._by_code.get(code, ()) if code else ():
-                    acc[i] += 1000.0
+                for i in self._by_code.get(code, ()):  # (no target has the empty code: targets._codes)
+                    # a code match outweighs any name evidence (a few dozen at most): 1000 or 1001, added or set, same pool
+                    acc[i] += 1000.0  # pragma: no mutate
         # in the name's order, never a set's: sums of the same weights in another order can differ
         # in the last bit, and ties between targets then fall otherwise from one run to the next
         tokens = list(dict.fromkeys(norm.tokens))
@@ -308,12 +315,12 @@ class MenuIndex:
                     for i in postings:
                         acc[i] += add
         crowded = [tok for tok in tokens if tok not in searched]
-        if crowded and acc:  # a common word does not find targets, but it still tells those found apart
+        if crowded:  # a common word does not find targets, but it still tells those found apart
             token_sets = self._token_sets
             for i in list(acc):
                 for tok in crowded:
                     if tok in token_sets[i]:
-                        acc[i] += idf.get(tok, unknown)
+                        acc[i] += idf[tok]  # (a crowded word is on many targets: it has its weight)
         if not rare_enough and len(tokens) > 1:  # every word is common: the targets that have them all
             together = self._having_all(set(tokens))
             if together is not None and len(together) <= longest:
@@ -367,7 +374,8 @@ class MenuIndex:
 
     def _near_words(self, token: str) -> tuple[str, ...]:
         """The menu's words most like a word it does not have (remembered)."""
-        near = self._near.get(token)
+        # a cache: without it the same nearest words are worked out again
+        near = self._near.get(token)  # pragma: no mutate
         if near is None:
             if self._vocabulary is None:
                 self._vocabulary = list(self._by_token)
@@ -419,16 +427,19 @@ class MenuIndex:
     # -- scoring -------------------------------------------------------------------------------
 
     def _same_category(self, a: NormalName, b: NormalName, key: tuple[str, str]) -> bool:
-        agrees = self._categories.get(key)
+        # a cache: without it the same answer is worked out again
+        agrees = self._categories.get(key)  # pragma: no mutate
         if agrees is None:
             agrees = _align(self.words(a), self.words(b), self) >= 0.6
-            self._categories[key] = agrees
+            # a cache: storing nothing only works the same answer out again
+            self._categories[key] = agrees  # pragma: no mutate
         return agrees
 
     def word_similarity(self, a: str, b: str) -> float:
         """Similarity of two different words (0 or 0.72..1), remembered: the same pairs of words
         meet again and again over a catalogue."""
-        sim = self._similar.get((a, b))
+        # a cache: without it the same similarity is worked out again
+        sim = self._similar.get((a, b))  # pragma: no mutate
         if sim is None:
             ratio = fuzz.ratio(a, b, score_cutoff=50)
             sim = self._similar[(a, b)] = self._similar[(b, a)] = _token_similarity(a, b, ratio) if ratio else 0.0
@@ -445,10 +456,11 @@ class MenuIndex:
                 scale = GLOSS_CAP * name_weight / gloss_weight
                 weights = tuple([w * scale if tok in glossed else w for tok, w in zip(tokens, weights)])
         token_set = frozenset(tokens)
-        match_set = token_set | {str(v) for v in norm.sizes.values()} if norm.sizes else token_set
+        match_set = token_set | {str(v) for v in norm.sizes.values()}
         category_key = " ".join(category.tokens) if category is not None else ""
         if category is not None and category_key:
-            said = self._sections.get(category_key)
+            # a cache: without it the same words are worked out again
+            said = self._sections.get(category_key)  # pragma: no mutate
             if said is None:
                 said = self._sections[category_key] = frozenset(category.tokens) | kind_members(category)
             context = said - match_set
@@ -460,7 +472,8 @@ class MenuIndex:
         )
 
     def _target_words(self, i: int) -> "_Words":
-        words = self._words[i]
+        # a cache: without it the same words are worked out again
+        words = self._words[i]  # pragma: no mutate
         if words is None:
             t = self.targets[i]
             words = self._words[i] = self.words(t.norm, t.category_norm)
@@ -570,7 +583,8 @@ class MenuIndex:
         cat = normalise(item.category) if item.category else _NO_NAME
         found = self._pool(norm, item, options.pool)
         pool = [self.targets[i] for i in found]
-        query = self.words(norm, cat)
+        # worked out once for the pool: ``score`` works out the same when not given it
+        query = self.words(norm, cat)  # pragma: no mutate
         scored = [(self.score(item, norm, cat, t, query), t) for t in pool]
         scored.sort(key=lambda st: (-st[0][0], st[1].hidden, not st[1].visible, st[1].name))
         return [(t.index, score, name, reasons) for (score, name, reasons), t in scored[: options.top]]
@@ -578,7 +592,7 @@ class MenuIndex:
     def candidate(self, index: int, score: float, name: float, reasons: list[str]) -> MatchCandidate:
         """A ranked target as a candidate to show and to accept."""
         t = self.targets[index]
-        shown = round(100.0 if score > 100.0 else 0.0 if score < 0.0 else score, 1)
+        shown = round(min(100.0, max(0.0, score)), 1)
         # positional: ten thousand items make fifty thousand of these
         return MatchCandidate(t, shown, reasons, name, score)
 
@@ -612,9 +626,8 @@ def _brand_initials(targets: Sequence[MatchTarget]) -> dict[str, tuple[str, ...]
 
 def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
     """Share of a's word weight found in b: the same word, a word of b's category (partly), or a
-    similar word (not one a itself has: that word is matched already)."""
-    if not a.total:
-        return 0.0
+    similar word (not one a itself has: that word is matched already). ``a`` has words: its
+    callers see to it (``name_similarity``; ``_same_category`` with a category named)."""
     got = 0.0
     match_set, context, others, own = b.match_set, b.context, b.tokens, a.token_set
     known = index._similar
@@ -627,7 +640,8 @@ def _align(a: _Words, b: _Words, index: "MenuIndex") -> float:
             best = 0.0
             for u in others:
                 if u not in own:
-                    sim = known.get((tok, u))
+                    # a cache read: without it index.word_similarity gives the same
+                    sim = known.get((tok, u))  # pragma: no mutate
                     if sim is None:
                         sim = index.word_similarity(tok, u)
                     if sim > best:
@@ -654,7 +668,7 @@ def _size_evidence(q: NormalName, t: MatchTarget) -> tuple[float, str]:
         return 5.0, "size " + next(tok for tok in q.tokens if tok.isdigit())
     if (q.sizes or q.letter) and t.rank_letter:
         return -3.0, "size unclear"
-    if t.rank_letter and not (q.sizes or q.letter):
+    if t.rank_letter:  # (and the site names no size: a size or letter was answered above)
         return -3.0, "which size?"
     if q.letter in ("L", "XL", "XXL") and not (tn.sizes or t.letter):  # "pitcher", "Latte L": a larger size
         return -12.0, f"size {q.letter} not on the menu"  # than the one-size menu item may be: a person decides
@@ -692,7 +706,8 @@ def accept_confident(
         from poster_cli.matching.family import link_families
 
         held.update({r.accepted.key: r.item.local_id for r in results if r.accepted is not None})
-        link_families(results, index, options, {**held, **dict.fromkeys(contested, "")})
+        # link_families only asks whether a target is held: what a contested one is held by is never read
+        link_families(results, index, options, {**held, **dict.fromkeys(contested, "")})  # pragma: no mutate
 
 
 CLAIMED_TOO = "another site item claims the same target"
@@ -755,5 +770,6 @@ def rank_all(
 ) -> list[list[Ranked]]:
     """``index.ranked`` for every item; big jobs are shared between forked processes
     (:mod:`.parallel`), each ranking a slice of the items against the same index."""
-    workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers
+    # speed only: any number of workers gives the same rankings (test_big_jobs_split_between_processes...)
+    workers = workers_for(len(items), PARALLEL_MIN_ITEMS) if workers is None else workers  # pragma: no mutate
     return parallel_map(lambda part: [index.ranked(item, options) for item in part], items, workers)

@@ -38,3 +38,23 @@ def test_a_brand_written_as_its_initials_is_read_as_the_menus_brand() -> None:
     r = found["JW Black Label"]
     assert r.accepted is not None and r.accepted.name == "Johnnie Walker Black Label"
     assert found["JW Label"].accepted is None  # black or red: a person says
+
+
+SHOP = [
+    product(1, "Вода мінеральна", 30, "Вода"),  # no Latin capital: no brand in it
+    product(2, "Johnnie Walker Black Label, 0,7 л", 1500, "Віскі"),
+    product(3, "Johnnie Walker Red Label, 0,7 л", 1100, "Віскі"),
+    product(4, "Jack Daniel's honey, 0,7 л", 1300, "Віскі"),  # a brand of exactly two words
+    product(5, "Mount Gay Eclipse ром, 0,7 л", 1200, "Ром"),  # three words, three initials
+    product(6, "Zubrowka Zlota горілка, 0,5 л", 400, "Горілка"),  # the only capital letters are Z
+]
+
+
+def test_brands_are_found_in_names_with_cyrillic_words_in_them() -> None:
+    found = results(SHOP, "JW Black Label 0,7", "JD honey 0,7", "MGE rum 0,7", "ZZ vodka 0,5")
+    assert {name: r.accepted.product_id if r.accepted else None for name, r in found.items()} == {
+        "JW Black Label 0,7": 2,
+        "JD honey 0,7": 4,
+        "MGE rum 0,7": 5,
+        "ZZ vodka 0,5": 6,
+    }

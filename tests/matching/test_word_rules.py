@@ -164,3 +164,23 @@ def test_a_shown_score_is_clamped_only_outside_0_to_100() -> None:
         0.0,
         0.0,
     ]
+
+
+def test_a_word_that_begins_one_more_than_three_times_its_length_is_another_word() -> None:
+    """Two words under 50 alike count nothing, even when one begins the other."""
+    assert similarity("chai", "chaiespresso") == 0.85  # 2 x 4 of 16 letters in line: 50 alike
+    assert similarity("chai", "chaiespressos") == 0.0  # 2 x 4 of 17: 47
+    assert similarity("chaiespressos", "chai") == 0.0
+
+
+def test_a_negation_prefix_counts_when_the_rest_is_exactly_80_alike() -> None:
+    """ "neamerikansk" without "ne" is 80 like "meksikansk" (16 of 20 letters in line), so it is that
+    word's opposite, not a spelling of it; with "ne" it would pass as 73 alike."""
+    assert similarity("neamerikansk", "meksikansk") == 0.0
+    assert similarity("meksikansk", "neamerikansk") == 0.0
+
+
+def test_a_shared_root_counts_at_exactly_seven_tenths_of_the_shorter_word() -> None:
+    # "kartopl" is 7 of 10 letters: the same root, other endings (without it the pair is 70 alike)
+    assert similarity("kartoplyan", "kartoplsku") == 0.8
+    assert similarity("kartoplsku", "kartoplyan") == 0.8

@@ -1,0 +1,176 @@
+"""Which products are offered for a site name: only a few are scored in full (the pool), found by
+the name's words, their beginnings, pairs of common words, the menu's nearest words, names that look
+alike. Whatever the pool leaves out must not be better than what it offers: the scores offered are
+checked against every product of the menu scored one by one (a full scan), on a menu of 2,914
+products (the big-menu paths) and one of 982 (the small-menu ones)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import pytest
+
+from poster_cli.catalogue import CatalogueItem
+from poster_cli.matching import MatchOptions, MenuIndex, normalise
+from poster_cli.menu import MenuSnapshot
+from tests.support.matching import product
+
+DISHES = ["Піца", "Салат", "Суп", "Паста", "Бургер", "Млинці", "Вареники", "Рол", "Омлет", "Торт"]
+EXTRAS = ["курка", "гриби", "сир", "шинка", "бекон", "томат", "шпинат", "цибуля", "часник", "лосось"]
+EXTRAS += ["креветки", "картопля", "яйце", "рис", "банан", "вишня", "полуниця", "шоколад", "мед", "кокос"]
+EXTRAS += ["мигдаль", "ваніль", "апельсин", "лимон"]
+SYLLABLES = ["ба", "ве", "ги", "до", "жу", "зо", "ка", "ле", "ми", "но", "пу", "ро", "си", "ту", "фа", "хи"]
+NAMES = [a + b + "н" for a in SYLLABLES for b in SYLLABLES]  # made-up words, each on one product
+
+
+def menu(dishes: list[str]) -> list[dict[str, Any]]:
+    """Each dish with every two of 24 extras (each word then on hundreds of products), and drinks
+    whose first word is on 60 (kisil), 61 (kompot) or 30 (mors) products."""
+    raw = [
+        product(pid, f"{dish} {a} {b}", 100 + pid % 300, category=dish)
+        for pid, (dish, (a, b)) in enumerate(((d, pair) for d in dishes for pair in combinations(EXTRAS, 2)), 1)
+    ]
+    drinks = [f"Кисіль {w}" for w in NAMES[:60]] + [f"Компот {w}" for w in NAMES[60:121]]
+    drinks += [f"Морс {w}" for w in NAMES[121:151]]
+    raw += [product(5001 + n, name, 100, category="Напої") for n, name in enumerate(drinks)]
+    raw += [product(9001, "Омлет", 90, category="Сніданки"), product(9002, "Пельмені", 120, category="Гаряче")]
+    raw += [product(9003, "Ром Бакарді", 80, category="Бар")]
+    return raw
+
+
+def index_of(raw: list[dict[str, Any]]) -> MenuIndex:
+    return MenuIndex.from_products(MenuSnapshot(raw={"products": raw}).products.values(), 1)
+
+
+@pytest.fixture(scope="module")
+def big() -> MenuIndex:
+    index = index_of(menu(DISHES))
+    assert len(index.targets) == 2914
+    return index
+
+
+@pytest.fixture(scope="module")
+def small() -> MenuIndex:
+    index = index_of(menu(["Піца", "Суп", "Торт"]))
+    assert len(index.targets) == 982
+    return index
+
+
+def on(index: MenuIndex, word: str) -> int:
+    [token] = normalise(word).tokens
+    return sum(token in t.norm.tokens for t in index.targets)
+
+
+def test_the_menus_words_are_on_as_many_products_as_the_tests_say(big: MenuIndex, small: MenuIndex) -> None:
+    assert [on(big, w) for w in ("Кисіль", "Компот", "Морс", "Піца", "Омлет", "курка")] == [60, 61, 30, 276, 277, 230]
+    assert [on(small, w) for w in ("Піца", "курка")] == [276, 69]
+
+
+def offered(index: MenuIndex, name: str) -> list[float]:
+    return [c.score for c in index.candidates(CatalogueItem("q", name), MatchOptions(top=5))]
+
+
+def best_scores(index: MenuIndex, name: str, n: int) -> list[float]:
+    """The ``n`` best scores over every product of the menu, each scored on its own."""
+    item, norm, no_category = CatalogueItem("q", name), normalise(name), normalise("")
+    every = [index.score(item, norm, no_category, t)[0] for t in index.targets]
+    return sorted((round(min(100.0, max(0.0, s)), 1) for s in every), reverse=True)[:n]
+
+
+# (site name, how many candidates are offered): the rest score far below the best
+BIG = [
+    ("Mushroom chicken pizza", 1),  # every word on hundreds of products: the products with all three
+    ("Pizza chicken", 5),
+    ("Pancakes banana honey chocolate", 5),  # four common words: two pairs of them narrow it
+    ("Omlette mushrooms", 5),  # a word the menu lacks read as its nearest word
+    ("Pitsa kruka hryby", 5),  # a typo in every word
+    ("Amlet", 1),  # misspelt from its first letter: the names most like it among omelettes
+    ("Pelmini", 1),  # found by its first four letters
+    ("Rom", 1),  # a word of three letters
+    ("Soup", 0),  # one word on 276 products says too little to offer any
+    ("Сир шинка", 5),
+    ("Кисіль бадон", 1),  # a word on 60 products (still searched) and a word on one
+    ("Курка", 5),
+    ("Омлет Qqzz", 5),  # a common word and a word like no other: the names most like it
+    ("Піца курка гриби шинка", 5),
+    ("Суп курка рис томат", 5),
+    ("Бургер бекон сир", 1),
+    ("Торт вишня шоколад", 1),
+    ("Торт вишня", 5),
+    ("Soup chicken rice", 1),
+    ("Pizza Qqzz", 5),
+    ("Tort vyshnia", 5),
+    ("Pica kurka", 5),
+    ("Sup kurka rys tomat", 5),
+    ("Kysil badon", 1),
+    ("Rom Bakardi", 1),
+    ("Tort cherry chocolate strawberry", 5),
+    ("Pizza chicken mushrooms ham bacon", 5),
+]
+SMALL = [
+    ("Mushroom chicken pizza", 3),
+    ("Pizza chicken", 5),
+    ("Pancakes banana honey chocolate", 5),
+    ("Omlette mushrooms", 1),
+    ("Amlet", 2),  # no word found anything: the names most like it over the whole (small) menu
+    ("Pelmini", 1),
+    ("Rom", 1),
+    ("Soup", 0),
+    ("Сир шинка", 5),
+    ("Курка", 5),  # a word on 69 products: too common to search by alone, not too common to walk
+    ("Омлет Qqzz", 1),
+    ("Піца курка гриби шинка", 5),
+    ("Суп курка рис томат", 5),
+    ("Бургер бекон сир", 3),
+    ("Торт вишня шоколад", 3),
+    ("Торт вишня", 5),
+    ("Soup chicken rice", 3),
+    ("Pizza Qqzz", 5),
+    ("Tort vyshnia", 5),
+    ("Pica kurka", 5),
+    ("Sup kurka rys tomat", 5),
+    ("Rom Bakardi", 1),
+    ("Tort cherry chocolate strawberry", 5),
+    ("Pizza chicken mushrooms ham bacon", 5),
+]
+
+
+@pytest.mark.parametrize("name, count", BIG)
+def test_on_a_big_menu_nothing_left_out_scores_above_what_is_offered(big: MenuIndex, name: str, count: int) -> None:
+    scores = offered(big, name)
+    assert len(scores) == count
+    assert scores == best_scores(big, name, count)
+
+
+@pytest.mark.parametrize("name, count", SMALL)
+def test_on_a_small_menu_nothing_left_out_scores_above_what_is_offered(small: MenuIndex, name: str, count: int) -> None:
+    scores = offered(small, name)
+    assert len(scores) == count
+    assert scores == best_scores(small, name, count)
+
+
+def test_a_code_with_letters_finds_its_product_in_any_case() -> None:
+    """Poster keeps a barcode and a product code as written; a site may write them in other case.
+    The site's names here share no word with the product's: only the code finds it."""
+    coded = product(7, "Сік апельсиновий", 60, category="Напої", barcode="AB12X")
+    coded["product_code"] = "Sku-7q"
+    index = index_of([coded, product(8, "Вода", 30, category="Напої")])
+    for item in (CatalogueItem("1", "Orange fresh", barcode="ab12x"), CatalogueItem("SKU-7Q", "Fresh of the day")):
+        [best] = index.candidates(item, MatchOptions())
+        assert (best.product_id, best.reason) == (7, "same barcode/code")
+
+
+def test_search_offers_as_many_as_asked_of_the_products_it_finds() -> None:
+    pizzas = [product(pid, f"Піца {name}", 150, category="Піца") for pid, name in enumerate(NAMES[:30], start=1)]
+    index = index_of(pizzas + [product(99, "Суп", 80, category="Супи")])
+    assert sorted(c.product_id for c in index.search("піца", limit=30)) == list(range(1, 31))
+    assert len(index.search("піца", limit=12)) == 12
+
+
+def test_search_offers_the_product_named_exactly_so_wherever_it_is_on_the_menu() -> None:
+    """Twenty pizzas come before the plain "Піца" on the menu: all are found alike by the word,
+    and the plain one is still offered first."""
+    pizzas = [product(pid, f"Піца {name}", 150, category="Піца") for pid, name in enumerate(NAMES[:20], start=1)]
+    index = index_of(pizzas + [product(50, "Піца", 150, category="Піца")])
+    assert [c.product_id for c in index.search("піца")][:1] == [50]
