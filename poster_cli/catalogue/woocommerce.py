@@ -111,7 +111,7 @@ def read_json(path: Path, doc: Any) -> Catalogue:
     drafts: list[Draft] = []
     skipped = Skipped()
     for where, p in products:
-        kind = str(p.get("type") or "simple")
+        kind = p.get("type")  # none is a simple product
         if p.get("status") not in (None, "publish"):
             skipped.add("unpublished")
             continue
