@@ -152,7 +152,7 @@ def _draft(p: dict[str, Any], name: str, category: str, where: str) -> Draft:
     return Draft(
         local_id=_str(p.get("sku")) or _str(p.get("id")),
         name=name,
-        price=price if price is None or isinstance(price, str) else str(price),
+        price=price,
         category=category,
         where=where,
     )
