@@ -178,7 +178,8 @@ def test_serve_then_pull_then_restart_keeps_orders(tmp_path):
         )
         assert trigger.returncode == 0, trigger.stderr
     finally:
-        assert served.stop() == 130  # Ctrl-C: stopped cleanly, state saved (design: exit 130)
+        code = served.stop()
+        assert code == 130, served.rest  # Ctrl-C: stopped cleanly, state saved (design: exit 130)
     again = Served(tmp_path, "--state", str(state))
     try:
         import httpx
