@@ -43,16 +43,21 @@ def index_of(raw: list[dict[str, Any]]) -> MenuIndex:
     return MenuIndex.from_products(MenuSnapshot(raw={"products": raw}).products.values(), 1)
 
 
-@pytest.fixture(scope="module")
+BIG_MENU, SMALL_MENU = menu(DISHES), menu(["Піца", "Суп", "Торт"])
+
+
+# Each test builds its index (a twentieth of a second): what an index is built with is then part
+# of the test, which mutation testing needs to tell which tests judge the index's construction.
+@pytest.fixture
 def big() -> MenuIndex:
-    index = index_of(menu(DISHES))
+    index = index_of(BIG_MENU)
     assert len(index.targets) == 2914
     return index
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def small() -> MenuIndex:
-    index = index_of(menu(["Піца", "Суп", "Торт"]))
+    index = index_of(SMALL_MENU)
     assert len(index.targets) == 982
     return index
 

@@ -37,7 +37,7 @@ def index_of(products: list[dict[str, Any]]) -> MenuIndex:
     return MenuIndex.from_products(MenuSnapshot(raw={"products": products}).products.values(), 1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def index() -> MenuIndex:
     return index_of(MENU)
 
