@@ -179,3 +179,13 @@ def test_search_offers_the_product_named_exactly_so_wherever_it_is_on_the_menu()
     pizzas = [product(pid, f"Піца {name}", 150, category="Піца") for pid, name in enumerate(NAMES[:20], start=1)]
     index = index_of(pizzas + [product(50, "Піца", 150, category="Піца")])
     assert [c.product_id for c in index.search("піца")][:1] == [50]
+
+
+def test_on_a_big_menu_the_product_with_all_four_common_words_of_a_name_is_found_by_them() -> None:
+    """Every word of "Піца курка гриби шинка" is on hundreds of products, and one product has all
+    four: it is found by the products having pairs of them, and offered alone (the next score 78)."""
+    index = index_of(BIG_MENU + [product(9100, "Піца курка гриби шинка", 150, category="Піца")])
+    for name in ("Піца курка гриби шинка", "Pizza chicken mushrooms ham"):
+        found = index.candidates(CatalogueItem("q", name), MatchOptions(top=5))
+        assert [(c.product_id, c.score) for c in found] == [(9100, 90.0)]
+        assert best_scores(index, name, 2) == [90.0, 78.0]
