@@ -419,10 +419,10 @@ class MenuIndex:
             budget -= len(postings)
         if not counts:
             return
-        idf, unknown, token_sets = self._idf, self._unknown_weight, self._token_sets
+        idf, token_sets = self._idf, self._token_sets
         most = sorted(counts, key=counts.__getitem__, reverse=True)[: 2 * PAIR_POOL]
         for i in sorted(most):
-            acc[i] += sum(idf.get(tok, unknown) for tok in crowded if tok in token_sets[i])
+            acc[i] += sum(idf[tok] for tok in crowded if tok in token_sets[i])  # (a word of a target has a weight)
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -157,11 +157,11 @@ def test_on_a_small_menu_nothing_left_out_scores_above_what_is_offered() -> None
 
 def test_a_code_with_letters_finds_its_product_in_any_case() -> None:
     """Poster keeps a barcode and a product code as written; a site may write them in other case.
-    The site's names here share no word with the product's: only the code finds it."""
+    The site's names here are like no product's: only the code finds it."""
     coded = product(7, "Сік апельсиновий", 60, category="Напої", barcode="AB12X")
     coded["product_code"] = "Sku-7q"
     index = index_of([coded, product(8, "Вода", 30, category="Напої")])
-    for item in (CatalogueItem("1", "Orange fresh", barcode="ab12x"), CatalogueItem("SKU-7Q", "Fresh of the day")):
+    for item in (CatalogueItem("1", "Qwopt", barcode="ab12x"), CatalogueItem("SKU-7Q", "Zzyzx")):
         [best] = index.candidates(item, MatchOptions())
         assert (best.product_id, best.reason) == (7, "same barcode/code")
 
@@ -189,3 +189,15 @@ def test_on_a_big_menu_the_product_with_all_four_common_words_of_a_name_is_found
         found = index.candidates(CatalogueItem("q", name), MatchOptions(top=5))
         assert [(c.product_id, c.score) for c in found] == [(9100, 90.0)]
         assert best_scores(index, name, 2) == [90.0, 78.0]
+
+
+def test_a_name_of_two_words_that_thousands_of_products_share_is_not_searched_but_its_rare_word_is() -> None:
+    """2,001 products are "Кава лате" and a made-up word: the pair of common words is on more than
+    2,000 products, too many to read for an answer, so "Кава лате" alone is offered nothing (the
+    work per item stays bounded), while a name with its rare word finds its one product."""
+    words = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES][:2001]
+    index = index_of([product(n, f"Кава лате {w}", 60, category="Кава") for n, w in enumerate(words, start=1)])
+    assert index.candidates(CatalogueItem("q", "Кава лате"), MatchOptions()) == []
+    name = f"Кава лате {words[1500]}"
+    [best, *_] = index.candidates(CatalogueItem("q", name), MatchOptions())
+    assert (normalise(best.name), best.score) == (normalise(name), 90.0)  # (two made-up words may read alike)
