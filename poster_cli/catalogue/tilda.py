@@ -14,6 +14,17 @@ from typing import Any
 
 from poster_cli.catalogue.items import Catalogue, Cells, Draft, Skipped, finish, variant_name
 
+# The export's columns, as Tilda names them (Cells finds them in any letter case).
+UID, PARENT_UID, SKU, TITLE, PRICE, CATEGORY, EDITIONS = (
+    "Tilda UID",
+    "Parent UID",
+    "SKU",
+    "Title",
+    "Price",
+    "Category",
+    "Editions",
+)
+
 
 def editions(value: str) -> list[str]:
     """``Size:400 ml;Milk:oat`` -> ``["400 ml", "oat"]``."""
@@ -23,20 +34,20 @@ def editions(value: str) -> list[str]:
 def read_csv(path: Path, table: tuple[list[str], list[Any]]) -> Catalogue:
     header, rows = table
     cells = Cells(header)
-    by_uid = {cells.get(row, "Tilda UID"): row for _line, row in rows if cells.get(row, "Tilda UID")}
-    parents = {cells.get(row, "Parent UID") for _line, row in rows} - {""}
+    by_uid = {cells.get(row, UID): row for _line, row in rows if cells.get(row, UID)}
+    parents = {cells.get(row, PARENT_UID) for _line, row in rows} - {""}
     drafts: list[Draft] = []
     skipped = Skipped()
     for line, row in rows:
-        uid, own = cells.get(row, "Tilda UID"), editions(cells.get(row, "Editions"))
+        uid, own = cells.get(row, UID), editions(cells.get(row, EDITIONS))
         if uid in parents and not own:
             skipped.add("main products of variants")
             continue
-        parent = by_uid.get(cells.get(row, "Parent UID"), {})
-        title, price, category = (cells.get(row, c) or cells.get(parent, c) for c in ("Title", "Price", "Category"))
+        parent = by_uid.get(cells.get(row, PARENT_UID), {})
+        title, price, category = (cells.get(row, c) or cells.get(parent, c) for c in (TITLE, PRICE, CATEGORY))
         drafts.append(
             Draft(
-                local_id=cells.get(row, "SKU") or uid,
+                local_id=cells.get(row, SKU) or uid,
                 name=variant_name(title, own),
                 price=price,
                 category=category.split(";")[0].strip(),

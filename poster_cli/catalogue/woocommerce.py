@@ -101,6 +101,13 @@ def read_json(path: Path, doc: Any) -> Catalogue:
             by_parent.setdefault(parent, []).append((f"[{i}]", p))
         else:
             products.append((f"[{i}]", p))
+    variable = {_str(p.get("id")) for _where, p in products if p.get("type") == "variable"}
+    for parent, variations in by_parent.items():
+        if parent not in variable:
+            where = variations[0][0]
+            if parent in ("", "0"):
+                raise InputFileError(path, f"{where}: a variation without a parent_id")
+            raise InputFileError(path, f"{where}: variation's parent_id {parent!r} is no variable product in the file")
     drafts: list[Draft] = []
     skipped = Skipped()
     for where, p in products:

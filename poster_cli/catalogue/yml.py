@@ -16,11 +16,10 @@ entities); the size limit is the reader's (``readers.MAX_BYTES``).
 from __future__ import annotations
 
 import xml.parsers.expat
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from poster_cli.catalogue.items import Catalogue, Draft, Skipped, finish, variant_name
+from poster_cli.catalogue.items import Catalogue, Draft, finish, variant_name
 from poster_cli.errors import InputFileError
 
 OFFER_TEXT = {"name", "price", "categoryId", "vendorCode", "model", "vendor", "typePrefix", "barcode"}
@@ -31,7 +30,7 @@ class _Feed:
 
     def __init__(self, parser: Any) -> None:
         self.parser = parser
-        self.categories: dict[str, str] = {}
+        self.categories: dict[str | None, str] = {}  # looked up by an offer's categoryId, None when it has none
         self.offers: list[dict[str, Any]] = []
         self.stack: list[str] = []
         self.text: list[str] = []
@@ -55,7 +54,7 @@ class _Feed:
                 self.offers.append(self.offer)
                 self.offer = None
             elif name == "param" and self.stack[-1:] == ["offer"]:
-                self.offer["params"].append((self.attrs.get("name", ""), text))
+                self.offer["params"].append((self.attrs.get("name"), text))
             elif name in OFFER_TEXT and self.stack[-1:] == ["offer"]:
                 self.offer.setdefault(name, text)
         self.text = []
@@ -91,47 +90,41 @@ def parse(path: Path, data: bytes) -> _Feed:
 def read(path: Path, data: bytes, _columns: Any = None, _sheet: Any = None) -> Catalogue:
     feed = parse(path, data)
     offers = feed.offers
-    codes = [o.get("vendorCode", "") for o in offers]
+    codes = [o.get("vendorCode") for o in offers]
     by_code = all(codes) and len(set(codes)) == len(codes)
     groups: dict[str, list[dict[str, Any]]] = {}
     for o in offers:
         if o["@"].get("group_id"):
             groups.setdefault(o["@"]["group_id"], []).append(o)
     drafts: list[Draft] = []
-    skipped = Skipped()
     for o in offers:
         attrs = o["@"]
         name = o.get("name") or " ".join(x for x in (o.get("typePrefix"), o.get("vendor"), o.get("model")) if x)
-        group = groups.get(attrs.get("group_id", ""), [])
-        if len(group) > 1:
-            name = variant_name(name, _differing(o, group))
+        name = variant_name(name, _differing(o, groups.get(attrs.get("group_id"), [])))
         drafts.append(
             Draft(
-                local_id=(o.get("vendorCode") if by_code else attrs.get("id", "")) or "",
+                local_id=(o.get("vendorCode") if by_code else attrs.get("id")) or "",
                 name=name,
                 price=o.get("price"),
-                category=feed.categories.get(o.get("categoryId", ""), ""),
+                category=feed.categories.get(o.get("categoryId"), ""),
                 barcode=o.get("barcode", ""),
                 line=o["line"],
-                where=f"offer id={attrs.get('id', '?')!r}",
             )
         )
-    if not offers:
-        skipped.add("no offers")
     fields = {
         "id": "vendorCode" if by_code else "offer/@id",
         "name": "name + the group's differing params" if groups else "name",
         "price": "price",
         "category": "categoryId → categories",
     }
-    return finish(path, drafts, "YML feed", fields, skipped)
+    return finish(path, drafts, "YML feed", fields)
 
 
 def _differing(offer: dict[str, Any], group: list[dict[str, Any]]) -> list[str]:
     """The offer's values of the params whose values differ within its group (its options)."""
-    seen: dict[str, Counter[str]] = {}
+    seen: dict[str | None, set[str]] = {}
     for o in group:
         for name, value in o["params"]:
-            seen.setdefault(name, Counter())[value] += 1
+            seen.setdefault(name, set()).add(value)
     options = {n for n, values in seen.items() if len(values) > 1}
     return [value for name, value in offer["params"] if name in options]

@@ -50,7 +50,7 @@ async def _find_pending(api: Any, journal: OrderJournal, entry: JournalEntry, te
     """A pending order that may be in Poster: one lookup (no resend; sending is ``batch``'s job)."""
     from poster_cli.orders.send import OrderSender
 
-    finder = OrderSender(api, journal, comment_template=template, lookup_delays=())
+    finder = OrderSender(api, journal, comment_template=template)  # lookup_window: one lookup, no waits
     orders = await finder.lookup_window(entry)
     for order in sorted(orders, key=lambda o: o.incoming_order_id):
         if finder.is_ours(order, entry):
@@ -128,6 +128,5 @@ def parse_since(text: str | None, now: datetime | None = None) -> str | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"--since {text!r}: use 30m, 12h, 7d or a date like 2026-01-31") from None
-    if when.tzinfo is None:
-        when = when.astimezone()  # a local time the user typed
+    # a time without an offset is the user's local time: astimezone takes a naive time as local
     return when.astimezone(timezone.utc).isoformat(timespec="milliseconds")

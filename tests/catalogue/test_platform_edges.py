@@ -584,6 +584,34 @@ def test_woocommerce_json_as_the_rest_api_writes_parents_and_variations(tmp_path
     ]
 
 
+@pytest.mark.parametrize(
+    "variation, message",
+    [
+        ({"parent_id": 99}, "[1]: variation's parent_id '99' is no variable product in the file"),
+        ({"parent_id": 1}, "[1]: variation's parent_id '1' is no variable product in the file"),
+        ({"type": "variation"}, "[1]: a variation without a parent_id"),
+        ({"type": "variation", "parent_id": 0}, "[1]: a variation without a parent_id"),
+    ],
+)
+def test_a_woocommerce_json_variation_without_its_product_is_named(
+    tmp_path: Path, variation: dict[str, object], message: str
+) -> None:
+    orphan = {"id": 9, "sku": "LAT-S", "price": "60", "attributes": [{"name": "Size", "option": "S"}], **variation}
+    path = write(tmp_path, "products.json", json.dumps([woo(1, "simple", "TEA", "Tea", price="45"), orphan]))
+    assert problem(path, format="woocommerce-json") == f"{path}: read as WooCommerce REST JSON: {message}"
+
+
+def test_the_variations_of_an_unpublished_woocommerce_product_are_left_out_with_it(tmp_path: Path) -> None:
+    products = [
+        woo(5, "variable", "LAT", "Latte", status="draft"),
+        {"id": 9, "parent_id": 5, "sku": "LAT-S", "price": "60", "attributes": [{"name": "Size", "option": "S"}]},
+        woo(1, "simple", "TEA", "Tea", price="45"),
+    ]
+    catalogue = read_catalogue(write(tmp_path, "products.json", json.dumps(products)), format="woocommerce-json")
+    assert items(catalogue) == [("TEA", "Tea", 4500, "", "")]
+    assert catalogue.skipped == {"unpublished": 1}
+
+
 def test_a_broken_woocommerce_json_item_is_named_by_its_place(tmp_path: Path) -> None:
     path = write(tmp_path, "products.json", json.dumps([woo(1, "simple", "TEA", "", price="45")]))
     assert (
@@ -612,6 +640,23 @@ def test_yml_ids_are_offer_ids_when_one_vendor_code_is_missing(tmp_path: Path) -
       <offer id="2"><name>Cake</name><price>50</price></offer>"""
     catalogue = read_catalogue(feed(tmp_path, offers))
     assert [i.local_id for i in catalogue] == ["1", "2"]
+
+
+def test_yml_offers_with_one_id_twice_name_both_lines(tmp_path: Path) -> None:
+    offers = """      <offer id="1"><name>Tea</name><price>40</price></offer>
+      <offer id="2"><name>Cake</name><price>50</price></offer>
+      <offer id="1"><name>Chai</name><price>65</price></offer>"""
+    path = feed(tmp_path, offers)
+    assert problem(path) == f"{path}:12: read as YML feed: id '1' appears again (first at line 10)"
+
+
+def test_a_stray_offer_before_the_offers_is_no_item(tmp_path: Path) -> None:
+    stray = (
+        '<promos><promo id="p"><offer id="9"><name>Gift</name><price>1</price></offer></promo></promos>\n    <offers>'
+    )
+    text = FEED.replace("{offers}", '      <offer id="1"><name>Tea</name><price>40</price></offer>')
+    catalogue = read_catalogue(write(tmp_path, "feed.xml", text.replace("<offers>", stray)))
+    assert items(catalogue) == [("1", "Tea", 4000, "", "")]
 
 
 def test_a_truncated_yml_feed_is_not_well_formed(tmp_path: Path) -> None:

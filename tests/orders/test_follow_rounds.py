@@ -5,6 +5,7 @@ accepted order), what it leaves alone, errors shown instead of Poster's view, an
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -140,14 +141,15 @@ def watch_run(
 
     async def sleep(d: float) -> None:
         waits.append(d)
+        assert len(waits) <= 50, "watch did not stop"  # bounded: a watch that never ends fails, not hangs
         on_sleep(len(waits))
 
+    kw.setdefault("comment_template", T)
     final = asyncio.run(
         watch(
             api,
             j,
             ids,
-            comment_template=T,
             on_change=lambda r, before: changes.append((r.entry.order_id, before, r.entry.state)),
             sleep=sleep,
             **kw,
@@ -300,3 +302,31 @@ def test_watch_stops_when_the_deadline_is_reached_exactly(tmp_path: Path) -> Non
 
     _, waits, _ = watch_run(j, api, ["A-1"], tick, timeout=30, clock=lambda: now[0])
     assert len(waits) == 3  # at 130, the deadline itself, it stops
+
+
+def test_watch_finds_a_half_sent_order_under_the_configured_template(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), TwoCopies()
+    j.claim("A-1", dict(BODY, comment="Web #A-1"))
+    j.mark_attempt("A-1")
+
+    def cashier(n: int) -> None:
+        api.status[31] = 1  # the cashier accepts the oldest copy
+
+    final, waits, changes = watch_run(j, api, ["A-1"], cashier, comment_template="Web #{order_id}")
+    assert changes == [("A-1", None, SENT), ("A-1", SENT, ACCEPTED)]
+    assert [(e.order_id, e.state, e.incoming_order_id) for e in final] == [("A-1", ACCEPTED, 31)]
+    assert waits == [2.0]
+
+
+def test_since_a_time_the_user_typed_is_read_in_their_zone_and_given_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `order list --since` compares it with the journal's UTC times: an offset left in would shift the cut
+    monkeypatch.setenv("TZ", "XYZ-2")  # two hours east of UTC, no daylight saving
+    time.tzset()
+    try:
+        assert parse_since("2026-02-01T10:00:00+02:00") == "2026-02-01T08:00:00.000+00:00"
+        assert parse_since("2026-02-01T10:00:00-05:00") == "2026-02-01T15:00:00.000+00:00"
+        assert parse_since("2026-02-01 10:00") == "2026-02-01T08:00:00.000+00:00"
+        assert parse_since("2026-02-01") == "2026-01-31T22:00:00.000+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -96,11 +96,22 @@ def test_the_delimiter_is_the_one_the_header_uses_most() -> None:
     semicolons = csv_batch("order_id;item;count;comment", "A-1;EV;1,5;one, two, three")
     assert [(o.comment, o.items[0].count) for o in semicolons.orders] == [("one, two, three", Decimal("1.5"))]
     # the rows' own semicolons do not decide it
-    commas = csv_batch("order_id,item,count,comment", 'A-1,EV,2,"a;b;c;d;e"', 'A-2,EV,1,"f;g;h;i;j"')
-    assert [(o.order_id, o.comment) for o in commas.orders] == [("A-1", "a;b;c;d;e"), ("A-2", "f;g;h;i;j")]
+    commas = csv_batch("order_id,item,count,comment", 'A-1,EV,2,"a;b;c;d;e;f;g"', 'A-2,EV,1,"h;i;j;k;l;m;n"')
+    assert [(o.order_id, o.comment) for o in commas.orders] == [("A-1", "a;b;c;d;e;f;g"), ("A-2", "h;i;j;k;l;m;n")]
     # as many of each: a comma
     err = file_error(b"order_id;item,count\nA-1;EV,1\n")
     assert err.message == "o.csv:1: no order_id or item column (found: order_id;item, count)"
+
+
+def test_rows_end_with_any_line_break_and_a_cell_keeps_its_own_as_written() -> None:
+    text = 'order_id,item,comment\r\nA-1,EV,"ring\r\ntwice"\r\nA-2,EV,\rA-3,EV,"call\nfirst"\r'
+    batch = parse_batch(text.encode(), "o.csv", kind="csv")
+    assert batch.problems == []
+    assert [(o.order_id, o.comment, o.line) for o in batch.orders] == [
+        ("A-1", "ring\r\ntwice", 2),
+        ("A-2", None, 4),
+        ("A-3", "call\nfirst", 5),
+    ]
 
 
 def test_blank_rows_are_skipped_and_the_rows_after_them_read() -> None:
@@ -128,6 +139,14 @@ def test_a_row_without_an_item_spoils_its_order_only() -> None:
     batch = csv_batch("order_id,item", "A-1,EV", "A-1,", "A-2,EV")
     assert batch.problems == [FileProblem("o.csv:3", "no item", "A-1")]
     assert [o.order_id for o in batch.orders] == ["A-2"] and batch.bad_order_ids == {"A-1"}
+
+
+def test_the_rows_after_one_without_an_item_are_still_checked() -> None:
+    batch = csv_batch("order_id,item,phone", f"A-1,EV,{PHONE}", "A-1,,", "A-1,EV,+380509999999")
+    assert batch.problems == [
+        FileProblem("o.csv:3", "no item", "A-1"),
+        FileProblem("o.csv:4", f"phone '+380509999999' differs from '{PHONE}' on line 2", "A-1"),
+    ]
 
 
 def test_an_order_level_value_that_differs_names_both_lines_and_the_first_value_stands() -> None:
@@ -170,6 +189,20 @@ def test_values_at_the_length_limit_are_read_and_one_over_is_reported() -> None:
         FileProblem("o.csv:3", "comment has 10001 characters (at most 10000)", "A-2"),
     ]
     assert [o.order_id for o in batch.orders] == ["A-1", "A-3"]
+
+
+def test_a_too_long_value_on_an_order_s_later_row_is_placed_on_that_row() -> None:
+    batch = csv_batch("order_id,item,comment", "A-1,EV,", f"A-1,EV,{'x' * 10_001}")
+    assert batch.problems == [
+        FileProblem("o.csv:3", "a value of 10001 characters (at most 10000)", "A-1"),
+        FileProblem("o.csv:3", "comment has 10001 characters (at most 10000)", "A-1"),
+    ]
+
+
+def test_a_row_too_short_to_reach_the_order_id_column_has_no_order_id() -> None:
+    batch = csv_batch("item,count,order_id", "EV", "EV,1,A-2")
+    assert batch.problems == [FileProblem("o.csv:2", "no order_id", None)]
+    assert [o.order_id for o in batch.orders] == ["A-2"]
 
 
 def test_a_too_long_value_in_a_row_without_a_usable_order_id_is_reported_once_and_reading_goes_on() -> None:
@@ -301,6 +334,8 @@ def test_a_paid_value_that_is_neither_is_reported_on_the_line_that_gives_it() ->
         ({"paid": 1}, []),
         ({"paid": "sure"}, ["paid 'sure' is not yes/no"]),
         ({"spot_id": " 3 ", "client_id": 7}, []),
+        ({"spot_id": "", "client_id": ""}, []),
+        ({"spot_id": 2.0}, ["spot_id 2.0 is not a whole number"]),
         ({"spot_id": True}, ["spot_id True is not a whole number"]),
         ({"client_id": 1.0}, ["client_id 1.0 is not a whole number"]),
         (
@@ -311,6 +346,10 @@ def test_a_paid_value_that_is_neither_is_reported_on_the_line_that_gives_it() ->
         ({"phone": ["+380"], "comment": {"a": 1}}, ["phone must be text", "comment must be text"]),
         ({"address": "x" * 10_000}, []),
         ({"address": "x" * 10_001}, ["address has 10001 characters (at most 10000)"]),
+        (
+            {"phone": "1" * 10_001, "comment": ["x"]},
+            ["phone has 10001 characters (at most 10000)", "comment must be text"],
+        ),
     ],
 )
 def test_json_order_values_are_checked_for_type(values: dict[str, object], problems: list[str]) -> None:
@@ -375,10 +414,20 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
             {"order_id": ["J"], "items": ["EV"]},
             {"items": ["EV"]},
             {"order_id": 5, "items": "EV", "note": 2},
-            {"order_id": "J-7", "items": [True, {"count": 1}, {"item": False}, {"item": " "}, {"item": "x" * 10_001}]},
+            {
+                "order_id": "J-7",
+                "items": [
+                    True,
+                    {"count": 1},
+                    {"item": False},
+                    {"item": " "},
+                    {"item": "x" * 10_001},
+                    {"item": "EV", "count": "two"},
+                ],
+            },
+            "J-8",
             {"order_id": "J-1", "items": ["EV"]},
-            {"order_id": "J-9", "items": [{"item": "x" * 10_000}], "alpha": 0},
-            "J-10",
+            {"order_id": "J-10", "items": [{"item": "x" * 10_000}], "alpha": 0},
         ]
     }
     batch = json_batch(doc)
@@ -389,7 +438,7 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
             source="o.json",
             where="orders[0]",
         ),
-        OrderRequest(order_id="J-9", items=[ItemRequest("x" * 10_000)], source="o.json", where="orders[8]"),
+        OrderRequest(order_id="J-10", items=[ItemRequest("x" * 10_000)], source="o.json", where="orders[9]"),
     ]
     assert batch.problems == [
         FileProblem("o.json orders[1]", "no order_id"),
@@ -402,8 +451,9 @@ def test_json_orders_with_their_places_and_every_problem() -> None:
         FileProblem("o.json orders[6].items[2]", "no item", "J-7"),
         FileProblem("o.json orders[6].items[3]", "no item", "J-7"),
         FileProblem("o.json orders[6].items[4]", "an item of 10001 characters", "J-7"),
-        FileProblem("o.json orders[7]", "order_id 'J-1' is also orders[0]", "J-1"),
-        FileProblem("o.json orders[9]", "an order must be an object"),
+        FileProblem("o.json orders[6].items[5]", "count 'two' is not a number", "J-7"),
+        FileProblem("o.json orders[7]", "an order must be an object"),
+        FileProblem("o.json orders[8]", "order_id 'J-1' is also orders[0]", "J-1"),
     ]
     assert batch.ignored_columns == ["colour", "note", "alpha"]
 
