@@ -347,13 +347,13 @@ class MenuIndex:
                 for _, _, i in process.extract(norm.key, self._keys, scorer=fuzz.ratio, limit=size, score_cutoff=50):
                     acc[i] = 1.0
             else:  # a big menu: not all of it (the cost would grow with the menu), only what its words narrow to
-                self._near_pool(norm, tokens, acc, size, longest)
+                self._near_pool(norm, tokens, acc, size)
         ranked = sorted(acc, key=acc.__getitem__, reverse=True)[:size]
         # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
         floor = (POOL_FLOOR_BIG if len(self.targets) >= BIG_MENU else POOL_FLOOR) * acc[ranked[0]] if ranked else 0.0
         return [i for i in ranked if acc[i] >= floor]
 
-    def _near_pool(self, norm: NormalName, tokens: list[str], acc: dict[int, float], size: int, longest: int) -> None:
+    def _near_pool(self, norm: NormalName, tokens: list[str], acc: dict[int, float], size: int) -> None:
         """Candidates on a big menu for a name none of whose words found anything: its words the
         menu does not have are read as the menu's nearest words ("omelette" / "omlet", a typo), then
         targets having two of its words are taken; failing that, the names that look most like it
@@ -419,10 +419,10 @@ class MenuIndex:
             budget -= len(postings)
         if not counts:
             return
-        idf, unknown, token_sets = self._idf, self._unknown_weight, self._token_sets
+        idf, token_sets = self._idf, self._token_sets
         most = sorted(counts, key=counts.__getitem__, reverse=True)[: 2 * PAIR_POOL]
         for i in sorted(most):
-            acc[i] += sum(idf.get(tok, unknown) for tok in crowded if tok in token_sets[i])
+            acc[i] += sum(idf[tok] for tok in crowded if tok in token_sets[i])  # (a word of a target has a weight)
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -58,3 +58,8 @@ def test_brands_are_found_in_names_with_cyrillic_words_in_them() -> None:
         "MGE rum 0,7": 5,
         "ZZ vodka 0,5": 6,
     }
+
+
+def test_initials_after_the_brands_other_words_are_read_too() -> None:
+    [r] = results(SHOP, "Black Label JW 0,7").values()
+    assert r.accepted is not None and r.accepted.product_id == 2

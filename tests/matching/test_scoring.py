@@ -37,7 +37,7 @@ def index_of(products: list[dict[str, Any]]) -> MenuIndex:
     return MenuIndex.from_products(MenuSnapshot(raw={"products": products}).products.values(), 1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def index() -> MenuIndex:
     return index_of(MENU)
 
@@ -152,3 +152,17 @@ def test_names_cut_into_words_otherwise_are_compared_whole_from_85_alike() -> No
     assert index.name_similarity(site, menu) == 0.85
     below = words(index, "abcdefgh", "ijklmnopz")  # 16 of 17 in line: 80 alike, not counted
     assert index.name_similarity(below, menu) < 0.8
+
+
+def test_a_category_agrees_from_three_fifths_of_the_sites_category_words() -> None:
+    """The site's category "Сезонне меню осінь зима весна" has three of its five words (none of them
+    in a product name, so all of one weight) in the menu's "Сезонне меню осінь": 3/5, enough."""
+    index = index_of([product(1, "Лате", category="Сезонне меню осінь"), product(2, "Капучино", category="Кава")])
+    agree, six = match_items(
+        [
+            CatalogueItem("5", "Лате", category="Сезонне меню осінь зима весна"),
+            CatalogueItem("6", "Лате", category="Сезонне меню осінь зима весна літо"),  # 3/6: not enough
+        ],
+        index,
+    )
+    assert (agree.best and agree.best.reason, six.best and six.best.reason) == ("name 100, same category", "name 100")
