@@ -93,7 +93,18 @@ def make_server(
 def serve_forever(app: Any, sock: socket.socket, **limits: Any) -> None:
     """Serve until Ctrl-C / SIGTERM (uvicorn handles both and runs the lifespan shutdown).
     ``limits``: ``header_timeout``, ``max_connections`` (see :func:`make_server`)."""
-    asyncio.run(make_server(app, **limits).serve(sockets=[sock]))
+    run_until_stopped(make_server(app, **limits), sock)
+
+
+def run_until_stopped(server: uvicorn.Server, sock: socket.socket) -> None:
+    """Run ``server`` until a signal stops it, then raise :class:`KeyboardInterrupt` (exit 130).
+
+    uvicorn catches SIGINT and SIGTERM, shuts down, and raises the signal again to end the process
+    as the signal would have. A job a shell starts in the background has SIGINT ignored, so that
+    second SIGINT did nothing and Ctrl-C (``kill -INT``) ended the command with 0."""
+    asyncio.run(server.serve(sockets=[sock]))
+    if server.should_exit:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

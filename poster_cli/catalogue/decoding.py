@@ -25,17 +25,8 @@ def decode(data: bytes, path: Path | str = "<catalogue>") -> str:
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     lines = data.split(b"\n")
-    utf8_lines = 0
-    for raw in lines:
-        if raw.isascii():
-            continue
-        try:
-            raw.decode("utf-8")
-            utf8_lines += 1
-        except UnicodeDecodeError:
-            pass
     bad_line = data.count(b"\n", 0, first_bad) + 1
-    if utf8_lines:
+    if any(not raw.isascii() and _is_utf8(raw) for raw in lines):
         text = lines[bad_line - 1].decode("utf-8", errors="replace").strip()
         raise InputFileError(
             path,
@@ -50,6 +41,14 @@ def decode(data: bytes, path: Path | str = "<catalogue>") -> str:
         raise InputFileError(
             path, f"neither UTF-8 nor cp1251 (byte 0x{data[exc.start]:02x})", line=line, hint="save it as UTF-8"
         ) from None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _clip(text: str, width: int = 60) -> str:

@@ -112,7 +112,7 @@ def read_json(path: Path, doc: Any) -> Catalogue:
                 Draft(
                     local_id=_str(variant.get("sku")) or _str(variant.get("id")),
                     name=variant_name(title, values),
-                    price=_price(variant.get("price")),
+                    price=variant.get("price"),
                     category=category,
                     barcode=_str(variant.get("barcode")),
                     where=where,
@@ -129,8 +129,3 @@ def read_json(path: Path, doc: Any) -> Catalogue:
 
 def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _price(value: Any) -> Any:
-    # the storefront's products.json writes "19.99"; a price in cents as an int would be another API's
-    return value if value is None or isinstance(value, str) else str(value)

@@ -111,7 +111,7 @@ def read_json(path: Path, doc: Any) -> Catalogue:
     drafts: list[Draft] = []
     skipped = Skipped()
     for where, p in products:
-        kind = str(p.get("type") or "simple")
+        kind = p.get("type")  # none is a simple product
         if p.get("status") not in (None, "publish"):
             skipped.add("unpublished")
             continue
@@ -152,7 +152,7 @@ def _draft(p: dict[str, Any], name: str, category: str, where: str) -> Draft:
     return Draft(
         local_id=_str(p.get("sku")) or _str(p.get("id")),
         name=name,
-        price=price if price is None or isinstance(price, str) else str(price),
+        price=price,
         category=category,
         where=where,
     )

@@ -91,7 +91,7 @@ def serve(
     from poster_cli.poster.redact import register_secret
     from poster_cli.sandbox import DEMO_APP_SECRET, DEMO_TOKEN, FaultConfig, Sandbox, SandboxState
     from poster_cli.sandbox.app import MODES
-    from poster_cli.serving import bind
+    from poster_cli.serving import bind, run_until_stopped
 
     if mode not in MODES:
         raise UsageError(f"unknown --mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
@@ -151,7 +151,7 @@ def serve(
         say(f"faults on: {faults.to_dict()}")
     say("serving; Ctrl-C to stop")
     config = uvicorn.Config(sandbox, log_level="warning", lifespan="off", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])  # uvicorn handles Ctrl-C and SIGTERM
+    run_until_stopped(uvicorn.Server(config), sock)
 
 
 def _admin(ctx: typer.Context, url: Optional[str], token: Optional[str], path: str, payload: Any) -> Any:

@@ -346,6 +346,12 @@ def test_an_xlsx_header_is_looked_for_in_the_first_30_rows(tmp_path: Path) -> No
     assert err.hint == "pass --id-col and --name-col, or --sheet NAME"
 
 
+def test_an_xlsx_header_s_empty_cells_are_no_columns(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "prices.xlsx", [["Code", "Name", None, "Price"], ["A", "Tea", "x", 45]])
+    err = error(path, columns=ColumnOverrides(price="Cost"))
+    assert (err.problem, err.hint) == ("no column named 'Cost'", "columns are: Code, Name, Price")
+
+
 def test_a_byte_order_mark_inside_a_json_key_is_not_part_of_the_name(tmp_path: Path) -> None:
     path = write(tmp_path, "site.json", json.dumps([{"\ufeffid": "A", "name": "Tea", "price": "45"}]))
     assert items(read_catalogue(path)) == [("A", "Tea", 4500, "", "")]

@@ -330,3 +330,29 @@ def test_since_a_time_the_user_typed_is_read_in_their_zone_and_given_in_utc(monk
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+class Counting(Cashier):
+    """Counts how many order questions are in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = self.most = 0
+
+    async def get_incoming_order(self, incoming_order_id: int) -> models.IncomingOrder:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            for _ in range(3):  # let the other questions start too
+                await asyncio.sleep(0)
+            return await super().get_incoming_order(incoming_order_id)
+        finally:
+            self.in_flight -= 1
+
+
+def test_refresh_asks_poster_about_four_orders_at_a_time(tmp_path: Path) -> None:
+    j, api = OrderJournal(tmp_path / "j.sqlite"), Counting()
+    for n in range(1, 8):
+        sent(j, f"A-{n}", n)
+    out = asyncio.run(refresh_many(api, j, j.list(), comment_template=T))
+    assert api.most == 4 and len(out) == 7 and sorted(api.asked) == sorted(f"order {n}" for n in range(1, 8))

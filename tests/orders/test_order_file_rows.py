@@ -215,6 +215,16 @@ def test_a_too_long_value_in_a_row_without_a_usable_order_id_is_reported_once_an
     assert [o.order_id for o in batch.orders] == ["A-3"]
 
 
+def test_an_order_id_at_the_length_limit_keeps_its_row_in_its_order_when_another_value_is_too_long() -> None:
+    oid = "A" * 10_000
+    batch = csv_batch("order_id,item,comment", f"{oid},EV,{'x' * 10_001}")
+    assert batch.problems == [
+        FileProblem("o.csv:2", "a value of 10001 characters (at most 10000)", oid),
+        FileProblem("o.csv:2", "comment has 10001 characters (at most 10000)", oid),
+    ]
+    assert batch.orders == []
+
+
 def test_a_value_longer_than_csv_s_own_limit_is_reported_not_a_stopped_read() -> None:
     limit = csv.field_size_limit()
     huge = "x" * (limit + 10)

@@ -110,9 +110,9 @@ def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 class Served:
     """``poster-cli sandbox serve --port 0`` in a child process; ``api_url`` read from its banner."""
 
-    def __init__(self, tmp_path: Path, *args: str) -> None:
+    def __init__(self, tmp_path: Path, *args: str, launcher: tuple[str, ...] = ()) -> None:
         self.proc = subprocess.Popen(
-            _cli() + ["sandbox", "serve", "--port", "0", *args],
+            [*launcher, *_cli(), "sandbox", "serve", "--port", "0", *args],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
@@ -178,7 +178,8 @@ def test_serve_then_pull_then_restart_keeps_orders(tmp_path):
         )
         assert trigger.returncode == 0, trigger.stderr
     finally:
-        assert served.stop() == 130  # Ctrl-C: stopped cleanly, state saved (design: exit 130)
+        code = served.stop()
+        assert code == 130, served.rest  # Ctrl-C: stopped cleanly, state saved (design: exit 130)
     again = Served(tmp_path, "--state", str(state))
     try:
         import httpx
@@ -190,6 +191,33 @@ def test_serve_then_pull_then_restart_keeps_orders(tmp_path):
         assert order["response"]["status"] == 1
     finally:
         again.stop()
+
+
+# How a shell starts a background job (`poster-cli sandbox serve &` in a script): SIGINT ignored.
+BACKGROUND_JOB = ("bash", "-c", 'trap "" INT; exec "$@"', "bash")
+
+
+@pytest.mark.e2e
+def test_ctrl_c_ends_serve_with_130_and_keeps_the_state_also_in_a_background_job(tmp_path):
+    """uvicorn stops on SIGINT even when it was ignored at start, then raises it again to end the
+    process, which an ignored SIGINT does not: the command ended with 0 (seen when the test suite
+    itself was started in the background)."""
+    state = tmp_path / "sandbox.json"
+    served = Served(tmp_path, "--state", str(state), launcher=BACKGROUND_JOB)
+    try:
+        import httpx
+
+        created = httpx.post(
+            f"{served.api_url}/incomingOrders.createIncomingOrder",
+            params={"token": DEMO_TOKEN},
+            json={"spot_id": 1, "phone": "1", "products": [{"product_id": 101, "count": 1}]},
+        ).json()["response"]
+    finally:
+        code = served.stop()
+    assert code == 130, served.rest
+    assert "interrupted" in served.rest
+    ids = [o["incoming_order_id"] for o in json.loads(state.read_text())["orders"]]
+    assert created["incoming_order_id"] in ids
 
 
 @pytest.mark.e2e
