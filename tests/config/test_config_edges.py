@@ -3,12 +3,14 @@ fractional spot id, a profile defined only in a lower-priority file, where each 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 
 from poster_cli.config import Settings, load_settings
 from poster_cli.errors import ConfigError
+from poster_cli.poster.redact import redact
 
 
 @pytest.fixture
@@ -108,8 +110,17 @@ def test_the_data_folder_paths() -> None:
 
 
 def test_a_template_without_the_order_id_is_refused(home: Path) -> None:
-    with pytest.raises(ConfigError, match="comment_template must contain"):
+    with pytest.raises(ConfigError) as refused:
         load_settings(env={"POSTER_COMMENT_TEMPLATE": "Site order"}, cwd=home)
+    assert str(refused.value) == "comment_template must contain {order_id}"
+
+
+def test_the_token_and_app_secret_loaded_are_masked_in_any_later_message(home: Path) -> None:
+    # Neither has a Poster token's shape, so only their being registered at load masks them.
+    token, secret = f"tok-{uuid.uuid4().hex}", f"sec-{uuid.uuid4().hex}"
+    load_settings(env={"POSTER_TOKEN": token, "POSTER_APP_SECRET": secret}, cwd=home)
+    said = redact(f"GET /api/menu.getProducts?key={token} failed; signed with {secret}")
+    assert said == "GET /api/menu.getProducts?key=*** failed; signed with ***"
 
 
 def test_the_token_never_shows_in_the_settings_repr(home: Path) -> None:
