@@ -5,7 +5,6 @@ between real processes are in test_journal_open_race.py and test_orders_concurre
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -13,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from poster_cli.orders.journal import DECLINED, PENDING, SENT, JournalError, OrderJournal, body_hash
+from poster_cli.orders.journal import DECLINED, PENDING, SENT, JournalError, OrderJournal
 from poster_cli.poster import models
+from tests.support.orders import journal_from_before_the_fingerprint
 
 BODY = {
     "spot_id": 1,
@@ -78,28 +78,13 @@ def test_a_journal_another_sender_keeps_locked_past_the_timeout_is_an_error_nami
     )
 
 
-def _journal_from_before_the_fingerprint(path: Path) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE orders (order_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,"
-            " body_hash TEXT NOT NULL, spot_id INTEGER, total INTEGER, currency TEXT, incoming_order_id INTEGER,"
-            " poster_status INTEGER, transaction_id INTEGER, reason TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
-            " source TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, attempted_at TEXT)"
-        )
-        db.execute(
-            "INSERT INTO orders (order_id, state, body, body_hash, incoming_order_id, created_at, updated_at)"
-            " VALUES ('OLD-1', 'sent', ?, ?, 5, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')",
-            (json.dumps(BODY), body_hash(BODY)),
-        )
-
-
 def test_an_old_journal_another_sender_upgrades_first_is_opened_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two senders open a journal from before the request fingerprint: both see the column missing,
     # the other one adds it first, and this one's own ALTER TABLE finds it there ("duplicate column").
     path = tmp_path / "orders.sqlite"
-    _journal_from_before_the_fingerprint(path)
+    journal_from_before_the_fingerprint(path, BODY)
     real_connect = sqlite3.connect
     raced: list[str] = []
 

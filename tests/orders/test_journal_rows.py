@@ -5,7 +5,6 @@ written by an older version. Hashes are checked against hashlib over hand-writte
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ from poster_cli.orders.journal import (
     transaction_closed,
 )
 from poster_cli.poster import models
+from tests.support.orders import journal_from_before_the_fingerprint
 
 BODY = {
     "spot_id": 1,
@@ -263,18 +263,7 @@ def test_a_journal_locked_by_another_writer_is_an_error_naming_it_and_then_recov
 
 def test_a_journal_from_before_the_request_fingerprint_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite"
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE orders (order_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,"
-            " body_hash TEXT NOT NULL, spot_id INTEGER, total INTEGER, currency TEXT, incoming_order_id INTEGER,"
-            " poster_status INTEGER, transaction_id INTEGER, reason TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
-            " source TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, attempted_at TEXT)"
-        )
-        db.execute(
-            "INSERT INTO orders (order_id, state, body, body_hash, incoming_order_id, created_at, updated_at)"
-            " VALUES ('OLD-1', 'sent', ?, ?, 5, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')",
-            (json.dumps(BODY), body_hash(BODY)),
-        )
+    journal_from_before_the_fingerprint(path, BODY)
     with OrderJournal(path) as j:
         old = j.get("OLD-1")
         assert old is not None and (old.state, old.incoming_order_id, old.request_hash) == (SENT, 5, None)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from poster_cli.mapping import parse_mapping
 from poster_cli.menu import MenuSnapshot
+from poster_cli.orders.journal import body_hash
 from tests.support.paths import FIXTURES as ALL_FIXTURES
 
 FIXTURES = ALL_FIXTURES / "poster"
@@ -236,3 +238,19 @@ def _post_request(body):
     import httpx
 
     return httpx.Request("POST", "http://127.0.0.1/api/incomingOrders.createIncomingOrder", content=json.dumps(body))
+
+
+def journal_from_before_the_fingerprint(path: Path, body: dict[str, Any]) -> None:
+    """A journal as versions before the request fingerprint wrote it, with one sent order OLD-1."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE orders (order_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,"
+            " body_hash TEXT NOT NULL, spot_id INTEGER, total INTEGER, currency TEXT, incoming_order_id INTEGER,"
+            " poster_status INTEGER, transaction_id INTEGER, reason TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+            " source TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, attempted_at TEXT)"
+        )
+        db.execute(
+            "INSERT INTO orders (order_id, state, body, body_hash, incoming_order_id, created_at, updated_at)"
+            " VALUES ('OLD-1', 'sent', ?, ?, 5, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')",
+            (json.dumps(body), body_hash(body)),
+        )
