@@ -13,7 +13,7 @@ from typing import Any
 from poster_cli.orders.journal import OrderJournal
 from poster_cli.orders.send import SKIPPED, OrderSender
 from poster_cli.poster import models
-from tests.support.orders import mapping, snapshot
+from tests.support.orders import mapping, poster_incoming_order, snapshot
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -68,18 +68,7 @@ def test_the_check_before_sending_pages_three_days_plus_the_zones_by_day(tmp_pat
 
 
 def held(incoming_order_id: int, comment: str = "Site order #W-1", phone: str = "+380501234567") -> dict[str, Any]:
-    return {
-        "incoming_order_id": incoming_order_id,
-        "spot_id": 1,
-        "status": 0,
-        "client_id": 0,
-        "phone": phone,
-        "comment": comment,
-        "created_at": "2026-03-01 13:00:00",
-        "updated_at": "2026-03-01 13:00:00",
-        "transaction_id": None,
-        "products": [{"product_id": 138, "count": 2}],
-    }
+    return poster_incoming_order(incoming_order_id, comment, phone, count=2)
 
 
 def test_of_two_copies_poster_holds_the_first_one_is_taken_and_nothing_is_posted(tmp_path: Path) -> None:

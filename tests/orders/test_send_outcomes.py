@@ -35,7 +35,7 @@ from poster_cli.poster.errors import (
     PosterRateLimited,
     PosterTransportError,
 )
-from tests.support.orders import mapping, snapshot
+from tests.support.orders import mapping, poster_incoming_order, snapshot
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 CREATE = "incomingOrders.createIncomingOrder"
@@ -49,19 +49,7 @@ def order(order_id: str = "A-1", count: int = 1) -> Any:
     )
 
 
-def raw(incoming_order_id: int, comment: str, phone: str = "+380501234567", count: int = 1) -> dict[str, Any]:
-    return {
-        "incoming_order_id": incoming_order_id,
-        "spot_id": 1,
-        "status": 0,
-        "client_id": 0,
-        "phone": phone,
-        "comment": comment,
-        "created_at": "2026-03-01 13:00:00",
-        "updated_at": "2026-03-01 13:00:00",
-        "transaction_id": None,
-        "products": [{"product_id": 138, "count": count}],
-    }
+raw = poster_incoming_order
 
 
 class ScriptedPoster:

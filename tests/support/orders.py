@@ -254,3 +254,21 @@ def journal_from_before_the_fingerprint(path: Path, body: dict[str, Any]) -> Non
             " VALUES ('OLD-1', 'sent', ?, ?, 5, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')",
             (json.dumps(body), body_hash(body)),
         )
+
+
+def poster_incoming_order(
+    incoming_order_id: int, comment: str, phone: str = "+380501234567", count: int = 1
+) -> dict[str, Any]:
+    """An incoming order as ``incomingOrders.getIncomingOrders`` lists it: new, of product 138."""
+    return {
+        "incoming_order_id": incoming_order_id,
+        "spot_id": 1,
+        "status": 0,
+        "client_id": 0,
+        "phone": phone,
+        "comment": comment,
+        "created_at": "2026-03-01 13:00:00",
+        "updated_at": "2026-03-01 13:00:00",
+        "transaction_id": None,
+        "products": [{"product_id": 138, "count": count}],
+    }
