@@ -105,6 +105,22 @@ def test_client_id_one_is_the_smallest_taken() -> None:
     }
 
 
+def test_the_customers_details_are_sent_trimmed() -> None:
+    req = order(
+        "EV", first_name=" Olena ", last_name="Koval", email="  olena@example.com ", address="Khreshchatyk 1, Kyiv "
+    )
+    assert builder().build(req).body == {
+        "spot_id": 1,
+        "phone": PHONE,
+        "first_name": "Olena",
+        "last_name": "Koval",
+        "email": "olena@example.com",
+        "address": "Khreshchatyk 1, Kyiv",
+        "comment": "Site order #A-1",
+        "products": [{"product_id": 138, "count": 1}],
+    }
+
+
 # -- the spot -------------------------------------------------------------------------------------
 
 
@@ -190,6 +206,16 @@ def test_every_unknown_modifier_is_named_and_the_known_ones_still_count() -> Non
     assert refused(b, order(ItemRequest("SET-ODD", line=3))) == [
         (3, "SET-ODD: 'Set menu' has no modifier 998"),
         (3, "SET-ODD: 'Set menu' has no modifier 999"),
+    ]
+
+
+def test_a_dish_named_by_its_poster_id_takes_no_choices_and_is_refused_for_its_groups() -> None:
+    assert refused(builder(), order("poster:30")) == [
+        (
+            None,
+            "poster:30: 'Set menu' needs a choice from 'Drinks' (at least 1); set dish_modifications in the mapping",
+        ),
+        (None, "poster:30: 'Set menu' needs a choice from 'Eats' (at least 1); set dish_modifications in the mapping"),
     ]
 
 
