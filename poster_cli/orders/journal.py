@@ -424,6 +424,8 @@ class OrderJournal:
                     raise JournalError(f"cannot write the order journal {self.journal.path}: {err}") from None
             finally:
                 self.journal._lock.release()
+            if isinstance(exc, sqlite3.Error):  # a write refused (the disk is full, the file is read-only)
+                raise JournalError(f"cannot write the order journal {self.journal.path}: {exc}") from None
 
     def _write(self) -> "OrderJournal._Txn":
         return OrderJournal._Txn(self)
