@@ -102,3 +102,21 @@ def test_a_best_target_that_cannot_be_ordered_is_offered_but_not_taken_and_the_n
     assert r["m"].note == "best target is hidden"
     assert r["u"].note == "best target is not at the spot"
     assert r["k"].note == "best target is hidden and not at the spot"
+
+
+def test_a_lone_candidate_has_no_rival_however_low_the_accept_score() -> None:
+    """With ``--accept 5``: "Абв 400 мл" meets one product, "Абвгдеж 400 мл", by its first three
+    letters: the same size (+5) and nothing of the name (fuzz.ratio 55, under the 72 a similar word
+    needs), so it scores exactly 5. No other target scores anything, so the note is that the names
+    differ, never that another target scores about the same."""
+    r = results([product(1, "Абвгдеж 400 мл", 50)], CatalogueItem("t", "Абв 400 мл"), accept=5.0)["t"]
+    assert scores(r) == [5.0]
+    assert (linked(r), r.note) == (None, "names differ too much")
+
+
+def test_a_name_exactly_three_quarters_alike_is_alike_enough_to_accept() -> None:
+    """ "Абв" against "Абвгд": fuzz.ratio 2 x 3 / (3 + 5) = 75, so the names are 0.75 alike and the
+    score is 90 x 0.75 = 67.5; with ``--accept 60`` it is taken (under 0.75: "names differ too much")."""
+    r = results([product(1, "Абвгд", 50), product(2, "Лате", 60)], CatalogueItem("t", "Абв"), accept=60.0)["t"]
+    assert scores(r) == [67.5]
+    assert (linked(r), r.note) == (1, "")

@@ -201,3 +201,39 @@ def test_a_name_of_two_words_that_thousands_of_products_share_is_not_searched_bu
     name = f"Кава лате {words[1500]}"
     [best, *_] = index.candidates(CatalogueItem("q", name), MatchOptions())
     assert (normalise(best.name), best.score) == (normalise(name), 90.0)  # (two made-up words may read alike)
+
+
+def test_search_finds_nothing_by_a_code_it_was_not_given() -> None:
+    """The ``/`` search looks names up: a product whose barcode is "XXXX" is not offered for a
+    name that is not like its own."""
+    index = index_of([product(1, "Лате", 60), product(2, "Вода", 20, category="Напої", barcode="XXXX")])
+    assert [c.product_id for c in index.search("Лате")] == [1]
+
+
+def test_a_product_with_all_four_common_words_is_offered_without_those_having_three() -> None:
+    """ "Піца", "курка", "гриби" and "шинка" are each on more than 180 products (too common to walk);
+    the pairs of them with "шинка" are on 6 products each, the other pairs on 2: products 1 (all four
+    words) and 2 (all but "шинка"). The pool holds the products having every word: product 1 alone."""
+    raw = [product(1, "Піца курка гриби шинка", 150), product(2, "Піца курка гриби", 150)]
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    pid = 1000
+    for word in ("Піца", "курка", "гриби", "шинка"):
+        raw += [product(pid + n, f"{word} {next(words)}", 100) for n in range(181)]
+        pid += 181
+    for word in ("Піца", "курка", "гриби"):
+        raw += [product(pid + n, f"{word} шинка {next(words)}", 100) for n in range(5)]
+        pid += 5
+    index = index_of(raw)
+    assert [on(index, w) for w in ("Піца", "курка", "гриби", "шинка")] == [188, 188, 188, 197]
+    for name in ("Піца курка гриби шинка", "Pizza chicken mushrooms ham"):
+        assert [c.product_id for c in index.candidates(CatalogueItem("q", name), MatchOptions())] == [1]
+
+
+def test_a_word_of_four_letters_finds_the_longer_words_it_begins() -> None:
+    """ "Сік апел." (a shortened "апельсиновий"): "Сік" is on 15 products and "апел" on none, but it
+    begins "апельсиновий", the 15th juice on the menu: that one is offered."""
+    juices = ["яблучний", "томатний", "вишневий", "морквяний", "виноградний", "ананасовий", "грейпфрутовий"]
+    juices += ["гранатовий", "персиковий", "березовий", "мультифрукт", "лимонний", "банановий", "малиновий"]
+    raw = [product(n, f"Сік {juice}", 50, category="Соки") for n, juice in enumerate(juices, 1)]
+    index = index_of(raw + [product(20, "Сік апельсиновий", 50, category="Соки"), product(21, "Вода", 20)])
+    assert [c.product_id for c in index.candidates(CatalogueItem("q", "Сік апел."), MatchOptions())][:1] == [20]
