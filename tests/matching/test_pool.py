@@ -237,3 +237,18 @@ def test_a_word_of_four_letters_finds_the_longer_words_it_begins() -> None:
     raw = [product(n, f"Сік {juice}", 50, category="Соки") for n, juice in enumerate(juices, 1)]
     index = index_of(raw + [product(20, "Сік апельсиновий", 50, category="Соки"), product(21, "Вода", 20)])
     assert [c.product_id for c in index.candidates(CatalogueItem("q", "Сік апел."), MatchOptions())][:1] == [20]
+
+
+def test_a_word_on_exactly_60_products_still_finds_products_on_its_own() -> None:
+    """ "Кисіль" is on 60 of 1,500 products (more than 60 would be too common to find products by),
+    "гармаш" on one, "Кисіль гармаш". Each other kisil weighs ln(1501 / 60.5) + 0.3 = 3.5 against
+    3.5 + ln(1501 / 1.5) + 0.3 = 10.7 for "Кисіль гармаш" (33%, over the small menu's 30%): after it,
+    other kisils are offered."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1, "Кисіль гармаш", 40, category="Напої")]
+    raw += [product(2 + n, f"Кисіль {next(words)}", 40, category="Напої") for n in range(59)]
+    raw += [product(100 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(1440)]
+    index = index_of(raw)
+    assert (len(index.targets), on(index, "Кисіль")) == (1500, 60)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Кисіль гармаш"), MatchOptions())]
+    assert found[0] == 1 and len(found) == 5 and set(found[1:]) <= set(range(2, 61))
