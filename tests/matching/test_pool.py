@@ -252,3 +252,31 @@ def test_a_word_on_exactly_60_products_still_finds_products_on_its_own() -> None
     assert (len(index.targets), on(index, "Кисіль")) == (1500, 60)
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Кисіль гармаш"), MatchOptions())]
     assert found[0] == 1 and len(found) == 5 and set(found[1:]) <= set(range(2, 61))
+
+
+def pizzas_and_chicken(with_mushrooms: int) -> MenuIndex:
+    """3 products "Піца курка ...", ``with_mushrooms`` "Піца гриби ...", 400 "Курка гриби ...":
+    each word on hundreds of products (too many to walk), no product with all three."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца курка {next(words)}", 150, category="Піца") for n in range(3)]
+    raw += [product(100 + n, f"Піца гриби {next(words)}", 150, category="Піца") for n in range(with_mushrooms)]
+    raw += [product(1000 + n, f"Курка гриби {next(words)}", 150, category="Гаряче") for n in range(400)]
+    return index_of(raw)
+
+
+def test_pairs_of_common_words_are_read_up_to_360_products_rarest_pair_first() -> None:
+    """For "Піца курка гриби" the products having two of its words are read, the rarest pair first,
+    360 products at most (twice the 180 a word is walked up to): 3 with pizza and chicken, then 357
+    with pizza and mushrooms (360 in all), not the 400 with chicken and mushrooms. Chicken is the
+    rarer word, so the three with it are offered first, then pizzas with mushrooms."""
+    index = pizzas_and_chicken(357)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert sorted(found[:3]) == [1, 2, 3] and len(found) == 5 and set(found[3:]) <= set(range(100, 457))
+
+
+def test_a_pair_of_common_words_past_the_budget_is_not_read_but_what_was_read_is_kept() -> None:
+    """With 358 pizzas with mushrooms, the 3 + 358 products are more than 360: that pair is not read,
+    and the three pizzas with chicken, read already, are what is offered."""
+    index = pizzas_and_chicken(358)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert sorted(found) == [1, 2, 3]
