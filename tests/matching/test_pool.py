@@ -280,3 +280,15 @@ def test_a_pair_of_common_words_past_the_budget_is_not_read_but_what_was_read_is
     index = pizzas_and_chicken(358)
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
     assert sorted(found) == [1, 2, 3]
+
+
+def test_words_sharing_only_three_letters_weigh_a_quarter_of_the_word_they_share_them_with() -> None:
+    """ "Зум" is on 5 of 50 products, and "Зумбо" (which begins with it) on 3. Searching "Зум": the
+    five with the word weigh its weight and a quarter more for its first three letters; the three
+    with "Зумбо" only that quarter (20% of the best, under the 30% floor): they are not offered."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Зум {next(words)}", 50) for n in range(5)]
+    raw += [product(10 + n, f"Зумбо {next(words)}", 50) for n in range(3)]
+    raw += [product(100 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(42)]
+    index = index_of(raw)
+    assert sorted(c.product_id for c in index.search("Зум")) == [1, 2, 3, 4, 5]
