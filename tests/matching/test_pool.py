@@ -292,3 +292,15 @@ def test_words_sharing_only_three_letters_weigh_a_quarter_of_the_word_they_share
     raw += [product(100 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(42)]
     index = index_of(raw)
     assert sorted(c.product_id for c in index.search("Зум")) == [1, 2, 3, 4, 5]
+
+
+def test_pairs_of_common_words_on_exactly_2000_products_are_read_for_the_products_having_all() -> None:
+    """Each pair of "Піца", "курка", "гриби" is on exactly 2,000 products (not more than 2,000: still
+    read), and 100 of them have all three: those are offered for "Піца курка гриби"."""
+    words = iter(a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in SYLLABLES)
+    raw = [product(1 + n, f"Піца курка гриби {next(words)}", 150, category="Піца") for n in range(100)]
+    for pid, pair in ((1000, "Піца курка"), (3000, "Піца гриби"), (5000, "Курка гриби")):
+        raw += [product(pid + n, f"{pair} {next(words)}", 150, category="Піца") for n in range(1900)]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert len(found) == 5 and set(found) <= set(range(1, 101))
