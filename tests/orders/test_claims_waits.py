@@ -4,6 +4,11 @@ holds (pauses growing by half from 20 ms up to half a second), and giving up aft
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
+import hashlib
+import os
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +147,87 @@ def test_another_process_cannot_take_a_held_order_until_it_is_released(tmp_path:
         assert not claimed_by_another_process(path, "A-2")  # the other order is still held
     finally:
         mine.release("A-2")
+
+
+def test_by_default_a_second_sender_waits_two_minutes_then_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import poster_cli.orders.claims as claims_module
+
+    class Clock:  # seconds pass only when the sender pauses
+        now = 1000.0
+
+        @classmethod
+        def monotonic(cls) -> float:
+            return cls.now
+
+    real_sleep = asyncio.sleep
+
+    async def pause(seconds: float, *args: Any) -> None:
+        Clock.now += seconds
+        await real_sleep(0)
+
+    monkeypatch.setattr(claims_module, "time", Clock)
+    monkeypatch.setattr(asyncio, "sleep", pause)
+    first = OrderClaims(tmp_path / "orders.sqlite")
+    assert first.try_claim("A-1")
+    try:
+
+        async def second() -> None:
+            async with OrderClaims(tmp_path / "orders.sqlite").hold("A-1"):
+                raise AssertionError("must not get the claim")
+
+        with pytest.raises(OrderBusy):
+            asyncio.run(second())
+    finally:
+        first.release("A-1")
+    # gave up at the first look at or after 120 s (the pauses reach half a second at most)
+    assert 120 <= Clock.now - 1000.0 < 120.5
+
+
+def _other_holder(path: Path, order_id: str) -> int | None:
+    """Lock the order's byte from an open file of its own, as another sender would; the open file
+    (close it to let go) or None when the byte is taken. An open-file-description lock conflicts
+    with this process's record locks as another process's lock would. The byte is the order id's
+    sha256, its first 6 bytes read big-endian (written here, not taken from poster-cli)."""
+    offset = int.from_bytes(hashlib.sha256(order_id.encode("utf-8")).digest()[:6], "big")
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, offset, 1, 0))
+    except OSError as exc:
+        os.close(fd)
+        assert exc.errno in (errno.EAGAIN, errno.EACCES)
+        return None
+    return fd
+
+
+def _other_holder_takes(path: Path, order_id: str) -> bool:
+    fd = _other_holder(path, order_id)
+    if fd is None:
+        return False
+    os.close(fd)
+    return True
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_OFD_SETLK"), reason="open-file-description locks are Linux's")
+def test_an_order_another_sender_holds_does_not_drop_the_orders_held_here(tmp_path: Path) -> None:
+    mine = OrderClaims(tmp_path / "orders.sqlite")
+    assert mine.try_claim("A-1")
+    other = _other_holder(mine.path, "B-2")
+    assert other is not None
+    try:
+        assert not mine.try_claim("B-2")  # held by the other sender
+        assert not _other_holder_takes(mine.path, "A-1")  # A-1 is still ours
+    finally:
+        os.close(other)
+    assert mine.try_claim("B-2")
+    mine.release("A-1")
+    mine.release("B-2")
+    assert _other_holder_takes(mine.path, "A-1") and _other_holder_takes(mine.path, "B-2")
+
+
+def test_releasing_an_order_never_claimed_from_a_fresh_claims_file_does_nothing(tmp_path: Path) -> None:
+    claims = OrderClaims(tmp_path / "orders.sqlite")
+    claims.release("A-9")
+    assert claims.try_claim("A-9")
+    claims.release("A-9")
