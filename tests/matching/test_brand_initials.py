@@ -63,3 +63,45 @@ def test_brands_are_found_in_names_with_cyrillic_words_in_them() -> None:
 def test_initials_after_the_brands_other_words_are_read_too() -> None:
     [r] = results(SHOP, "Black Label JW 0,7").values()
     assert r.accepted is not None and r.accepted.product_id == 2
+
+
+def linked(menu: list[dict[str, Any]], *names: str) -> dict[str, int | None]:
+    return {name: r.accepted.product_id if r.accepted else None for name, r in results(menu, *names).items()}
+
+
+def test_a_brand_whose_only_latin_capitals_are_a_is_found_in_a_cyrillic_name() -> None:
+    menu = [
+        product(1, "Коньяк Ararat Akhtamar, 0,5 л", 1500, "Коньяк"),
+        product(2, "Коньяк Ararat 5*, 0,5 л", 900, "Коньяк"),
+        product(3, "Коньяк Шустов, 0,5 л", 700, "Коньяк"),
+    ]
+    assert linked(menu, "AA коньяк 0,5") == {"AA коньяк 0,5": 1}
+
+
+def test_a_capitalised_phrase_that_reads_as_one_word_is_no_brand_of_two() -> None:
+    """ "Wild Boar" reads as one word (кабан): it is no two-word brand "WB", so the one two-word
+    brand with those initials, "Wolf Blass", is the one "WB" stands for."""
+    menu = [
+        product(1, "Wolf Blass Cabernet, 0,75 л", 900, "Вино"),
+        product(2, "Wild Boar Burger", 200, "Бургери"),
+        product(3, "Shiraz Jacob's Creek, 0,75 л", 800, "Вино"),
+    ]
+    assert linked(menu, "WB Cabernet 0,75") == {"WB Cabernet 0,75": 1}
+
+
+def test_initials_of_words_the_menu_has_only_inside_a_phrase_are_read_as_written() -> None:
+    """In "Wild Boar Burger" the capitalised "Boar Burger" has the initials of "BB", but "boar" is
+    no word of the menu's names ("Wild Boar" reads as кабан): "BB burger" is read as written, both
+    burgers offered, neither taken (and no crash)."""
+    menu = [product(1, "Wild Boar Burger", 200, "Бургери"), product(2, "Бургер класичний", 150, "Бургери")]
+    [r] = results(menu, "BB burger").values()
+    assert (sorted(c.product_id for c in r.candidates), r.accepted) == ([1, 2], None)
+
+
+def test_initials_are_a_brand_only_when_a_product_of_the_brand_shares_another_word() -> None:
+    """No Jack Daniel's product has "honey" in its name (the cocktail "Honey Daniel's Sour" does, but
+    it is no Jack Daniel's): "JD Honey" is not read as "Jack Daniel's honey", and only the cocktail,
+    which has the word, is offered."""
+    menu = [product(1, "Jack Daniel's, 0,7 л", 1500, "Віскі"), product(2, "Honey Daniel's Sour", 250, "Коктейлі")]
+    [r] = results(menu, "JD Honey").values()
+    assert [c.product_id for c in r.candidates] == [2]

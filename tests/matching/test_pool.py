@@ -237,3 +237,70 @@ def test_a_word_of_four_letters_finds_the_longer_words_it_begins() -> None:
     raw = [product(n, f"Сік {juice}", 50, category="Соки") for n, juice in enumerate(juices, 1)]
     index = index_of(raw + [product(20, "Сік апельсиновий", 50, category="Соки"), product(21, "Вода", 20)])
     assert [c.product_id for c in index.candidates(CatalogueItem("q", "Сік апел."), MatchOptions())][:1] == [20]
+
+
+def test_a_word_on_exactly_60_products_still_finds_products_on_its_own() -> None:
+    """ "Кисіль" is on 60 of 1,500 products (more than 60 would be too common to find products by),
+    "гармаш" on one, "Кисіль гармаш". Each other kisil weighs ln(1501 / 60.5) + 0.3 = 3.5 against
+    3.5 + ln(1501 / 1.5) + 0.3 = 10.7 for "Кисіль гармаш" (33%, over the small menu's 30%): after it,
+    other kisils are offered."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1, "Кисіль гармаш", 40, category="Напої")]
+    raw += [product(2 + n, f"Кисіль {next(words)}", 40, category="Напої") for n in range(59)]
+    raw += [product(100 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(1440)]
+    index = index_of(raw)
+    assert (len(index.targets), on(index, "Кисіль")) == (1500, 60)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Кисіль гармаш"), MatchOptions())]
+    assert found[0] == 1 and len(found) == 5 and set(found[1:]) <= set(range(2, 61))
+
+
+def pizzas_and_chicken(with_mushrooms: int) -> MenuIndex:
+    """3 products "Піца курка ...", ``with_mushrooms`` "Піца гриби ...", 400 "Курка гриби ...":
+    each word on hundreds of products (too many to walk), no product with all three."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца курка {next(words)}", 150, category="Піца") for n in range(3)]
+    raw += [product(100 + n, f"Піца гриби {next(words)}", 150, category="Піца") for n in range(with_mushrooms)]
+    raw += [product(1000 + n, f"Курка гриби {next(words)}", 150, category="Гаряче") for n in range(400)]
+    return index_of(raw)
+
+
+def test_pairs_of_common_words_are_read_up_to_360_products_rarest_pair_first() -> None:
+    """For "Піца курка гриби" the products having two of its words are read, the rarest pair first,
+    360 products at most (twice the 180 a word is walked up to): 3 with pizza and chicken, then 357
+    with pizza and mushrooms (360 in all), not the 400 with chicken and mushrooms. Chicken is the
+    rarer word, so the three with it are offered first, then pizzas with mushrooms."""
+    index = pizzas_and_chicken(357)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert sorted(found[:3]) == [1, 2, 3] and len(found) == 5 and set(found[3:]) <= set(range(100, 457))
+
+
+def test_a_pair_of_common_words_past_the_budget_is_not_read_but_what_was_read_is_kept() -> None:
+    """With 358 pizzas with mushrooms, the 3 + 358 products are more than 360: that pair is not read,
+    and the three pizzas with chicken, read already, are what is offered."""
+    index = pizzas_and_chicken(358)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert sorted(found) == [1, 2, 3]
+
+
+def test_words_sharing_only_three_letters_weigh_a_quarter_of_the_word_they_share_them_with() -> None:
+    """ "Зум" is on 5 of 50 products, and "Зумбо" (which begins with it) on 3. Searching "Зум": the
+    five with the word weigh its weight and a quarter more for its first three letters; the three
+    with "Зумбо" only that quarter (20% of the best, under the 30% floor): they are not offered."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Зум {next(words)}", 50) for n in range(5)]
+    raw += [product(10 + n, f"Зумбо {next(words)}", 50) for n in range(3)]
+    raw += [product(100 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(42)]
+    index = index_of(raw)
+    assert sorted(c.product_id for c in index.search("Зум")) == [1, 2, 3, 4, 5]
+
+
+def test_pairs_of_common_words_on_exactly_2000_products_are_read_for_the_products_having_all() -> None:
+    """Each pair of "Піца", "курка", "гриби" is on exactly 2,000 products (not more than 2,000: still
+    read), and 100 of them have all three: those are offered for "Піца курка гриби"."""
+    words = iter(a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in SYLLABLES)
+    raw = [product(1 + n, f"Піца курка гриби {next(words)}", 150, category="Піца") for n in range(100)]
+    for pid, pair in ((1000, "Піца курка"), (3000, "Піца гриби"), (5000, "Курка гриби")):
+        raw += [product(pid + n, f"{pair} {next(words)}", 150, category="Піца") for n in range(1900)]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
+    assert len(found) == 5 and set(found) <= set(range(1, 101))

@@ -1,7 +1,8 @@
 """A site word the menu lacks (a typo) on a big menu: read as the menu's two nearest words by
 spelling, and, when nothing else finds a product, the names most like the site's among the products
 of its rarer nearest word. The menus here are made-up words (each normalises to itself, so the
-spelling distances are those written in the comments); a big menu is one of 2,000 products or more."""
+spelling distances are those written in the comments); a big menu is one of 2,000 products or more,
+and the menus here have exactly 2,000, the least a big menu has."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from tests.support.matching import product
 
 SYLLABLES = ["ба", "ве", "ги", "до", "жу", "зо", "ка", "ле", "ми", "но", "пу", "ро", "си", "ту", "фа", "хи"]
 NAMES = [a + b + c + "н" for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]  # made-up, each on one product
-FILLER = [product(10_000 + n, f"Ф{name}", 50, category="Інше") for n, name in enumerate(NAMES[:1950])]
+FILLER = [product(10_000 + n, f"Ф{name}", 50, category="Інше") for n, name in enumerate(NAMES[:2000])]
 
 
 def index_of(raw: list[dict[str, Any]]) -> MenuIndex:
     return MenuIndex.from_products(MenuSnapshot(raw={"products": raw}).products.values(), 1)
+
+
+def two_thousand(head: list[dict[str, Any]], tail: tuple[dict[str, Any], ...] = ()) -> list[dict[str, Any]]:
+    """``head``, products of made-up one-word names, ``tail``: 2,000 products in all."""
+    return head + FILLER[: 2000 - len(head) - len(tail)] + list(tail)
 
 
 def each_with(word: str, count: int, first_id: int) -> list[dict[str, Any]]:
@@ -33,9 +39,8 @@ def offered(index: MenuIndex, name: str) -> list[int]:
 # "аболантік" is on no product. By spelling (fuzz.ratio), its menu words nearest are "болантік" 94,
 # "борантік" 82, "еболантук" 78 (all at least 75: near); "ланті" (normalised "lant", inside it) is 62.
 # Each is on more than 60 products (too common to find products by alone), as is "зумбо".
-TYPO_MENU = (
-    FILLER
-    + each_with("Зумбо", 70, 5000)
+TYPO_MENU = two_thousand(
+    each_with("Зумбо", 70, 5000)
     + each_with("Болантік", 61, 5100)
     + each_with("Борантік", 61, 5200)
     + each_with("Еболантук", 61, 5300)
@@ -53,18 +58,19 @@ def test_a_typo_is_read_as_its_two_nearest_menu_words_by_spelling() -> None:
     """ "Зумбо аболантік": the products having "зумбо" and one of the typo's two nearest words are
     offered; not the third nearest ("еболантук"), nor "ланті", which is only a piece of it."""
     index = index_of(TYPO_MENU)
-    assert len(index.targets) >= 2000
+    assert len(index.targets) == 2000
     assert sorted(offered(index, "Зумбо аболантік")) == [101, 102]
 
 
 # "аґромвел" is on no product; its nearest menu word is "громвел" (93), on 11 products at the end
 # of the menu; "аболантік"'s nearest is "болантік" (94), on 51 products at its beginning. No pair
 # of the two is indexed (neither is on more than 60 products), and no menu word begins as either.
-RARER_MENU = (
-    each_with("Болантік", 50, 5000)
-    + FILLER
-    + [product(100, "Болантік громвел", 90)]
-    + [product(101 + n, f"Олант громвел {name}", 90) for n, name in enumerate(NAMES[2900:2910])]
+RARER_MENU = two_thousand(
+    each_with("Болантік", 50, 5000),
+    (
+        product(100, "Болантік громвел", 90),
+        *(product(101 + n, f"Олант громвел {w}", 90) for n, w in enumerate(NAMES[2900:2910])),
+    ),
 )
 
 
@@ -73,7 +79,7 @@ def test_two_typos_are_looked_up_among_the_products_of_the_rarer_nearest_word() 
     products of "громвел" (11 of them) are the ones read for names like the site's, not the 51 of
     "болантік", although those come first on the menu; the product with both words is first."""
     index = index_of(RARER_MENU)
-    assert len(index.targets) >= 2000
+    assert len(index.targets) == 2000
     found = offered(index, "Аболантік аґромвел")
     assert found[0] == 100
     assert len(found) == 5 and set(found) <= set(range(100, 111))
@@ -96,3 +102,35 @@ def test_on_a_small_menu_search_offers_as_many_as_asked_of_the_names_that_look_a
     assert len(index.targets) < 2000
     found = [c.product_id for c in index.search("Аболантік")]
     assert len(found) == 8 and set(found) <= set(range(5000, 5010))
+
+
+def test_a_typos_nearest_word_on_exactly_60_products_finds_its_products_on_its_own() -> None:
+    """ "болантік" is on 60 products (not too common to find products by alone: that is more than
+    60), one of them "Зумбо болантік"; "зумбо" is on 71. For "Зумбо аболантік" the names most like it
+    among the products of "болантік" are offered, "Зумбо болантік" first."""
+    index = index_of(
+        two_thousand(
+            each_with("Зумбо", 70, 5000) + each_with("Болантік", 59, 5100), [product(101, "Зумбо болантік", 80)]
+        )
+    )
+    assert len(index.targets) == 2000
+    found = offered(index, "Зумбо аболантік")
+    assert found[0] == 101
+    assert len(found) == 5 and set(found[1:]) <= set(range(5100, 5159))
+
+
+def test_a_typos_nearest_word_on_all_2000_products_is_read_for_names_like_it() -> None:
+    """Every product of the menu is "Болантік" and a word of its own: 2,000 products, not too many to
+    read for the names most like "Аболантік" (more than 2,000 would be)."""
+    index = index_of(each_with("Болантік", 2000, 5000))
+    found = offered(index, "Аболантік")
+    assert len(found) == 5 and set(found) <= set(range(5000, 7000))
+
+
+def test_on_a_big_menu_a_product_found_by_a_common_word_alone_is_not_offered_beside_the_right_one() -> None:
+    """ "зумбо" is on 40 products, "гармаш" on one, "Зумбо гармаш". Each product the common word alone
+    finds weighs ln(2001 / 40.5) + 0.3 = 4.2 against 4.2 + ln(2001 / 1.5) + 0.3 = 11.7 for the one with
+    both (36%): on a big menu, under 40% of the best, it is not scored, so one product is offered."""
+    index = index_of(two_thousand(each_with("Зумбо", 39, 5000) + [product(100, "Зумбо гармаш", 80)]))
+    assert len(index.targets) == 2000
+    assert offered(index, "Зумбо гармаш") == [100]
