@@ -534,8 +534,8 @@ def _map_new_items(
         if item.local_id in placed:
             continue
         report.unmatched.append({"local_id": item.local_id, "local_name": item.name})
-        if mapping.get(item.local_id) is None:
-            mapping.set(MappingEntry(local_id=item.local_id, local_name=item.name, status="unmatched"))
+        # new, or unmatched before: recorded under the name the site gives it today
+        mapping.set(MappingEntry(local_id=item.local_id, local_name=item.name, status="unmatched"))
     return mapping.entries != before
 
 

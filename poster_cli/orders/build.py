@@ -361,7 +361,7 @@ class OrderBuilder:
         if resolved.choices and not product.is_dish:
             fail(f"{label}: {product.name!r} is not a dish, so it takes no dish modifiers")
             return None, None, ()
-        if not groups:
+        if not groups and not resolved.choices:
             return 0, None, ()
         chosen: dict[int, int] = {}
         price = 0

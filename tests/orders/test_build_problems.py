@@ -266,6 +266,15 @@ def test_a_dish_whose_groups_are_all_deleted_costs_its_own_price() -> None:
     assert (built.total, built.body["payment"]["sum"]) == (30000, 30000)
 
 
+def test_modifiers_the_menu_no_longer_has_are_refused_even_when_all_groups_are_deleted() -> None:
+    # the mapping asks for Cola and French fries; the menu's groups are gone: the order must not go out without them
+    raw = set_menu_groups(snapshot_raw(), Drinks={"is_deleted": "1"}, Eats={"is_deleted": "1"})
+    assert refused(builder(raw), order("SET-COLA")) == [
+        (None, "SET-COLA: 'Set menu' has no modifier 142"),
+        (None, "SET-COLA: 'Set menu' has no modifier 144"),
+    ]
+
+
 # -- the built order ------------------------------------------------------------------------------
 
 

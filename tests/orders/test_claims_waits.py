@@ -185,15 +185,19 @@ def test_by_default_a_second_sender_waits_two_minutes_then_gives_up(
     assert 120 <= Clock.now - 1000.0 < 120.5
 
 
+def _byte_of(order_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(order_id.encode("utf-8")).digest()[:6], "big")
+
+
 def _other_holder(path: Path, order_id: str) -> int | None:
     """Lock the order's byte from an open file of its own, as another sender would; the open file
     (close it to let go) or None when the byte is taken. An open-file-description lock conflicts
     with this process's record locks as another process's lock would. The byte is the order id's
     sha256, its first 6 bytes read big-endian (written here, not taken from poster-cli)."""
-    offset = int.from_bytes(hashlib.sha256(order_id.encode("utf-8")).digest()[:6], "big")
     fd = os.open(path, os.O_RDWR)
     try:
-        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, offset, 1, 0))
+        lock = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, _byte_of(order_id), 1, 0)
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, lock)
     except OSError as exc:
         os.close(fd)
         assert exc.errno in (errno.EAGAIN, errno.EACCES)
@@ -224,6 +228,21 @@ def test_an_order_another_sender_holds_does_not_drop_the_orders_held_here(tmp_pa
     mine.release("A-1")
     mine.release("B-2")
     assert _other_holder_takes(mine.path, "A-1") and _other_holder_takes(mine.path, "B-2")
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_OFD_SETLK"), reason="open-file-description locks are Linux's")
+def test_releasing_an_order_keeps_the_order_on_the_next_byte_held(tmp_path: Path) -> None:
+    # two ids whose bytes are neighbours: found once by a search over A-0 ... A-33554431, checked here
+    first, neighbour = "A-12426223", "A-31350037"
+    assert _byte_of(neighbour) == _byte_of(first) + 1
+    mine = OrderClaims(tmp_path / "orders.sqlite")
+    assert mine.try_claim(first) and mine.try_claim(neighbour)
+    mine.release(first)
+    try:
+        assert not _other_holder_takes(mine.path, neighbour)  # still ours
+        assert _other_holder_takes(mine.path, first)
+    finally:
+        mine.release(neighbour)
 
 
 def test_releasing_an_order_never_claimed_from_a_fresh_claims_file_does_nothing(tmp_path: Path) -> None:

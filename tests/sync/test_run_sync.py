@@ -13,6 +13,7 @@ import io
 import json
 import os
 import time
+import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -130,6 +131,21 @@ def test_quiet_tells_a_link_moved_to_another_modification_broken_the_same_way(ca
     assert moved.changed_since_last_sync
 
 
+def test_quiet_tells_a_link_broken_another_way_once_the_site_sells_from_another_spot(cafe: Cafe) -> None:
+    # The same menu, the same link; the site moved from spot 1 to spot 2: no drift, but the link is
+    # now broken for another reason, and that is news.
+    cafe.link(MappingEntry("C-9", "Syrnyky with jam", "confirmed", 20, dish_modifications=(DishModifierChoice(m=79),)))
+    product(cafe.menu, "20")["spots"][0]["visible"] = "0"  # Syrnyky not sold at spot 1; no jam 79 anywhere
+    at_1 = cafe.sync(spot_id=1)
+    assert [(b["local_id"], b["reason"]) for b in at_1.broken] == [("C-9", "invisible_at_spot")]
+    assert not cafe.sync(spot_id=1).changed_since_last_sync
+    at_2 = cafe.sync(spot_id=2)
+    assert not at_2.drift
+    assert [(b["local_id"], b["reason"]) for b in at_2.broken] == [("C-9", "dish_modifier_removed")]
+    assert at_2.changed_since_last_sync
+    assert not cafe.sync(spot_id=2).changed_since_last_sync
+
+
 def test_quiet_tells_a_new_unmatched_item_once_and_its_link_later(cafe: Cafe) -> None:
     cafe.sync()
     cafe.link(MappingEntry(local_id="S-1", local_name="Mystery box", status="unmatched"))
@@ -176,6 +192,23 @@ def test_an_auto_mapped_item_is_news_and_the_report_counts_every_list(cafe: Cafe
     again = cafe.sync(matcher=tea_only, catalogue_path=catalogue)
     assert (again.auto_mapped, [u["local_id"] for u in again.unmatched]) == ([], ["S-9"])
     assert not again.changed_since_last_sync
+
+
+def test_an_unmatched_site_item_renamed_on_the_site_keeps_its_new_name_in_the_mapping(cafe: Cafe) -> None:
+    catalogue = cafe.data.parent / "site.csv"
+    catalogue.write_text("id,name,price\nS-9,Soup of the day,90\n", encoding="utf-8")
+
+    def nothing(*args: Any) -> list[MappingEntry]:
+        return []
+
+    cafe.sync(matcher=nothing, catalogue_path=catalogue)
+    catalogue.write_text("id,name,price\nS-9,Soup of the week,90\n", encoding="utf-8")
+    report = cafe.sync(matcher=nothing, catalogue_path=catalogue)
+    assert report.unmatched == [{"local_id": "S-9", "local_name": "Soup of the week"}]
+    saved = tomllib.loads((cafe.data / "mapping.toml").read_text(encoding="utf-8"))
+    assert [(e["local_id"], e["local_name"], e["status"]) for e in saved["items"]] == [
+        ("S-9", "Soup of the week", "unmatched")
+    ]
 
 
 def test_a_new_site_item_linked_automatically_is_news_on_an_unchanged_menu(cafe: Cafe) -> None:
@@ -589,6 +622,10 @@ def test_the_last_report_file_keeps_names_as_written(cafe: Cafe) -> None:
     cafe.sync()
     text = (cafe.data / "sync-report.json").read_text(encoding="utf-8")
     assert '"Ристрето"' in text and "\\u" not in text
+    # laid out for a person reading it in a terminal: a field a line, a space per level
+    lines = text.splitlines()
+    assert (lines[0], lines[1][:2], lines[-1]) == ("{", ' "', "}")
+    assert len(lines) > 20
 
 
 def test_a_mapping_elsewhere_is_read_and_written_there(cafe: Cafe) -> None:
