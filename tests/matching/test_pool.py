@@ -309,9 +309,9 @@ def test_pairs_of_common_words_on_exactly_2000_products_are_read_for_the_product
 def test_a_word_on_exactly_180_products_is_walked_for_the_products_it_finds() -> None:
     """ "Піца" is on exactly 180 of 580 products (more than 180 would be too many to walk), "курка" on
     400 (too many), two products have both. Each pizza weighs ln(581 / 180.5) + 0.3 = 1.5, and half
-    again for its first four letters, 2.2 against 2.2 + 1.5 + ln(581 / 400.5) + 0.3 = 4.4 for the two
-    with both words (and both words' weight again for having all of them): over the floor, so after
-    the two, pizzas are offered."""
+    again for its first four letters: 2.2; the two with both words 2.2 more for having every word of
+    the name (1.5 + ln(581 / 400.5) + 0.3 = 0.7): 4.4. Pizzas weigh half of that, over the floor
+    (30%): after the two, pizzas are offered."""
     words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
     raw = [product(1 + n, f"Піца курка {next(words)}", 150, category="Піца") for n in range(2)]
     raw += [product(100 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(178)]
