@@ -106,7 +106,7 @@ def test_a_best_target_that_cannot_be_ordered_is_offered_but_not_taken_and_the_n
 
 def test_a_lone_candidate_has_no_rival_however_low_the_accept_score() -> None:
     """With ``--accept 5``: "Абв 400 мл" meets one product, "Абвгдеж 400 мл", by its first three
-    letters: the same size (+5) and nothing of the name (fuzz.ratio 55, under the 72 a similar word
+    letters: the same size (+5) and nothing of the name (fuzz.ratio 60, under the 72 a similar word
     needs), so it scores exactly 5. No other target scores anything, so the note is that the names
     differ, never that another target scores about the same."""
     r = results([product(1, "Абвгдеж 400 мл", 50)], CatalogueItem("t", "Абв 400 мл"), accept=5.0)["t"]

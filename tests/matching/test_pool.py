@@ -304,3 +304,62 @@ def test_pairs_of_common_words_on_exactly_2000_products_are_read_for_the_product
     index = index_of(raw)
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби"), MatchOptions())]
     assert len(found) == 5 and set(found) <= set(range(1, 101))
+
+
+def test_a_word_on_exactly_180_products_is_walked_for_the_products_it_finds() -> None:
+    """ "Піца" is on exactly 180 of 580 products (more than 180 would be too many to walk), "курка" on
+    400 (too many), two products have both. Each pizza weighs ln(581 / 180.5) + 0.3 = 1.5, and half
+    again for its first four letters: 2.2; the two with both words 2.2 more for having every word of
+    the name (1.5 + ln(581 / 400.5) + 0.3 = 0.7): 4.4. Pizzas weigh half of that, over the floor
+    (30%): after the two, pizzas are offered."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца курка {next(words)}", 150, category="Піца") for n in range(2)]
+    raw += [product(100 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(178)]
+    raw += [product(1000 + n, f"Курка {next(words)}", 150, category="Гаряче") for n in range(398)]
+    index = index_of(raw)
+    assert [on(index, w) for w in ("Піца", "курка")] == [180, 400]
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка"), MatchOptions())]
+    assert sorted(found[:2]) == [1, 2] and len(found) == 5 and set(found[2:]) <= set(range(100, 278))
+
+
+def test_a_word_the_menu_lacks_finds_the_products_whose_words_share_its_first_three_letters() -> None:
+    """ "Зумка" is no menu word, nor does any begin "зумк"; exactly 180 products begin "зум" (more
+    would be too many to walk): those are offered (a word of theirs is 0.75 like it), although their
+    whole names are too unlike it to be found as names that look alike."""
+    words = iter(a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in SYLLABLES)
+    raw = [product(1 + n, f"Зумбо {next(words)} {next(words)}", 50) for n in range(180)]
+    raw += [product(1000 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(100)]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Зумка"), MatchOptions())]
+    assert len(found) == 5 and set(found) <= set(range(1, 181))
+
+
+def test_a_word_of_four_letters_finds_the_180_products_whose_words_it_begins() -> None:
+    """ "Зумка" (normalised to four letters) is no menu word; exactly 180 products have a word that
+    begins with those four letters, "Зумкабо" (more would be too many to walk), and 181 one that
+    begins with its first three (one "Зумбо" more: too many): the 180 are offered."""
+    words = iter(a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in SYLLABLES)
+    raw = [product(1 + n, f"Зумкабо {next(words)} {next(words)}", 50) for n in range(180)]
+    raw += [product(500, "Зумбо", 50)] + [product(1000 + n, f"Ф{next(words)}", 50, category="Інше") for n in range(100)]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Зумка"), MatchOptions())]
+    assert len(found) == 5 and set(found) <= set(range(1, 181))
+
+
+def test_exactly_180_products_having_all_four_common_words_are_weighed() -> None:
+    """ "Піца", "курка", "гриби", "шинка" are each on 900 products, each pair of them on 400 or 430
+    (too many to read), and exactly 180 products have all four (more would be too many to weigh):
+    those are offered for "Піца курка гриби шинка". Every name has six made-up words besides, so
+    none looks enough like the site's to be found as a name that looks alike."""
+    words = iter(a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in SYLLABLES)
+    groups = [("Піца курка гриби шинка", 180), ("Піца курка", 220), ("Гриби шинка", 220)]
+    groups += [("Піца гриби", 250), ("Піца шинка", 250), ("Курка гриби", 250), ("Курка шинка", 250)]
+    raw, pid = [], 1
+    for words_of_all, count in groups:
+        for _ in range(count):
+            raw.append(product(pid, " ".join([words_of_all, *(next(words) for _ in range(6))]), 150, category="Піца"))
+            pid += 1
+    index = index_of(raw)
+    assert [on(index, w) for w in ("Піца", "курка", "гриби", "шинка")] == [900, 900, 900, 900]
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби шинка"), MatchOptions())]
+    assert len(found) == 5 and set(found) <= set(range(1, 181))

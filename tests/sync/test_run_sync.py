@@ -622,6 +622,10 @@ def test_the_last_report_file_keeps_names_as_written(cafe: Cafe) -> None:
     cafe.sync()
     text = (cafe.data / "sync-report.json").read_text(encoding="utf-8")
     assert '"Ристрето"' in text and "\\u" not in text
+    # laid out for a person reading it in a terminal: a field a line, a space per level
+    lines = text.splitlines()
+    assert (lines[0], lines[1][:2], lines[-1]) == ("{", ' "', "}")
+    assert len(lines) > 20
 
 
 def test_a_mapping_elsewhere_is_read_and_written_there(cafe: Cafe) -> None:
