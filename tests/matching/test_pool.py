@@ -363,3 +363,16 @@ def test_exactly_180_products_having_all_four_common_words_are_weighed() -> None
     assert [on(index, w) for w in ("Піца", "курка", "гриби", "шинка")] == [900, 900, 900, 900]
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби шинка"), MatchOptions())]
     assert len(found) == 5 and set(found) <= set(range(1, 181))
+
+
+def test_when_the_words_found_as_many_as_are_scored_no_more_are_looked_for_by_three_letters() -> None:
+    """ "Піца карпаччо" at 120: "карпаччо" is no menu word; "Піца" found 12 products, as many as are
+    scored in full, so the products whose words only begin "кар" ("Карамель") are not looked for:
+    they would weigh more than the pizzas (a quarter of a word the menu lacks against a word on 12
+    of 13 products) and push the last pizza, the one at the site's price, out of the twelve."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(11)]
+    raw += [product(12, f"Піца {next(words)}", 120, category="Піца"), product(50, "Карамель", 60, category="Десерти")]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца карпаччо", 12000), MatchOptions())]
+    assert found[0] == 12
