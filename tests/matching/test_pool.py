@@ -376,3 +376,22 @@ def test_when_the_words_found_as_many_as_are_scored_no_more_are_looked_for_by_th
     index = index_of(raw)
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца карпаччо", 12000), MatchOptions())]
     assert found[0] == 12
+
+
+def test_the_products_of_the_rarest_pair_of_common_words_are_weighed_first() -> None:
+    """ "Піца курка гриби" at 120, every word on 190 or more products (too many to walk), none with all
+    three: the products having two of them are counted, the rarest pair first (20 pizzas with
+    chicken, then 30 with mushrooms, then 40 chicken with mushrooms), and the first 24 counted are
+    weighed. The pizzas with mushrooms weigh more ("курка" is the commoner word), so the first four
+    of them lead the pool, but the rest of it is pizzas with chicken, among them the one at 120."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца курка {next(words)}", 120 if n == 0 else 150, category="Піца") for n in range(20)]
+    raw += [product(100 + n, f"Піца гриби {next(words)}", 150, category="Піца") for n in range(30)]
+    raw += [product(200 + n, f"Курка гриби {next(words)}", 150, category="Піца") for n in range(40)]
+    raw += [product(1000 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(140)]
+    raw += [product(2000 + n, f"Курка {next(words)}", 150, category="Піца") for n in range(200)]
+    raw += [product(3000 + n, f"Гриби {next(words)}", 150, category="Піца") for n in range(120)]
+    index = index_of(raw)
+    assert [on(index, w) for w in ("Піца", "курка", "гриби")] == [190, 260, 190]
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби", 12000), MatchOptions())]
+    assert 1 in found
