@@ -395,3 +395,18 @@ def test_the_products_of_the_rarest_pair_of_common_words_are_weighed_first() -> 
     assert [on(index, w) for w in ("Піца", "курка", "гриби")] == [190, 260, 190]
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби", 12000), MatchOptions())]
     assert 1 in found
+
+
+def test_search_scores_the_24_products_its_words_found_and_looks_no_further() -> None:
+    """Searching "Суп гарбузовий" (eight results, so 24 products scored in full): "суп" finds the 24
+    soups, the plain "Суп" the 24th and the most like it; "гарбузовий" is no menu word.
+    Since 24 were found, the nine products whose words only begin "гар" (garnishes, hot chocolate)
+    are not looked for: they would weigh more than the soups (a quarter of a word the menu lacks
+    against a word on 24 of 33 products) and push the plain soup out of the 24."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Суп {next(words)}", 80, category="Супи") for n in range(23)] + [
+        product(24, "Суп", 80, category="Супи")
+    ]
+    raw += [product(100 + n, f"Гарнір {side}", 40, category="Гарніри") for n, side in enumerate(NAMES[:8])]
+    index = index_of(raw + [product(200, "Гарячий шоколад", 60, category="Напої")])
+    assert [c.product_id for c in index.search("Суп гарбузовий")][:1] == [24]
