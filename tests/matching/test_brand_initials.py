@@ -105,3 +105,36 @@ def test_initials_are_a_brand_only_when_a_product_of_the_brand_shares_another_wo
     menu = [product(1, "Jack Daniel's, 0,7 л", 1500, "Віскі"), product(2, "Honey Daniel's Sour", 250, "Коктейлі")]
     [r] = results(menu, "JD Honey").values()
     assert [c.product_id for c in r.candidates] == [2]
+
+
+def offered(menu: list[dict[str, Any]], name: str) -> tuple[list[int], int | None]:
+    [r] = results(menu, name).values()
+    return [c.product_id for c in r.candidates], r.accepted.product_id if r.accepted else None
+
+
+BREAKFAST = [
+    product(1, "Чай Earl Grey", 45, "Чай"),  # "EG" normalises as "яйце" does
+    product(2, "Англійський сніданок", 180, "Сніданки"),
+    product(3, "Чай зелений", 45, "Чай"),
+    product(4, "Бекон", 60, "Сніданки"),
+]
+
+
+def test_a_word_of_the_site_is_not_read_as_a_brands_initials() -> None:
+    """A word of four letters or more is a word: "Яйце і чай" (egg and tea) is not "Earl Grey tea",
+    although "EG" normalises as "яйце" does; nor is "Торт і кава" a "Caramel Almond Cream" coffee
+    ("CAC" normalises as "торт")."""
+    assert offered(BREAKFAST, "Яйце і чай") == ([3, 1], None)
+    coffee = [
+        product(1, "Кава Caramel Almond Cream", 75, "Кава"),
+        product(2, "Кава американо", 120, "Кава"),  # the site price
+        product(3, "Чізкейк", 90, "Десерти"),
+    ]
+    assert offered(coffee, "Торт і кава") == ([2, 1], None)
+
+
+def test_a_word_the_menu_has_is_not_read_as_a_brands_initials() -> None:
+    """ "сік" is no menu word, so initials are looked for in "Яйце, чай, сік"; but "яйце" is a word of
+    the menu ("Яйце пашот"): it stays the egg, not Earl Grey."""
+    menu = [*BREAKFAST, product(5, "Яйце пашот", 50, "Сніданки")]
+    assert offered(menu, "Яйце, чай, сік") == ([5, 3, 1], None)

@@ -363,3 +363,50 @@ def test_exactly_180_products_having_all_four_common_words_are_weighed() -> None
     assert [on(index, w) for w in ("Піца", "курка", "гриби", "шинка")] == [900, 900, 900, 900]
     found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби шинка"), MatchOptions())]
     assert len(found) == 5 and set(found) <= set(range(1, 181))
+
+
+def test_when_the_words_found_as_many_as_are_scored_no_more_are_looked_for_by_three_letters() -> None:
+    """ "Піца карпаччо" at 120: "карпаччо" is no menu word; "Піца" found 12 products, as many as are
+    scored in full, so the products whose words only begin "кар" ("Карамель") are not looked for:
+    they would weigh more than the pizzas (a quarter of a word the menu lacks against a word on 12
+    of 13 products) and push the last pizza, the one at the site's price, out of the twelve."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(11)]
+    raw += [product(12, f"Піца {next(words)}", 120, category="Піца"), product(50, "Карамель", 60, category="Десерти")]
+    index = index_of(raw)
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца карпаччо", 12000), MatchOptions())]
+    assert found[0] == 12
+
+
+def test_the_products_of_the_rarest_pair_of_common_words_are_weighed_first() -> None:
+    """ "Піца курка гриби" at 120, every word on 190 or more products (too many to walk), none with all
+    three: the products having two of them are counted, the rarest pair first (20 pizzas with
+    chicken, then 30 with mushrooms, then 40 chicken with mushrooms), and the first 24 counted are
+    weighed. The pizzas with mushrooms weigh more ("курка" is the commoner word), so the first four
+    of them lead the pool, but the rest of it is pizzas with chicken, among them the one at 120."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Піца курка {next(words)}", 120 if n == 0 else 150, category="Піца") for n in range(20)]
+    raw += [product(100 + n, f"Піца гриби {next(words)}", 150, category="Піца") for n in range(30)]
+    raw += [product(200 + n, f"Курка гриби {next(words)}", 150, category="Піца") for n in range(40)]
+    raw += [product(1000 + n, f"Піца {next(words)}", 150, category="Піца") for n in range(140)]
+    raw += [product(2000 + n, f"Курка {next(words)}", 150, category="Піца") for n in range(200)]
+    raw += [product(3000 + n, f"Гриби {next(words)}", 150, category="Піца") for n in range(120)]
+    index = index_of(raw)
+    assert [on(index, w) for w in ("Піца", "курка", "гриби")] == [190, 260, 190]
+    found = [c.product_id for c in index.candidates(CatalogueItem("q", "Піца курка гриби", 12000), MatchOptions())]
+    assert 1 in found
+
+
+def test_search_scores_the_24_products_its_words_found_and_looks_no_further() -> None:
+    """Searching "Суп гарбузовий" (eight results, so 24 products scored in full): "суп" finds the 24
+    soups, the plain "Суп" the 24th and the most like it; "гарбузовий" is no menu word.
+    Since 24 were found, the nine products whose words only begin "гар" (garnishes, hot chocolate)
+    are not looked for: they would weigh more than the soups (a quarter of a word the menu lacks
+    against a word on 24 of 33 products) and push the plain soup out of the 24."""
+    words = iter(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # made-up, one product each
+    raw = [product(1 + n, f"Суп {next(words)}", 80, category="Супи") for n in range(23)] + [
+        product(24, "Суп", 80, category="Супи")
+    ]
+    raw += [product(100 + n, f"Гарнір {side}", 40, category="Гарніри") for n, side in enumerate(NAMES[:8])]
+    index = index_of(raw + [product(200, "Гарячий шоколад", 60, category="Напої")])
+    assert [c.product_id for c in index.search("Суп гарбузовий")][:1] == [24]

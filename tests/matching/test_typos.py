@@ -134,3 +134,15 @@ def test_on_a_big_menu_a_product_found_by_a_common_word_alone_is_not_offered_bes
     index = index_of(two_thousand(each_with("Зумбо", 39, 5000) + [product(100, "Зумбо гармаш", 80)]))
     assert len(index.targets) == 2000
     assert offered(index, "Зумбо гармаш") == [100]
+
+
+def test_on_a_big_menu_a_product_weighing_exactly_the_floor_is_offered() -> None:
+    """Neither word of "Зумка гарбата" is on the menu of 2,001 products: each weighs
+    u = ln(2002 / 0.5) + 0.3. "Зумкабо гарбіч" begins like both (half of u for each) and shares
+    "зум" (a quarter more): 1.25u. "Гарбуз" begins like "гарбата" only (half of u; "гар" begins 183
+    names, too many to walk): 0.5u, exactly 40% of 1.25u, the big menu's floor, so it is offered."""
+    head = [product(1, "Зумкабо гарбіч", 80), product(2, "Гарбуз", 80)]
+    head += [product(100 + n, f"Гарнір {name}", 40) for n, name in enumerate(NAMES[2000:2181])]
+    index = index_of(two_thousand(head) + [product(9999, "Чай", 40)])
+    assert len(index.targets) == 2001
+    assert sorted(offered(index, "Зумка гарбата")) == [1, 2]
