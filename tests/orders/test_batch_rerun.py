@@ -8,22 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
-MAPPING = {
-    "version": 1,
-    "items": [
-        {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {
-            "local_id": "SYR",
-            "local_name": "Syrnyky with condensed milk",
-            "status": "manual",
-            "product_id": 141,
-            "dish_modifications": [{"m": 2002, "a": 1}],
-        },
-    ],
-}
-FAST = {"POSTER_CLI_LOOKUP_DELAYS": "0,0", "POSTER_RATE_LIMIT": "0"}
+from tests.support.cli import ESPRESSO_LINK, FAST, pulled_with_mapping
+
+LINKS = [
+    ESPRESSO_LINK,
+    {
+        "local_id": "SYR",
+        "local_name": "Syrnyky with condensed milk",
+        "status": "manual",
+        "product_id": 141,
+        "dish_modifications": [{"m": 2002, "a": 1}],
+    },
+]
 HEADER = "order_id,phone,item,count,paid,first_name\n"
 FIRST = HEADER + (
     "R-1,+380501234567,ESP,2,yes,Olena\nR-1,+380501234567,SYR,1,yes,Olena\nR-2,+380931112233,ESP,1,no,Andrii\n"
@@ -32,9 +29,7 @@ FIRST = HEADER + (
 
 @pytest.fixture
 def env(cli_env: Any) -> Any:
-    assert cli_env.run("pull").exit_code == 0
-    (cli_env.data_dir / "mapping.toml").write_text(tomli_w.dumps(MAPPING), encoding="utf-8")
-    return cli_env
+    return pulled_with_mapping(cli_env, LINKS)
 
 
 def sandbox_orders(env: Any, order_id: str) -> list[dict[str, Any]]:

@@ -9,50 +9,32 @@ import json
 from typing import Any
 
 import pytest
-import tomli_w
 
-from tests.support.orders import marked
+from tests.support.cli import AMERICANO_S_LINK, ESPRESSO_LINK, FAST, PHONE, pulled_with_mapping, sandbox_orders
 
-MAPPING = {
-    "version": 1,
-    "items": [
-        {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {
-            "local_id": "AMER-S",
-            "local_name": "Americano small",
-            "status": "confirmed",
-            "product_id": 103,
-            "modificator_id": 1001,
-        },
-        {
-            "local_id": "SYR",
-            "local_name": "Syrnyky",
-            "status": "manual",
-            "product_id": 141,
-            "dish_modifications": [{"m": 2002, "a": 1}],
-        },
-        {
-            "local_id": "SYR-2",
-            "local_name": "Syrnyky, two sauces",
-            "status": "manual",
-            "product_id": 141,
-            "dish_modifications": [{"m": 2001, "a": 1}, {"m": 2002, "a": 1}],
-        },
-    ],
-}
-PHONE = "+380501234567"
-FAST = {"POSTER_CLI_LOOKUP_DELAYS": "0,0", "POSTER_RATE_LIMIT": "0"}
+LINKS = [
+    ESPRESSO_LINK,
+    AMERICANO_S_LINK,
+    {
+        "local_id": "SYR",
+        "local_name": "Syrnyky",
+        "status": "manual",
+        "product_id": 141,
+        "dish_modifications": [{"m": 2002, "a": 1}],
+    },
+    {
+        "local_id": "SYR-2",
+        "local_name": "Syrnyky, two sauces",
+        "status": "manual",
+        "product_id": 141,
+        "dish_modifications": [{"m": 2001, "a": 1}, {"m": 2002, "a": 1}],
+    },
+]
 
 
 @pytest.fixture
 def env(cli_env: Any) -> Any:
-    assert cli_env.run("pull").exit_code == 0
-    (cli_env.data_dir / "mapping.toml").write_text(tomli_w.dumps(MAPPING), encoding="utf-8")
-    return cli_env
-
-
-def in_sandbox(env: Any, order_id: str) -> list[dict[str, Any]]:
-    return [o for o in env.sandbox.state.doc["orders"] if marked(o["comment"], order_id)]
+    return pulled_with_mapping(cli_env, LINKS)
 
 
 def products(order: dict[str, Any]) -> list[tuple[int, int | None, list[dict[str, int]], str]]:
@@ -84,7 +66,7 @@ def test_lines_named_several_ways_reach_poster_as_one_line_each(env: Any) -> Non
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert (doc["outcome"], doc["total"], doc["currency"], doc["paid"]) == ("sent", 39500, "UAH", False)
-    [held] = in_sandbox(env, "W-2")
+    [held] = sandbox_orders(env, "W-2")
     assert (held["client_id"], held["phone"], held["total"], held["payment"]) == (1, None, 39500, None)
     assert products(held) == [
         (101, None, [], "3"),
@@ -114,6 +96,6 @@ def test_a_batch_names_each_bad_order_at_its_line_and_sends_the_good_one(env: An
         "3 order(s) invalid; 1 valid order(s) will be sent.",
     ]
     assert [o["comment"] for o in env.sandbox.state.doc["orders"]] == ["Site order #B-3"]
-    [held] = in_sandbox(env, "B-3")
+    [held] = sandbox_orders(env, "B-3")
     assert (held["phone"], held["total"]) == (PHONE, 13500)
     assert products(held) == [(101, None, [], "3")]

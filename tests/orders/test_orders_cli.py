@@ -7,44 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 
-from tests.support.orders import marked
+from tests.support.cli import AMERICANO_S_LINK, ESPRESSO_LINK, FAST, PHONE, pulled_with_mapping, sandbox_orders
 
-MAPPING = {
-    "version": 1,
-    "items": [
-        {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {
-            "local_id": "AMER-S",
-            "local_name": "Americano small",
-            "status": "confirmed",
-            "product_id": 103,
-            "modificator_id": 1001,
-        },
-        {
-            "local_id": "SYR",
-            "local_name": "Syrnyky with condensed milk",
-            "status": "manual",
-            "product_id": 141,
-            "dish_modifications": [{"m": 2002, "a": 1}, {"m": 2004, "a": 1}],
-        },
-        {"local_id": "BEANS", "local_name": "Coffee beans", "status": "confirmed", "product_id": 109},
-    ],
-}
-PHONE = "+380501234567"
-FAST = {"POSTER_CLI_LOOKUP_DELAYS": "0,0", "POSTER_RATE_LIMIT": "0"}
+LINKS = [
+    ESPRESSO_LINK,
+    AMERICANO_S_LINK,
+    {
+        "local_id": "SYR",
+        "local_name": "Syrnyky with condensed milk",
+        "status": "manual",
+        "product_id": 141,
+        "dish_modifications": [{"m": 2002, "a": 1}, {"m": 2004, "a": 1}],
+    },
+    {"local_id": "BEANS", "local_name": "Coffee beans", "status": "confirmed", "product_id": 109},
+]
 
 
 @pytest.fixture
 def env(cli_env: Any) -> Any:
-    assert cli_env.run("pull").exit_code == 0
-    (cli_env.data_dir / "mapping.toml").write_text(tomli_w.dumps(MAPPING), encoding="utf-8")
-    return cli_env
-
-
-def in_sandbox(env: Any, order_id: str) -> list[dict[str, Any]]:
-    return [o for o in env.sandbox.state.doc["orders"] if marked(o["comment"], order_id)]
+    return pulled_with_mapping(cli_env, LINKS)
 
 
 def test_dry_run_prints_the_exact_body_and_never_the_token(env: Any) -> None:
@@ -86,16 +68,16 @@ def test_dry_run_prints_the_exact_body_and_never_the_token(env: Any) -> None:
 def test_live_account_without_a_terminal_needs_yes(env: Any) -> None:
     r = env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "W-2")
     assert r.exit_code == 2 and "--yes" in r.stderr and "\n" not in r.stderr.strip()
-    assert in_sandbox(env, "W-2") == []
+    assert sandbox_orders(env, "W-2") == []
 
 
 def test_at_a_terminal_it_asks_first(env: Any) -> None:
     tty = {"POSTER_CLI_TTY": "1"}
     r = env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "W-3", input="n\n", env=tty)
-    assert r.exit_code == 1 and "Nothing sent" in r.stderr and in_sandbox(env, "W-3") == []
+    assert r.exit_code == 1 and "Nothing sent" in r.stderr and sandbox_orders(env, "W-3") == []
     r = env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "W-3", input="y\n", env=tty)
     assert r.exit_code == 0, r.stderr
-    assert "Sent: Poster order #" in r.stderr and len(in_sandbox(env, "W-3")) == 1
+    assert "Sent: Poster order #" in r.stderr and len(sandbox_orders(env, "W-3")) == 1
 
 
 def test_local_sandbox_needs_no_confirmation(env: Any) -> None:
@@ -111,7 +93,7 @@ def test_local_sandbox_needs_no_confirmation(env: Any) -> None:
         env={"POSTER_API_URL": "http://127.0.0.1:8111/api"},
     )
     assert r.exit_code == 0, r.stderr
-    assert len(in_sandbox(env, "W-4")) == 1
+    assert len(sandbox_orders(env, "W-4")) == 1
 
 
 def test_send_twice_sends_once_and_a_changed_order_is_refused(env: Any) -> None:
@@ -122,7 +104,7 @@ def test_send_twice_sends_once_and_a_changed_order_is_refused(env: Any) -> None:
     assert again["outcome"] == "skipped" and again["incoming_order_id"] == first["incoming_order_id"]
     changed = env.run("order", "send", "-i", "AMER-S:3", "--phone", PHONE, "--order-id", "W-5", "--yes")
     assert changed.exit_code == 2 and "W-5 (sent, Poster #" in changed.stderr and "new id" in changed.stderr
-    assert len(in_sandbox(env, "W-5")) == 1
+    assert len(sandbox_orders(env, "W-5")) == 1
 
 
 def test_unknown_item_is_one_line_with_a_suggestion(env: Any) -> None:
@@ -156,7 +138,7 @@ def test_batch_sends_the_valid_orders_and_reports_every_bad_row(env: Any, tmp_pa
     assert [f["order_id"] for f in doc["failed"]] == ["B-3", "B-4"]
     assert "orders.csv:5: unknown item 'Expresso'" in r.stderr
     assert "orders.csv:6: phone '12' has 2 digits" in r.stderr
-    b1 = in_sandbox(env, "B-1")
+    b1 = sandbox_orders(env, "B-1")
     assert len(b1) == 1 and b1[0]["total"] == 2 * 4500 + 14500 + 1500 + 4500
 
     again = env.run("order", "batch", str(f), "--json", env=FAST)
@@ -183,7 +165,7 @@ def test_batch_conflicting_ids_are_refused_before_anything_is_sent(env: Any, tmp
     f.write_text("order_id,phone,item,count\nC-1,+380501234567,ESP,2\nC-2,+380501234567,ESP,1\n", encoding="utf-8")
     r = env.run("order", "batch", str(f))
     assert r.exit_code == 2 and "C-1" in r.stderr and "different content" in r.stderr
-    assert in_sandbox(env, "C-2") == []
+    assert sandbox_orders(env, "C-2") == []
 
 
 def test_batch_dry_run_sends_nothing(env: Any, tmp_path: Path) -> None:
@@ -204,7 +186,7 @@ def test_batch_through_dropped_connections_lands_each_order_once(env: Any, tmp_p
     env.sandbox.faults_off()
     assert r.exit_code == 0, r.stderr
     assert len(json.loads(r.stdout)["sent"]) == 30
-    assert all(len(in_sandbox(env, f"D-{i}")) == 1 for i in range(30))
+    assert all(len(sandbox_orders(env, f"D-{i}")) == 1 for i in range(30))
 
 
 def test_unreadable_batch_file_is_exit_2(env: Any, tmp_path: Path) -> None:
@@ -217,7 +199,7 @@ def test_unreadable_batch_file_is_exit_2(env: Any, tmp_path: Path) -> None:
 def test_status_list_and_watch_follow_the_cashier(env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for oid in ("S-1", "S-2", "S-3"):
         assert env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", oid, "--yes").exit_code == 0
-    ids = {oid: in_sandbox(env, oid)[0]["incoming_order_id"] for oid in ("S-1", "S-2", "S-3")}
+    ids = {oid: sandbox_orders(env, oid)[0]["incoming_order_id"] for oid in ("S-1", "S-2", "S-3")}
     env.sandbox.trigger("order.accepted", ids["S-1"])
     env.sandbox.trigger("order.declined", ids["S-2"])
     env.sandbox.trigger("order.closed", ids["S-3"])
@@ -241,7 +223,7 @@ def test_watch_polls_until_accepted_and_ctrl_c_exits_130(env: Any, monkeypatch: 
     import asyncio
 
     assert env.run("order", "send", "-i", "ESP", "--phone", PHONE, "--order-id", "P-1", "--yes").exit_code == 0
-    poster_id = in_sandbox(env, "P-1")[0]["incoming_order_id"]
+    poster_id = sandbox_orders(env, "P-1")[0]["incoming_order_id"]
     real_sleep = asyncio.sleep
     polls = []
 

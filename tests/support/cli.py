@@ -7,24 +7,29 @@ import socket
 from typing import Any
 
 import pytest
+import tomli_w
 
 from poster_cli.cli import common
+from tests.support.orders import marked
 
 PHONE = "+380501234567"
 REJECTED_TOKEN = "424242:00000000000000000000000000000000"
 # No rate pacing, no waits between order lookups: every command here runs in milliseconds.
 FAST = {"POSTER_RATE_LIMIT": "0", "POSTER_CLI_LOOKUP_DELAYS": "0,0"}
+# The demo café's two plainest links, in the shape of a mapping file's entries.
+ESPRESSO_LINK = {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101}
+AMERICANO_S_LINK = {
+    "local_id": "AMER-S",
+    "local_name": "Americano small",
+    "status": "confirmed",
+    "product_id": 103,
+    "modificator_id": 1001,
+}
 MAPPING = {
     "version": 1,
     "items": [
-        {"local_id": "ESP", "local_name": "Espresso", "status": "confirmed", "product_id": 101},
-        {
-            "local_id": "AMER-S",
-            "local_name": "Americano small",
-            "status": "confirmed",
-            "product_id": 103,
-            "modificator_id": 1001,
-        },
+        ESPRESSO_LINK,
+        AMERICANO_S_LINK,
         {
             "local_id": "LAT-L",
             "local_name": "Latte L",
@@ -47,6 +52,19 @@ SITE_MATCHED = "id,name,price\nESP,Espresso,45\nLAT-L,Latte L,85\n"
 SITE_UNMATCHED = "id,name,price\nESP,Espresso,45\nGIFT,Gift card,500\n"
 ORDERS_OK = f"order_id,phone,item,count\nB-1,{PHONE},ESP,2\nB-1,,AMER-S,1\nB-2,{PHONE},LAT-L,1\n"
 ORDERS_ONE_BAD = ORDERS_OK + f"B-3,{PHONE},Expresso,1\n"
+
+
+def pulled_with_mapping(cli_env: Any, items: list[dict[str, Any]]) -> Any:
+    """The demo café's menu pulled, and a mapping file of these entries in its data folder."""
+    assert cli_env.run("pull").exit_code == 0
+    mapping = {"version": 1, "items": items}
+    (cli_env.data_dir / "mapping.toml").write_text(tomli_w.dumps(mapping), encoding="utf-8")
+    return cli_env
+
+
+def sandbox_orders(env: Any, order_id: str) -> list[dict[str, Any]]:
+    """The sandbox's own orders (read from its state) whose comment marks this site order."""
+    return [o for o in env.sandbox.state.doc["orders"] if marked(o["comment"], order_id)]
 
 
 def closed_url() -> str:
