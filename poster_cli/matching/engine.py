@@ -348,7 +348,10 @@ class MenuIndex:
                     acc[i] = 1.0
             else:  # a big menu: not all of it (the cost would grow with the menu), only what its words narrow to
                 self._near_pool(norm, tokens, acc, size)
-        ranked = sorted(acc, key=acc.__getitem__, reverse=True)[:size]
+        # of targets found alike, those with fewer words first: more of their name is what was asked
+        # (on a menu of 30 "Піца ..." the plain "Піца" is weighed, wherever it stands)
+        token_sets = self._token_sets
+        ranked = sorted(acc, key=lambda i: (acc[i], -len(token_sets[i])), reverse=True)[:size]
         # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
         floor = (POOL_FLOOR_BIG if len(self.targets) >= BIG_MENU else POOL_FLOOR) * acc[ranked[0]] if ranked else 0.0
         return [i for i in ranked if acc[i] >= floor]

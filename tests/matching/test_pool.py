@@ -9,6 +9,8 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+import pytest
+
 from poster_cli.catalogue import CatalogueItem
 from poster_cli.matching import MatchOptions, MenuIndex, normalise
 from poster_cli.menu import MenuSnapshot
@@ -173,12 +175,11 @@ def test_search_offers_as_many_as_asked_of_the_products_it_finds() -> None:
     assert len(index.search("піца", limit=12)) == 12
 
 
-def test_search_offers_the_product_named_exactly_so_first_though_twenty_alike_come_before_it() -> None:
-    """Twenty pizzas come before the plain "Піца" on the menu: all are found alike by the word,
-    and the plain one is still offered first. (Not so past the pool's 24: products found alike
-    are kept in menu order, so with 24 pizzas before it the plain one is not offered; a known
-    limit, in docs/mutation/engine.md.)"""
-    pizzas = [product(pid, f"Піца {name}", 150, category="Піца") for pid, name in enumerate(NAMES[:20], start=1)]
+@pytest.mark.parametrize("before", [20, 24, 30])
+def test_search_offers_the_product_named_exactly_so_first_however_many_alike_come_before_it(before: int) -> None:
+    """Pizzas come before the plain "Піца" on the menu, more than the 24 the search weighs: all
+    are found alike by the word, and the plain one, with no other word, is still offered first."""
+    pizzas = [product(pid, f"Піца {name}", 150, category="Піца") for pid, name in enumerate(NAMES[:before], start=1)]
     index = index_of(pizzas + [product(50, "Піца", 150, category="Піца")])
     assert [c.product_id for c in index.search("піца")][:1] == [50]
 
