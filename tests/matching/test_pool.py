@@ -413,3 +413,14 @@ def test_search_scores_the_24_products_its_words_found_and_looks_no_further() ->
     raw += [product(100 + n, f"Гарнір {side}", 40, category="Гарніри") for n, side in enumerate(NAMES[:8])]
     index = index_of(raw + [product(200, "Гарячий шоколад", 60, category="Напої")])
     assert [c.product_id for c in index.search("Суп гарбузовий")][:1] == [24]
+
+
+def test_names_that_look_alike_are_weighed_most_alike_first_not_shortest_first() -> None:
+    """No word of "Зорбакс" is on the menu, nor its first three letters: the search weighs the 24
+    names most like it. Thirty one-word names (корбал, торбан, ...) are like it; "Дорбакс л", of two
+    words, is the most like it, and is offered first."""
+    decoys = [c + "орба" + d for c in "ктп" for d in "лнмвгпрфцб"]
+    index = index_of(
+        [product(n, name.capitalize(), 100) for n, name in enumerate(decoys, start=1)] + [product(99, "Дорбакс л", 100)]
+    )
+    assert [c.product_id for c in index.search("Зорбакс")][:1] == [99]
