@@ -16,14 +16,9 @@ from poster_cli.orders.follow import parse_since, refresh, refresh_many, watch
 from poster_cli.orders.journal import ACCEPTED, CLOSED, DECLINED, FAILED, PENDING, SENT, OrderJournal
 from poster_cli.poster import models
 from poster_cli.poster.errors import PosterAuthError, PosterError, PosterTransportError
+from tests.support.orders import ORDER_BODY as BODY
 
 T = "Site order #{order_id}"
-BODY = {
-    "spot_id": 1,
-    "phone": "+380501234567",
-    "comment": "Site order #A-1",
-    "products": [{"product_id": 138, "count": 1}],
-}
 
 
 class Cashier:

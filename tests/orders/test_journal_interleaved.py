@@ -14,14 +14,7 @@ import pytest
 
 from poster_cli.orders.journal import DECLINED, PENDING, SENT, JournalError, OrderJournal
 from poster_cli.poster import models
-from tests.support.orders import journal_from_before_the_fingerprint
-
-BODY = {
-    "spot_id": 1,
-    "phone": "+380501234567",
-    "comment": "Site order #A-1",
-    "products": [{"product_id": 138, "count": 1}],
-}
+from tests.support.orders import ORDER_BODY as BODY, journal_from_before_the_fingerprint
 
 
 def poster_order(incoming_id: int, status: int = 0) -> models.IncomingOrder:

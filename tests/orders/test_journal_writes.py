@@ -9,13 +9,8 @@ from pathlib import Path
 import pytest
 
 from poster_cli.orders.journal import PENDING, JournalError, OrderJournal
+from tests.support.orders import ORDER_BODY as BODY
 
-BODY = {
-    "spot_id": 1,
-    "phone": "+380501234567",
-    "comment": "Site order #A-1",
-    "products": [{"product_id": 138, "count": 1}],
-}
 # sqlite's PRAGMA synchronous levels (https://sqlite.org/pragma.html#pragma_synchronous)
 NORMAL, FULL = 1, 2
 

@@ -20,6 +20,15 @@ def _fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))["response"]
 
 
+# Site order A-1 as the builder writes its body: one Evian water (138) at spot 1.
+ORDER_BODY = {
+    "spot_id": 1,
+    "phone": "+380501234567",
+    "comment": "Site order #A-1",
+    "products": [{"product_id": 138, "count": 1}],
+}
+
+
 def marked(comment: str | None, order_id: str, template: str = "Site order #{order_id}") -> bool:
     """Oracle (not poster-cli's matcher): the comment's first line is exactly this order's marker."""
     return (comment or "").split("\n", 1)[0].strip() == template.replace("{order_id}", order_id)
