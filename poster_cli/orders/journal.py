@@ -413,7 +413,7 @@ class OrderJournal:
                 self.journal._db.execute(_BEGIN)
             except sqlite3.Error as exc:
                 self.journal._lock.release()
-                raise JournalError(f"cannot write the order journal {self.journal.path}: {exc}") from None
+                raise self._cannot_write(exc) from None
             return self.journal._db
 
         def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -421,11 +421,14 @@ class OrderJournal:
                 self.journal._db.execute(_ROLLBACK if exc_type else _COMMIT)
             except sqlite3.Error as err:
                 if exc_type is None:
-                    raise JournalError(f"cannot write the order journal {self.journal.path}: {err}") from None
+                    raise self._cannot_write(err) from None
             finally:
                 self.journal._lock.release()
             if isinstance(exc, sqlite3.Error):  # a write refused (the disk is full, the file is read-only)
-                raise JournalError(f"cannot write the order journal {self.journal.path}: {exc}") from None
+                raise self._cannot_write(exc) from None
+
+        def _cannot_write(self, exc: sqlite3.Error) -> JournalError:
+            return JournalError(f"cannot write the order journal {self.journal.path}: {exc}")
 
     def _write(self) -> "OrderJournal._Txn":
         return OrderJournal._Txn(self)
