@@ -297,7 +297,7 @@ class MenuIndex:
         # in the name's order, never a set's: sums of the same weights in another order can differ
         # in the last bit, and ties between targets then fall otherwise from one run to the next
         tokens = list(dict.fromkeys(norm.tokens))
-        by_token, by_prefix, crowd = self._by_token, self._by_prefix, self._crowd
+        by_token, by_prefix, crowd, token_sets = self._by_token, self._by_prefix, self._crowd, self._token_sets
         idf, unknown = self._idf, self._unknown_weight
         rare_enough = [t for t in tokens if len(by_token.get(t, ())) <= crowd]
         searched = rare_enough if rare_enough else tokens
@@ -316,7 +316,6 @@ class MenuIndex:
                         acc[i] += add
         crowded = [tok for tok in tokens if tok not in searched]
         if crowded:  # a common word does not find targets, but it still tells those found apart
-            token_sets = self._token_sets
             for i in list(acc):
                 for tok in crowded:
                     if tok in token_sets[i]:
@@ -350,7 +349,6 @@ class MenuIndex:
                 self._near_pool(norm, tokens, acc, size)
         # of targets found alike, those with fewer words first: more of their name is what was asked
         # (on a menu of 30 "Піца ..." the plain "Піца" is weighed, wherever it stands)
-        token_sets = self._token_sets
         ranked = sorted(acc, key=lambda i: (acc[i], -len(token_sets[i])), reverse=True)[:size]
         # far weaker retrieval evidence than the best cannot end up near the top: not worth scoring
         floor = (POOL_FLOOR_BIG if len(self.targets) >= BIG_MENU else POOL_FLOOR) * acc[ranked[0]] if ranked else 0.0
